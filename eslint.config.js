@@ -1,0 +1,124 @@
+// ESLint flat config. The import-boundary rules below are DESIGN.md §6 made executable:
+//   engine   never imports ui or executor
+//   executor never imports engine or ui
+//   protocol imports nothing outside src/protocol (types shared by both sides of the worker boundary)
+//   storage, common never import engine, ui or executor
+//   ui       imports the engine only through its public entry (src/engine/index.ts), never executor
+// Unit tests (*.test.ts) are exempt: they may reach into any module they test.
+// Note: `new Worker(new URL('../executor/worker.ts', import.meta.url))` is not an import and is the
+// intended way for the engine to start an executor.
+import { defineConfig } from 'eslint/config';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
+
+/** A restricted-import pattern for a sibling top-level folder of src/, reached by `../` or `src/`. */
+function folder(name, why) {
+  return {
+    regex: `^((\\.\\./)+|(.*/)?src/)${name}(/.*)?$`,
+    message: why,
+  };
+}
+
+function boundary(dir, patterns) {
+  return {
+    name: `emberflow/boundaries/${dir}`,
+    files: [`src/${dir}/**/*.{ts,tsx}`],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': ['error', { patterns }],
+    },
+  };
+}
+
+const ENGINE_UI = 'engine never imports ui (DESIGN §6): the UI subscribes to the engine, not the reverse.';
+const ENGINE_EXECUTOR =
+  'engine never imports executor (DESIGN §6): start executors with new Worker(new URL(...)) and talk through src/protocol.';
+const EXECUTOR_ENGINE =
+  'executor never imports engine (DESIGN §6): it runs in a Web Worker; share types through src/protocol.';
+const EXECUTOR_UI = 'executor never imports ui (DESIGN §6).';
+const LEAF = (dir) => `${dir} is a leaf shared by both sides of the worker boundary: it must not import engine, ui or executor (DESIGN §6).`;
+
+export default defineConfig(
+  {
+    name: 'emberflow/ignores',
+    ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/out/', '.vite/'],
+  },
+
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+
+  {
+    name: 'emberflow/globals',
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: { ...globals.browser },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    name: 'emberflow/node-files',
+    files: ['*.{js,mjs,cjs,ts}', 'scripts/**', 'bench/**', '.ci/**'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    name: 'emberflow/executor-worker-globals',
+    files: ['src/executor/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.worker } },
+  },
+  {
+    name: 'emberflow/tests',
+    files: [...TESTS, 'e2e/**/*.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      // Tests poke at internals and at `window` from page.evaluate.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+
+  {
+    ...reactHooks.configs.flat.recommended,
+    name: 'emberflow/react-hooks',
+    files: ['src/ui/**/*.{ts,tsx}'],
+  },
+
+  // ---- DESIGN §6 import boundaries -------------------------------------------------------------
+  boundary('engine', [folder('ui', ENGINE_UI), folder('executor', ENGINE_EXECUTOR)]),
+  boundary('executor', [folder('engine', EXECUTOR_ENGINE), folder('ui', EXECUTOR_UI)]),
+  boundary('protocol', [
+    {
+      // Anything that is not `./x` inside src/protocol: parent paths, absolute paths, packages.
+      regex: '^(?!\\./)',
+      message:
+        'src/protocol holds only types shared by both sides of the worker boundary: import nothing outside src/protocol (DESIGN §6).',
+    },
+  ]),
+  boundary('storage', [
+    folder('engine', LEAF('storage')),
+    folder('ui', LEAF('storage')),
+    folder('executor', LEAF('storage')),
+  ]),
+  boundary('common', [
+    folder('engine', LEAF('common')),
+    folder('ui', LEAF('common')),
+    folder('executor', LEAF('common')),
+  ]),
+  boundary('ui', [
+    {
+      // ../engine, ../../engine and ../engine/index are the public entry; anything deeper is not.
+      regex: '^((\\.\\./)+|(.*/)?src/)engine/(?!(index(\\.tsx?)?)$).+',
+      message: 'ui imports the engine only through its public entry src/engine/index.ts (DESIGN §6).',
+    },
+    folder('executor', 'ui never imports executor (DESIGN §6): it sees executors only through the engine.'),
+  ]),
+);

@@ -1,0 +1,75 @@
+import { defineConfig } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
+
+// Debian's Chromium, not Playwright's download (DESIGN §8). `npm test` runs scripts/ensure-chromium.mjs
+// first, which installs it with apt when root on Debian. Override with CHROMIUM_PATH.
+//
+// Two servers:
+//   preview  the production build in dist/ (`npm test` runs `npm run build` first), all specs except *.dev.spec.ts
+//   dev      the Vite dev server, only *.dev.spec.ts (function shipping under the dev transform)
+const PREVIEW_URL = 'http://127.0.0.1:4173';
+const DEV_URL = 'http://127.0.0.1:5173';
+const reuseExistingServer = !process.env.CI;
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
+
+// Not devices['Desktop Chrome']: that spoofs a Windows user agent of another Chrome version.
+const browser = {
+  browserName: 'chromium' as const,
+  viewport: { width: 1280, height: 800 },
+  launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  // The app itself runs 2+ web workers; the machines have 2 cores.
+  workers: 1,
+  fullyParallel: false,
+  // A flaky test is a broken test.
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'preview',
+      testIgnore: /.*\.dev\.spec\.ts$/,
+      use: { ...browser, baseURL: PREVIEW_URL },
+    },
+    {
+      name: 'dev',
+      testMatch: /.*\.dev\.spec\.ts$/,
+      use: { ...browser, baseURL: DEV_URL },
+    },
+  ],
+  webServer: [
+    {
+      // Serves an already-built dist/: run `npm run build` first (npm test does). Without the check,
+      // vite preview would serve 404s and Playwright would only time out.
+      command:
+        'test -f dist/e2e/harness.html || { echo "dist/e2e/harness.html is missing: run npm run build first" >&2; exit 1; }; ' +
+        'exec npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
+      url: `${PREVIEW_URL}/e2e/harness.html`,
+      reuseExistingServer,
+      cwd: ROOT,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'npx vite --host 127.0.0.1 --port 5173 --strictPort',
+      url: `${DEV_URL}/e2e/harness.html`,
+      reuseExistingServer,
+      cwd: ROOT,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
+});

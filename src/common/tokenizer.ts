@@ -1,0 +1,272 @@
+import type { Tokenizer } from '../protocol/plan';
+
+const WORD_RE = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
+const NON_SPACE_RE = /\S+/gu;
+
+/** Tokens of one line of text (no '\n' inside), with the exact word-count semantics. */
+export function tokenizeLine(line: string, tokenizer: Tokenizer): string[] {
+  if (tokenizer === 'words') return line.toLowerCase().match(WORD_RE) ?? [];
+  return line.match(NON_SPACE_RE) ?? [];
+}
+
+/** The plain regex reference over a whole decoded text; the byte-level counter must always agree. */
+export function referenceCountTokens(text: string, tokenizer: Tokenizer): Map<string, number> {
+  const counts = new Map<string, number>();
+  const tokens = tokenizer === 'words' ? text.toLowerCase().match(WORD_RE) : text.match(NON_SPACE_RE);
+  for (const t of tokens ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+const NEWLINE = 10;
+const APOSTROPHE = 39;
+
+// Per byte: 0 = not part of a token, else the byte as stored in the key (ASCII letters folded to lower case).
+const WORD_BYTE = new Uint8Array(256);
+for (let b = 0x30; b <= 0x39; b++) WORD_BYTE[b] = b;
+for (let b = 0x61; b <= 0x7a; b++) WORD_BYTE[b] = b;
+for (let b = 0x41; b <= 0x5a; b++) WORD_BYTE[b] = b + 32;
+// Whitespace mode keeps case; JS \s within ASCII is exactly 9-13 and 32.
+const NONSPACE_BYTE = new Uint8Array(256);
+for (let b = 0; b < 0x80; b++) NONSPACE_BYTE[b] = b;
+for (const b of [9, 10, 11, 12, 13, 32]) NONSPACE_BYTE[b] = 0;
+// NUL is a token byte in whitespace mode but 0 marks "separator": give it a class no ASCII byte has
+// (only the hash sees classes; keys store raw bytes in this mode).
+NONSPACE_BYTE[0] = 0x80;
+
+const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Counts tokens straight from UTF-8 bytes. Pure-ASCII lines go through a lookup table and an
+ * open-addressing table keyed by the token bytes, so a word becomes a string once per distinct word,
+ * not once per occurrence. A line with any byte >= 0x80 is decoded and handed to the regex reference
+ * (tokens and lower-casing context never cross '\n', so per-line handling is exact); the ASCII tokens
+ * already counted for that line are undone first.
+ */
+export class TokenCounter {
+  /** Lines seen (a final line without '\n' included), for metrics. */
+  lines = 0;
+  /** Token occurrences counted, for metrics. */
+  tokens = 0;
+
+  private cap = 1 << 14;
+  private mask = this.cap - 1;
+  private size = 0;
+  private hashes = new Int32Array(this.cap);
+  private offsets = new Int32Array(this.cap);
+  private lengths = new Int32Array(this.cap); // 0 = empty slot (tokens are never empty)
+  private counts = new Float64Array(this.cap);
+  private arena = new Uint8Array(1 << 16);
+  private arenaPos = 0;
+  private pending = new Int32Array(256);
+  private decoded = new Map<string, number>();
+  private readonly classOf: Uint8Array;
+
+  constructor(readonly tokenizer: Tokenizer) {
+    this.classOf = tokenizer === 'words' ? WORD_BYTE : NONSPACE_BYTE;
+  }
+
+  /** Adds the tokens of the lines in bytes[start, end); callers split ranges only at line starts. */
+  addBytes(bytes: Uint8Array, start: number, end: number): void {
+    const cls = this.classOf;
+    const words = this.tokenizer === 'words';
+    let pendingN = 0;
+    let lineStart = start;
+    let i = start;
+    let tokens = 0;
+    while (i < end) {
+      let b = bytes[i];
+      if (b === NEWLINE) {
+        i++;
+        lineStart = i;
+        pendingN = 0;
+        this.lines++;
+        continue;
+      }
+      if (b >= 0x80) {
+        this.undo(pendingN);
+        tokens -= pendingN;
+        i = this.decodeLine(bytes, lineStart, end);
+        lineStart = i;
+        pendingN = 0;
+        continue;
+      }
+      let c = cls[b];
+      if (c === 0) {
+        i++;
+        continue;
+      }
+      const tokStart = i;
+      let h = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
+      i++;
+      while (i < end) {
+        b = bytes[i];
+        c = cls[b];
+        if (c !== 0) {
+          h = Math.imul(h ^ c, FNV_PRIME);
+          i++;
+        } else if (words && b === APOSTROPHE && i + 1 < end && (c = cls[bytes[i + 1]]) !== 0) {
+          h = Math.imul(Math.imul(h ^ APOSTROPHE, FNV_PRIME) ^ c, FNV_PRIME);
+          i += 2;
+        } else break;
+      }
+      const slot = this.slotFor(bytes, tokStart, i, h);
+      this.counts[slot]++;
+      tokens++;
+      if (pendingN === this.pending.length) {
+        const grown = new Int32Array(pendingN * 2);
+        grown.set(this.pending);
+        this.pending = grown;
+      }
+      this.pending[pendingN++] = slot;
+    }
+    if (lineStart < end) this.lines++;
+    this.tokens += tokens;
+  }
+
+  /** Adds the tokens of a string line (no '\n' inside), e.g. from the generic line pipeline. */
+  addLine(line: string): void {
+    const found = tokenizeLine(line, this.tokenizer);
+    for (const t of found) this.decoded.set(t, (this.decoded.get(t) ?? 0) + 1);
+    this.tokens += found.length;
+  }
+
+  /** Visits each distinct token with its count (order: ASCII table first, then decoded-line tokens). */
+  forEach(visit: (token: string, count: number) => void): void {
+    const merged = this.toMap();
+    merged.forEach((count, token) => visit(token, count));
+  }
+
+  /** Adds every count into `target`. */
+  addTo(target: Map<string, number>): void {
+    const { lengths, counts, offsets, arena } = this;
+    for (let s = 0; s < this.cap; s++) {
+      const len = lengths[s];
+      if (len === 0 || counts[s] === 0) continue;
+      const word = asciiString(arena, offsets[s], len);
+      target.set(word, (target.get(word) ?? 0) + counts[s]);
+    }
+    this.decoded.forEach((count, word) => target.set(word, (target.get(word) ?? 0) + count));
+  }
+
+  toMap(): Map<string, number> {
+    const m = new Map<string, number>();
+    this.addTo(m);
+    return m;
+  }
+
+  private undo(pendingN: number): void {
+    for (let k = 0; k < pendingN; k++) this.counts[this.pending[k]]--;
+  }
+
+  /** Tokenizes the line starting at lineStart through the reference path; returns the next line start. */
+  private decodeLine(bytes: Uint8Array, lineStart: number, end: number): number {
+    let nl = bytes.indexOf(NEWLINE, lineStart);
+    if (nl < 0 || nl >= end) nl = end;
+    this.addLine(lineDecoder.decode(bytes.subarray(lineStart, nl)));
+    this.lines++;
+    return nl < end ? nl + 1 : end;
+  }
+
+  private slotFor(bytes: Uint8Array, start: number, end: number, h: number): number {
+    const len = end - start;
+    const { hashes, lengths, offsets, arena } = this;
+    const keyByte = WORD_BYTE;
+    const words = this.tokenizer === 'words';
+    let s = h & this.mask;
+    for (;;) {
+      const l = lengths[s];
+      if (l === 0) break;
+      if (l === len && hashes[s] === h) {
+        const off = offsets[s];
+        let k = 0;
+        if (words) {
+          // the apostrophe maps to 0 in WORD_BYTE, so compare it raw
+          for (; k < len; k++) {
+            const b = bytes[start + k];
+            if ((b === APOSTROPHE ? b : keyByte[b]) !== arena[off + k]) break;
+          }
+        } else {
+          for (; k < len; k++) if (bytes[start + k] !== arena[off + k]) break;
+        }
+        if (k === len) return s;
+      }
+      s = (s + 1) & this.mask;
+    }
+    // insert
+    if (this.arenaPos + len > this.arena.length) {
+      let size = this.arena.length * 2;
+      while (size < this.arenaPos + len) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.arena.subarray(0, this.arenaPos));
+      this.arena = grown;
+    }
+    const dst = this.arena;
+    const off = this.arenaPos;
+    for (let k = 0; k < len; k++) {
+      const b = bytes[start + k];
+      dst[off + k] = words ? (b === APOSTROPHE ? b : WORD_BYTE[b]) : b;
+    }
+    this.arenaPos += len;
+    hashes[s] = h;
+    lengths[s] = len;
+    offsets[s] = off;
+    this.counts[s] = 0;
+    if (++this.size * 2 > this.cap) {
+      this.grow();
+      return this.slotFor(bytes, start, end, h);
+    }
+    return s;
+  }
+
+  private grow(): void {
+    const { hashes, lengths, offsets, counts, cap } = this;
+    this.cap = cap * 2;
+    this.mask = this.cap - 1;
+    this.hashes = new Int32Array(this.cap);
+    this.lengths = new Int32Array(this.cap);
+    this.offsets = new Int32Array(this.cap);
+    this.counts = new Float64Array(this.cap);
+    for (let s = 0; s < cap; s++) {
+      if (lengths[s] === 0) continue;
+      let t = hashes[s] & this.mask;
+      while (this.lengths[t] !== 0) t = (t + 1) & this.mask;
+      this.hashes[t] = hashes[s];
+      this.lengths[t] = lengths[s];
+      this.offsets[t] = offsets[s];
+      this.counts[t] = counts[s];
+    }
+  }
+}
+
+function asciiString(bytes: Uint8Array, off: number, len: number): string {
+  if (len <= 64) return String.fromCharCode.apply(null, bytes.subarray(off, off + len) as unknown as number[]);
+  let s = '';
+  for (let k = 0; k < len; k += 4096) {
+    s += String.fromCharCode.apply(null, bytes.subarray(off + k, off + Math.min(len, k + 4096)) as unknown as number[]);
+  }
+  return s;
+}
+
+/** True if bytes[at..at+3) is a UTF-8 byte order mark. */
+export function hasBomAt(bytes: Uint8Array, at: number): boolean {
+  return bytes[at] === 0xef && bytes[at + 1] === 0xbb && bytes[at + 2] === 0xbf;
+}
+
+/**
+ * Adds the tokens of the lines in bytes[start, end) to `counts`. `bytes` is taken to begin at file
+ * offset 0, so a BOM at start 0 is the file's BOM and is dropped.
+ */
+export function countTokens(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  tokenizer: Tokenizer,
+  counts: Map<string, number>,
+): void {
+  if (start === 0 && end >= 3 && hasBomAt(bytes, 0)) start = 3;
+  const counter = new TokenCounter(tokenizer);
+  counter.addBytes(bytes, start, end);
+  counter.addTo(counts);
+}

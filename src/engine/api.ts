@@ -1,0 +1,73 @@
+import type { EngineEvent, ExecutorId, StoredInputInfo, Tokenizer, BlockInfo } from '../protocol';
+
+/** Options fixed when a context starts. */
+export interface ContextOptions {
+  /** Number of Web Workers; default navigator.hardwareConcurrency. */
+  workers?: number;
+  /** Names the IndexedDB database (`emberflow-<name>`); default "default". */
+  name?: string;
+  heartbeatIntervalMs?: number;
+  heartbeatTimeoutMs?: number;
+  maxTaskFailures?: number;
+  maxConsecutiveStageAttempts?: number;
+  resubmitDelayMs?: number;
+}
+
+/** Settings that may change between jobs (the page's job settings). */
+export interface JobSettings {
+  /** Keep shuffle blocks when their worker dies (Spark's external shuffle service). */
+  shuffleService: boolean;
+  speculation: boolean;
+  /** Every task sleeps this long before it computes, so a person can watch and act. */
+  taskDelayMs: number;
+  /** Each task attempt fails with this probability, drawn from a generator seeded by `seed`. */
+  failureProbability: number;
+  seed: number;
+}
+
+export interface WordCountOptions {
+  inputs: StoredInputInfo[];
+  tokenizer: Tokenizer;
+  /** Minimum number of input splits across all files. */
+  inputSplits: number;
+  shufflePartitions: number;
+}
+
+export type ExecutorState =
+  | { status: 'starting' }
+  | { status: 'idle'; lastHeartbeat: number }
+  | { status: 'busy'; lastHeartbeat: number; taskId: number }
+  | { status: 'lost'; reason: string };
+
+export interface ExecutorSnapshot {
+  executorId: ExecutorId;
+  state: ExecutorState;
+}
+
+export type BlockFilter =
+  | { executor: ExecutorId }
+  | { shuffle: number }
+  | { rdd: number }
+  | { kind: 'shuffle' | 'cache' }
+  | { fraction: number; seed: number };
+
+export interface ChaosApi {
+  /** Terminate a worker (a random live one if no id); the engine notices at once. */
+  killExecutor(executorId?: ExecutorId): ExecutorId | null;
+  /** The worker closes itself without a word: only missing heartbeats reveal it. */
+  silenceExecutor(executorId: ExecutorId): void;
+  /** The worker spins forever: only missing heartbeats reveal it. */
+  hangExecutor(executorId: ExecutorId): void;
+  /** Delete stored blocks behind the scheduler's back; readers then meet a fetch failure. */
+  clearBlocks(filter: BlockFilter): Promise<string[]>;
+}
+
+export type Listener = (event: EngineEvent) => void;
+
+export interface EventSource {
+  subscribe(listener: Listener): () => void;
+  /** Every event so far, one JSON object per line. */
+  exportJsonLines(): string;
+}
+
+export type { BlockInfo };

@@ -1,0 +1,22 @@
+import type { ExecutorId, ExecutorLossCause, Heartbeat, TaskDescription, TaskResult } from '../protocol';
+
+export interface BackendListener {
+  executorAdded(executorId: ExecutorId, reason: string): void;
+  /** Called once per lost executor, before the results of its running tasks arrive as failures. */
+  executorLost(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void;
+  heartbeat(heartbeat: Heartbeat): void;
+}
+
+/**
+ * Where tasks run. The real one is a pool of Web Workers; scheduler tests use a scripted in-process one.
+ * `launch` always settles with a TaskResult: an executor that dies mid-task yields an executorLost failure.
+ */
+export interface ExecutorBackend {
+  start(listener: BackendListener): void;
+  liveExecutors(): ExecutorId[];
+  launch(executorId: ExecutorId, task: TaskDescription): Promise<TaskResult>;
+  /** Removes an executor at once (the user's kill, or the heartbeat receiver's verdict). */
+  kill(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void;
+  addExecutor(reason: string): ExecutorId;
+  stop(): Promise<void>;
+}

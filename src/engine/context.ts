@@ -1,0 +1,367 @@
+import type { BlockInfo, ExecutorId, StoredInputInfo, TaskOutput } from '../protocol';
+import { datasetBlockId } from '../protocol';
+import { decodeRecords } from '../common/codec';
+import { compareKeys } from '../common/ordering';
+import { planSplits } from '../common/lineSplits';
+import type { BlockFilter, ChaosApi, ContextOptions, ExecutorSnapshot, ExecutorState, JobSettings, WordCountOptions } from './api';
+import type { ExecutorBackend } from './backend';
+import { BlockMaster } from './blockMaster';
+import { DagScheduler } from './dagScheduler';
+import type { EngineStore } from './engineStore';
+import { EventBus } from './eventBus';
+import { InvalidArgumentError, EmberflowError } from './errors';
+import type { JobRunner } from './jobRunner';
+import { MapOutputTracker } from './mapOutputTracker';
+import { RDD, checkPartitions, type ActionSpec, type ShuffleDependency } from './rdd';
+import { TaskScheduler } from './taskScheduler';
+import { seededRandom } from './random';
+import { plural } from './describe';
+
+export type TextInput = Blob | StoredInputInfo;
+
+export interface ContextParts {
+  backend: ExecutorBackend;
+  store: EngineStore;
+  now?: () => number;
+}
+
+const DEFAULTS = {
+  heartbeatIntervalMs: 250,
+  heartbeatTimeoutMs: 2000,
+  maxTaskFailures: 4,
+  maxConsecutiveStageAttempts: 4,
+  resubmitDelayMs: 100,
+};
+
+/** Keys sampled per reduce partition when computing range bounds (Spark samples ~20). */
+const SAMPLE_PER_PARTITION = 20;
+
+/**
+ * The engine's entry point: builds lineage (textFile, parallelize, wordCount), runs jobs through the
+ * DAG and task schedulers on a pool of executors, and exposes events, settings and chaos controls.
+ */
+export class EmberContext implements JobRunner {
+  readonly events = new EventBus();
+  readonly settings: JobSettings = { shuffleService: false, speculation: false, taskDelayMs: 0, failureProbability: 0, seed: 1 };
+  readonly #backend: ExecutorBackend;
+  readonly #store: EngineStore;
+  readonly #blocks = new BlockMaster();
+  readonly #tracker = new MapOutputTracker();
+  readonly #tasks: TaskScheduler;
+  readonly #dag: DagScheduler;
+  readonly #executors = new Map<ExecutorId, ExecutorState>();
+  readonly #textInputs = new Map<RDD<unknown>, Promise<string[]>>();
+  readonly #datasets = new Map<string, number>();
+  readonly #cachedRdds = new Set<number>();
+  #speculationTimer: ReturnType<typeof setInterval> | null = null;
+  #nextRdd = 0;
+  #nextShuffle = 0;
+  #stopped = false;
+
+  constructor(options: ContextOptions, parts: ContextParts) {
+    const config = { ...DEFAULTS, ...options };
+    const now = parts.now ?? (() => performance.now());
+    this.#backend = parts.backend;
+    this.#store = parts.store;
+    this.#tasks = new TaskScheduler(
+      this.#backend,
+      this.events,
+      {
+        maxTaskFailures: config.maxTaskFailures,
+        speculation: false,
+        speculationMultiplier: 1.5,
+        speculationQuantile: 0.75,
+        taskDelayMs: 0,
+        failureProbability: 0,
+        seed: 1,
+      },
+      now,
+    );
+    this.#dag = new DagScheduler(
+      this.#tracker,
+      this.#blocks,
+      this.#tasks,
+      this.events,
+      { maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: false },
+      { deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)) },
+    );
+    this.#backend.start({
+      executorAdded: (id, reason) => {
+        this.#executors.set(id, { status: 'starting' });
+        this.events.emit({ type: 'executor.added', executorId: id, reason });
+        this.#tasks.schedule();
+      },
+      executorLost: (id, cause, reason) => {
+        this.#executors.set(id, { status: 'lost', reason });
+        this.events.emit({ type: 'executor.removed', executorId: id, reason: `Worker ${id} lost: ${reason}.` });
+        this.#dag.executorLost(id, cause, reason);
+      },
+      heartbeat: (hb) => {
+        const running = this.#tasks.runningTaskOn(hb.executorId);
+        const time = performance.now();
+        this.#executors.set(hb.executorId, running === null ? { status: 'idle', lastHeartbeat: time } : { status: 'busy', lastHeartbeat: time, taskId: running });
+        this.events.emit({ type: 'executor.heartbeat', executorId: hb.executorId, running: hb.running });
+      },
+    });
+  }
+
+  #warn(message: string): void {
+    this.events.emit({ type: 'log', level: 'warn', message });
+  }
+
+  // ------------------------------------------------------------------ JobRunner
+
+  nextRddId(): number {
+    return this.#nextRdd++;
+  }
+  peekRddId(): number {
+    return this.#nextRdd;
+  }
+  nextShuffleId(): number {
+    return this.#nextShuffle++;
+  }
+
+  // ------------------------------------------------------------------ settings
+
+  configure(partial: Partial<JobSettings>): void {
+    Object.assign(this.settings, partial);
+    const s = this.settings;
+    if (!(s.failureProbability >= 0 && s.failureProbability < 1)) throw new InvalidArgumentError(`Failure probability must be at least 0 and below 1, got ${s.failureProbability}.`);
+    if (!(Number.isInteger(s.taskDelayMs) && s.taskDelayMs >= 0)) throw new InvalidArgumentError(`Task delay must be a whole number of milliseconds >= 0, got ${s.taskDelayMs}.`);
+    this.#tasks.configure({ speculation: s.speculation, taskDelayMs: s.taskDelayMs, failureProbability: s.failureProbability, seed: s.seed });
+    this.#dag.configure({ shuffleService: s.shuffleService });
+    if (s.speculation && !this.#speculationTimer) this.#speculationTimer = setInterval(() => this.#tasks.schedule(), 100);
+    if (!s.speculation && this.#speculationTimer) {
+      clearInterval(this.#speculationTimer);
+      this.#speculationTimer = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ inputs and sources
+
+  readonly inputs = {
+    add: (files: Blob[]): Promise<StoredInputInfo[]> => this.#store.putInputs(files),
+    list: (): Promise<StoredInputInfo[]> => this.#store.listInputs(),
+    remove: (id: string): Promise<void> => this.#store.deleteInput(id),
+  };
+
+  /**
+   * Lines of text files (Files/Blobs, stored durably first, or inputs already stored), split by byte
+   * ranges aligned to lines so that every line belongs to exactly one partition.
+   */
+  textFile(files: readonly TextInput[], options: { minPartitions?: number } = {}): RDD<string> {
+    if (files.length === 0) throw new InvalidArgumentError('textFile() needs at least one file: add a text file, or load the sample text.');
+    const minPartitions = checkPartitions(options.minPartitions ?? Math.max(2, files.length), 'textFile');
+    const refs = files.map((f, i) => ({ name: f instanceof Blob ? (f as File).name ?? `blob ${i}` : f.name, size: f.size }));
+    const splits = planSplits(refs.map((r) => r.size), minPartitions);
+    if (splits.length === 0) splits.push({ file: 0, start: 0, end: 0 });
+    const rdd = new RDD<string>(this, { kind: 'text', files: refs, splits }, splits.length, 'textFile');
+    const blobs = files.filter((f): f is Blob => f instanceof Blob);
+    const stored = blobs.length > 0 ? this.#store.putInputs(blobs) : Promise.resolve([]);
+    const ids = stored.then((infos) => {
+      let next = 0;
+      return files.map((f) => (f instanceof Blob ? infos[next++]!.id : f.id));
+    });
+    ids.catch(() => undefined); // reported by the action that needs them
+    this.#textInputs.set(rdd as RDD<unknown>, ids);
+    return rdd;
+  }
+
+  parallelize<T>(values: readonly T[], numSlices = 2): RDD<T> {
+    const n = checkPartitions(numSlices, 'parallelize');
+    const slices = [...Array(n).keys()].map((i) => values.slice(Math.floor((i * values.length) / n), Math.floor(((i + 1) * values.length) / n)));
+    return new RDD<T>(this, { kind: 'parallel', slices: slices as unknown[][] }, n, 'parallelize');
+  }
+
+  /** The page's job: tokenize → combine │ reduceByKey │ sortBy (count descending, then word). */
+  wordCount(options: WordCountOptions): RDD<[string, number]> {
+    if (options.inputs.length === 0) throw new InvalidArgumentError('Add at least one text file, or load the sample text, before running a word count.');
+    const partitions = checkPartitions(options.shufflePartitions, 'Shuffle partitions');
+    return this.textFile(options.inputs, { minPartitions: options.inputSplits })
+      .tokenize(options.tokenizer)
+      .pairWithOne()
+      .reduceByKey<string, number>('sum', { numPartitions: partitions })
+      .sortBy(([word, count]) => [-count, word], true, { numPartitions: partitions });
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  async runJob(rdd: RDD<unknown>, action: ActionSpec): Promise<unknown> {
+    if (this.#stopped) throw new EmberflowError('E_STOPPED', 'This engine was stopped; create a new context to run jobs.');
+    await this.#resolveInputs(rdd);
+    await this.#resolveRangeBounds(rdd);
+    const description = `${action.kind} of ${rdd.label}`;
+    const outputs = await this.#dag.runJob(rdd, action, description);
+    if (rdd.storageLevel) this.#cachedRdds.add(rdd.id);
+    return this.#combine(rdd, action, outputs);
+  }
+
+  async #resolveInputs(rdd: RDD<unknown>): Promise<void> {
+    for (const r of lineage(rdd)) {
+      const ids = this.#textInputs.get(r);
+      if (!ids) continue;
+      try {
+        this.#dag.registerInputs(r, await ids);
+      } catch (e) {
+        throw new EmberflowError('E_INPUT_STORE', `The input files of ${r.label} could not be stored in IndexedDB: ${String(e)}. Free some space and try again.`);
+      }
+    }
+  }
+
+  /** Runs a sample job for each sortByKey whose range bounds are not known yet (deepest first). */
+  async #resolveRangeBounds(rdd: RDD<unknown>): Promise<void> {
+    const deps: ShuffleDependency[] = [];
+    for (const r of lineage(rdd)) {
+      if (r.source.kind === 'shuffled' && r.source.dep.partitioner.kind === 'range' && r.source.dep.partitioner.bounds.status === 'unknown') {
+        deps.push(r.source.dep);
+      }
+    }
+    for (const dep of deps.reverse()) {
+      const partitioner = dep.partitioner;
+      if (partitioner.kind !== 'range') continue;
+      const perMap = Math.ceil((SAMPLE_PER_PARTITION * dep.numReducers * 3) / Math.max(1, dep.parent.numPartitions));
+      const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId }, `sample of ${dep.parent.label} for range partitioning`);
+      const keys = outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
+      keys.sort(compareKeys);
+      if (!partitioner.ascending) keys.reverse();
+      const bounds: unknown[] = [];
+      for (let i = 1; i < dep.numReducers && keys.length > 0; i++) {
+        const candidate = keys[Math.min(keys.length - 1, Math.floor((i * keys.length) / dep.numReducers))];
+        if (bounds.length === 0 || compareKeys(bounds[bounds.length - 1], candidate) !== 0) bounds.push(candidate);
+      }
+      partitioner.bounds = { status: 'known', bounds };
+    }
+  }
+
+  async #combine(rdd: RDD<unknown>, action: ActionSpec, outputs: TaskOutput[]): Promise<unknown> {
+    const records = () => outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
+    switch (action.kind) {
+      case 'collect':
+        return records();
+      case 'take':
+        return records().slice(0, action.n);
+      case 'count':
+        return outputs.reduce((n, o) => n + (o.kind === 'count' ? o.count : 0), 0);
+      case 'reduce': {
+        const partials = outputs.flatMap((o) => (o.kind === 'reduced' && o.payload ? decodeRecords(new Uint8Array(o.payload)) : []));
+        if (partials.length === 0) throw new EmberflowError('E_EMPTY_REDUCE', `reduce() of ${rdd.label} found no records: reduce needs at least one.`);
+        if (partials.length === 1) return partials[0];
+        // User functions run only in workers: the partial results are reduced by one more task.
+        return this.runJob(this.parallelize(partials, 1) as RDD<unknown>, action);
+      }
+      case 'save':
+        this.#datasets.set(action.datasetId, rdd.numPartitions);
+        return action.datasetId;
+      case 'sampleKeys':
+      case 'checkpoint':
+        return undefined;
+    }
+  }
+
+  /** Reads a dataset written by saveAsDataset(), in partition order. */
+  async readDataset(datasetId: string): Promise<unknown[]> {
+    const n = this.#datasets.get(datasetId);
+    if (n === undefined) throw new InvalidArgumentError(`No dataset named '${datasetId}' was saved by this engine.`);
+    const blocks = await this.#store.getBlocks([...Array(n).keys()].map((p) => datasetBlockId(datasetId, p)));
+    return blocks.flatMap((b) => (b ? decodeRecords(new Uint8Array(b.payload)) : []));
+  }
+
+  async dropCachedRdd(rddId: number): Promise<void> {
+    await this.chaos.clearBlocks({ rdd: rddId });
+    this.#cachedRdds.delete(rddId);
+  }
+
+  /** Fails every running job with "Cancelled by the user". */
+  cancelJob(): void {
+    for (const jobId of this.#dag.activeJobIds()) this.#dag.failJob(jobId, 'Cancelled by the user');
+  }
+
+  // ------------------------------------------------------------------ executors, blocks, chaos
+
+  executors(): ExecutorSnapshot[] {
+    return this.#backend.liveExecutors().map((executorId) => ({ executorId, state: this.#executors.get(executorId) ?? { status: 'starting' } }));
+  }
+
+  addExecutor(): ExecutorId {
+    return this.#backend.addExecutor('added by the user');
+  }
+
+  blocks(): BlockInfo[] {
+    return this.#blocks.all();
+  }
+
+  readonly chaos: ChaosApi = {
+    killExecutor: (executorId) => {
+      const live = this.#backend.liveExecutors();
+      const id = executorId ?? live[Math.floor(Math.random() * live.length)];
+      if (id === undefined || !live.includes(id)) return null;
+      this.#backend.kill(id, 'killed', 'killed by the user');
+      return id;
+    },
+    silenceExecutor: (executorId) => this.#silence(executorId, 'close'),
+    hangExecutor: (executorId) => this.#silence(executorId, 'hang'),
+    clearBlocks: async (filter) => {
+      const ids = this.#selectBlocks(filter).map((b) => b.id);
+      if (ids.length === 0) return [];
+      this.#blocks.remove(ids);
+      await this.#store.deleteBlocks(ids);
+      await this.#dropMemory?.(ids);
+      this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.` });
+      return ids;
+    },
+  };
+
+  /** Set by the browser entry: drops in-memory cached partitions inside workers. */
+  #dropMemory: ((ids: string[]) => Promise<void>) | null = null;
+  setMemoryDropper(drop: (ids: string[]) => Promise<void>): void {
+    this.#dropMemory = drop;
+  }
+
+  #silence(executorId: ExecutorId, how: 'close' | 'hang'): void {
+    const backend = this.#backend as ExecutorBackend & { silence?: (id: ExecutorId, how: 'close' | 'hang') => void };
+    backend.silence?.(executorId, how);
+  }
+
+  #selectBlocks(filter: BlockFilter): BlockInfo[] {
+    const all = this.#blocks.all();
+    if ('executor' in filter) return all.filter((b) => b.owner === filter.executor);
+    if ('shuffle' in filter) return all.filter((b) => b.id.startsWith(`shuffle/${filter.shuffle}/`));
+    if ('rdd' in filter) return all.filter((b) => b.id.startsWith(`rdd/${filter.rdd}/`));
+    if ('kind' in filter) return all.filter((b) => b.id.startsWith(filter.kind === 'shuffle' ? 'shuffle/' : 'rdd/'));
+    const random = seededRandom(filter.seed);
+    return all.filter((b) => (b.id.startsWith('shuffle/') || b.id.startsWith('rdd/')) && random() < filter.fraction);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.cancelJob();
+    if (this.#speculationTimer) clearInterval(this.#speculationTimer);
+    await this.#backend.stop();
+    this.#store.close();
+  }
+}
+
+function describeFilter(filter: BlockFilter): string {
+  if ('executor' in filter) return `blocks of worker ${filter.executor}`;
+  if ('shuffle' in filter) return `shuffle ${filter.shuffle}`;
+  if ('rdd' in filter) return `cached rdd ${filter.rdd}`;
+  if ('kind' in filter) return filter.kind === 'shuffle' ? 'all shuffle blocks' : 'all cached blocks';
+  return `a random ${Math.round(filter.fraction * 100)}% with seed ${filter.seed}`;
+}
+
+/** Every RDD in the lineage of `rdd`, itself first. */
+export function lineage(rdd: RDD<unknown>): RDD<unknown>[] {
+  const out: RDD<unknown>[] = [];
+  const seen = new Set<RDD<unknown>>();
+  const visit = (r: RDD<unknown>) => {
+    if (seen.has(r)) return;
+    seen.add(r);
+    out.push(r);
+    const s = r.source;
+    if (s.kind === 'narrow') visit(s.parent);
+    else if (s.kind === 'union') s.parents.forEach(visit);
+    else if (s.kind === 'shuffled') visit(s.dep.parent);
+  };
+  visit(rdd);
+  return out;
+}

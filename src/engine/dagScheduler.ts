@@ -1,0 +1,540 @@
+import type { ExecutorId, ExecutorLossCause, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import { rddBlockId } from '../protocol';
+import type { BlockMaster } from './blockMaster';
+import type { EventBus } from './eventBus';
+import type { MapOutputTracker } from './mapOutputTracker';
+import type { ActionSpec, RDD, ShuffleDependency } from './rdd';
+import type { ResultStage, ShuffleMapStage, Stage } from './stage';
+import { StagePlanner } from './stagePlanner';
+import type { TaskScheduler, TaskSchedulerListener } from './taskScheduler';
+import type { RunningTask, TaskSetManager } from './taskSetManager';
+import { describeReason, listPartitions, plural } from './describe';
+import { JobFailedError } from './errors';
+
+type Success = Extract<TaskResult, { status: 'success' }>;
+type FetchFailed = Extract<TaskFailureReason, { kind: 'fetchFailed' }>;
+
+export interface DagSchedulerConfig {
+  maxConsecutiveStageAttempts: number;
+  resubmitDelayMs: number;
+  /** Keep shuffle blocks when their executor dies (Spark's external shuffle service). */
+  shuffleService: boolean;
+}
+
+/** Side effects on stored data that the scheduler asks for but does not perform itself. */
+export interface BlockRemover {
+  /** Deletes blocks from IndexedDB (they died with their executor). */
+  deleteBlocks(ids: string[]): void;
+}
+
+interface ActiveJob {
+  readonly jobId: number;
+  readonly finalStage: ResultStage;
+  readonly action: ActionSpec;
+  readonly partitions: number[];
+  readonly outputs: (TaskOutput | undefined)[];
+  numFinished: number;
+  readonly resolve: (outputs: TaskOutput[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Splits jobs into stages at shuffle dependencies, submits each stage's missing partitions once its
+ * parents' outputs exist, and recovers from fetch failures and executor loss as Spark's DAGScheduler does.
+ */
+export class DagScheduler implements TaskSchedulerListener {
+  readonly #tracker: MapOutputTracker;
+  readonly #blocks: BlockMaster;
+  readonly #tasks: TaskScheduler;
+  readonly #bus: EventBus;
+  readonly #config: DagSchedulerConfig;
+  readonly #remover: BlockRemover;
+
+  readonly #stages = new Map<number, Stage>();
+  readonly #shuffleStages = new Map<number, ShuffleMapStage>();
+  readonly #jobs = new Map<number, ActiveJob>();
+  readonly #stageJobs = new Map<Stage, Set<number>>();
+  readonly #waiting = new Set<Stage>();
+  readonly #running = new Set<Stage>();
+  readonly #failed = new Set<Stage>();
+  readonly #inputIds = new Map<RDD<unknown>, string[]>();
+  /** Epoch at which each executor's outputs were last declared lost. */
+  readonly #failedEpoch = new Map<ExecutorId, number>();
+  #epoch = 0;
+  #nextStageId = 0;
+  #nextJobId = 0;
+  #resubmitTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    tracker: MapOutputTracker,
+    blocks: BlockMaster,
+    tasks: TaskScheduler,
+    bus: EventBus,
+    config: DagSchedulerConfig,
+    remover: BlockRemover,
+  ) {
+    this.#tracker = tracker;
+    this.#blocks = blocks;
+    this.#tasks = tasks;
+    this.#bus = bus;
+    this.#config = config;
+    this.#remover = remover;
+    tasks.setListener(this);
+  }
+
+  configure(partial: Partial<DagSchedulerConfig>): void {
+    Object.assign(this.#config, partial);
+  }
+
+  registerInputs(rdd: RDD<unknown>, inputIds: string[]): void {
+    this.#inputIds.set(rdd, inputIds);
+  }
+
+  activeJobIds(): number[] {
+    return [...this.#jobs.keys()];
+  }
+
+  // ---------------------------------------------------------------- stage graph
+
+  #shuffleDepsOf(rdd: RDD<unknown>): ShuffleDependency[] {
+    const deps: ShuffleDependency[] = [];
+    const seen = new Set<RDD<unknown>>();
+    const visit = (r: RDD<unknown>) => {
+      if (seen.has(r)) return;
+      seen.add(r);
+      if (r.checkpointed) return;
+      const s = r.source;
+      if (s.kind === 'narrow') visit(s.parent);
+      else if (s.kind === 'union') s.parents.forEach(visit);
+      else if (s.kind === 'shuffled') deps.push(s.dep);
+    };
+    visit(rdd);
+    return deps;
+  }
+
+  #shuffleMapStage(dep: ShuffleDependency, jobId: number): ShuffleMapStage {
+    const existing = this.#shuffleStages.get(dep.shuffleId);
+    if (existing) return existing;
+    const parents = this.#shuffleDepsOf(dep.parent).map((d) => this.#shuffleMapStage(d, jobId));
+    const stage: ShuffleMapStage = {
+      kind: 'shuffleMap',
+      id: this.#nextStageId++,
+      rdd: dep.parent,
+      dep,
+      numPartitions: dep.parent.numPartitions,
+      parents,
+      firstJobId: jobId,
+      latestAttempt: -1,
+      pending: new Set(),
+      failedAttempts: new Set(),
+      taskSet: null,
+      resubmitReason: null,
+    };
+    this.#tracker.registerShuffle(dep.shuffleId, stage.numPartitions);
+    this.#stages.set(stage.id, stage);
+    this.#shuffleStages.set(dep.shuffleId, stage);
+    return stage;
+  }
+
+  #allStages(stage: Stage, out = new Set<Stage>()): Set<Stage> {
+    if (out.has(stage)) return out;
+    out.add(stage);
+    stage.parents.forEach((p) => this.#allStages(p, out));
+    return out;
+  }
+
+  /** Whether every partition of a persisted RDD is cached, so its lineage need not be recomputed. */
+  #fullyCached(rdd: RDD<unknown>): boolean {
+    if (!rdd.storageLevel) return false;
+    for (let p = 0; p < rdd.numPartitions; p++) if (!this.#blocks.get(rddBlockId(rdd.id, p))) return false;
+    return true;
+  }
+
+  /** Parent stages whose outputs are missing, looking through cached RDDs as Spark does. */
+  #missingParents(stage: Stage): ShuffleMapStage[] {
+    const missing = new Set<ShuffleMapStage>();
+    const seen = new Set<RDD<unknown>>();
+    const jobId = stage.firstJobId;
+    const visit = (r: RDD<unknown>) => {
+      if (seen.has(r)) return;
+      seen.add(r);
+      if (r.checkpointed || this.#fullyCached(r)) return;
+      const s = r.source;
+      if (s.kind === 'narrow') visit(s.parent);
+      else if (s.kind === 'union') s.parents.forEach(visit);
+      else if (s.kind === 'shuffled') {
+        const parent = this.#shuffleMapStage(s.dep, jobId);
+        if (!this.#tracker.isAvailable(s.dep.shuffleId)) missing.add(parent);
+      }
+    };
+    visit(stage.rdd);
+    return [...missing].sort((a, b) => a.id - b.id);
+  }
+
+  #operations(stage: Stage): string[] {
+    const ops: string[] = [];
+    let r: RDD<unknown> | null = stage.rdd;
+    while (r) {
+      ops.unshift(r.checkpointed ? `${r.operation} (checkpoint)` : r.operation);
+      const s: RDD<unknown>['source'] = r.source;
+      r = !r.checkpointed && s.kind === 'narrow' ? s.parent : null;
+    }
+    if (stage.kind === 'shuffleMap') ops.push(stage.dep.mapSideCombine ? 'combine + shuffle write' : 'shuffle write');
+    return ops;
+  }
+
+  #info(stage: Stage): StageInfo {
+    return {
+      stageId: stage.id,
+      kind: stage.kind,
+      operations: this.#operations(stage),
+      parentStageIds: stage.parents.map((p) => p.id),
+      numPartitions: stage.kind === 'result' ? this.#jobOf(stage)?.partitions.length ?? stage.numPartitions : stage.numPartitions,
+      shuffleId: stage.kind === 'shuffleMap' ? stage.dep.shuffleId : null,
+    };
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  /** Runs a job; resolves with one TaskOutput per requested partition, in partition order. */
+  runJob(rdd: RDD<unknown>, action: ActionSpec, description: string, partitions?: number[]): Promise<TaskOutput[]> {
+    const jobId = this.#nextJobId++;
+    const parts = partitions ?? [...Array(rdd.numPartitions).keys()];
+    const parents = this.#shuffleDepsOf(rdd).map((d) => this.#shuffleMapStage(d, jobId));
+    const finalStage: ResultStage = {
+      kind: 'result',
+      id: this.#nextStageId++,
+      rdd,
+      numPartitions: rdd.numPartitions,
+      parents,
+      firstJobId: jobId,
+      latestAttempt: -1,
+      pending: new Set(),
+      failedAttempts: new Set(),
+      taskSet: null,
+      resubmitReason: null,
+    };
+    this.#stages.set(finalStage.id, finalStage);
+    return new Promise<TaskOutput[]>((resolve, reject) => {
+      const job: ActiveJob = {
+        jobId,
+        finalStage,
+        action,
+        partitions: parts,
+        outputs: parts.map(() => undefined),
+        numFinished: 0,
+        resolve,
+        reject,
+      };
+      this.#jobs.set(jobId, job);
+      const stages = [...this.#allStages(finalStage)].sort((a, b) => a.id - b.id);
+      for (const s of stages) {
+        const set = this.#stageJobs.get(s) ?? new Set();
+        set.add(jobId);
+        this.#stageJobs.set(s, set);
+      }
+      this.#bus.emit({
+        type: 'job.submitted',
+        jobId,
+        description,
+        stages: stages.map((s) => this.#info(s)),
+        finalStageId: finalStage.id,
+      });
+      if (parts.length === 0) {
+        this.#finishJob(job);
+        return;
+      }
+      this.#submitStage(finalStage);
+      for (const s of stages) {
+        if (s.kind === 'shuffleMap' && s.latestAttempt >= 0 && !this.#running.has(s) && !this.#waiting.has(s) && this.#tracker.isAvailable(s.dep.shuffleId)) {
+          this.#bus.emit({ type: 'stage.skipped', jobId, stageId: s.id, explanation: `Stage ${s.id} skipped: its shuffle output from an earlier job is still stored.` });
+        } else if (s.kind === 'shuffleMap' && s.latestAttempt < 0 && !this.#running.has(s) && !this.#waiting.has(s)) {
+          this.#bus.emit({ type: 'stage.skipped', jobId, stageId: s.id, explanation: `Stage ${s.id} skipped: the partitions it would feed are cached or checkpointed.` });
+        }
+      }
+    });
+  }
+
+  #jobOf(stage: Stage): ActiveJob | undefined {
+    let best: ActiveJob | undefined;
+    for (const id of this.#stageJobs.get(stage) ?? []) {
+      const job = this.#jobs.get(id);
+      if (job && (!best || job.jobId < best.jobId)) best = job;
+    }
+    return best;
+  }
+
+  #submitStage(stage: Stage): void {
+    const job = this.#jobOf(stage);
+    if (!job) return;
+    if (this.#waiting.has(stage) || this.#running.has(stage) || this.#failed.has(stage)) return;
+    const missing = this.#missingParents(stage);
+    if (missing.length === 0) {
+      this.#submitMissingTasks(stage, job);
+    } else {
+      missing.forEach((p) => this.#submitStage(p));
+      this.#waiting.add(stage);
+    }
+  }
+
+  #submitMissingTasks(stage: Stage, job: ActiveJob): void {
+    const partitions =
+      stage.kind === 'shuffleMap'
+        ? this.#tracker.missing(stage.dep.shuffleId)
+        : job.partitions.filter((_, i) => job.outputs[i] === undefined);
+    stage.latestAttempt++;
+    stage.pending.clear();
+    partitions.forEach((p) => stage.pending.add(p));
+    const explanation = stage.resubmitReason;
+    stage.resubmitReason = null;
+    this.#bus.emit({ type: 'stage.submitted', jobId: job.jobId, stageId: stage.id, attempt: stage.latestAttempt, partitions, explanation });
+    if (partitions.length === 0) {
+      this.#markStageFinished(stage);
+      this.#afterMapStageFinished(stage);
+      return;
+    }
+    this.#running.add(stage);
+    const planner = new StagePlanner(this.#tracker, this.#inputIds);
+    const tasks = partitions.map((partition) => ({
+      partition,
+      plan: planner.plan(stage.rdd, partition),
+      preferred: this.#preferredExecutor(stage.rdd, partition),
+    }));
+    const sink = stage.kind === 'shuffleMap' ? planner.shuffleSink(stage.dep) : planner.resultSink(job.action);
+    stage.taskSet = this.#tasks.submit({
+      jobId: job.jobId,
+      stageId: stage.id,
+      stageAttempt: stage.latestAttempt,
+      functions: planner.functions,
+      sink,
+      tasks,
+    });
+  }
+
+  /** The executor holding a cached partition somewhere in this stage's narrow lineage. */
+  #preferredExecutor(rdd: RDD<unknown>, partition: number): ExecutorId | null {
+    let r: RDD<unknown> | null = rdd;
+    while (r) {
+      if (r.storageLevel === 'memory') {
+        const owner = this.#blocks.get(rddBlockId(r.id, partition))?.owner;
+        if (owner != null) return owner;
+      }
+      const s: RDD<unknown>['source'] = r.source;
+      r = s.kind === 'narrow' ? s.parent : null;
+    }
+    return null;
+  }
+
+  #markStageFinished(stage: Stage): void {
+    this.#running.delete(stage);
+    stage.failedAttempts.clear();
+    this.#bus.emit({ type: 'stage.completed', stageId: stage.id, attempt: stage.latestAttempt });
+  }
+
+  #afterMapStageFinished(stage: Stage): void {
+    if (stage.kind !== 'shuffleMap') return;
+    const missing = this.#tracker.missing(stage.dep.shuffleId);
+    if (missing.length > 0) {
+      // Outputs were lost while the stage ran (an executor died after its tasks succeeded).
+      stage.resubmitReason = `Stage ${stage.id} resubmitted for partitions ${listPartitions(missing)}: their shuffle output was lost after they finished.`;
+      this.#submitStage(stage);
+      return;
+    }
+    for (const child of [...this.#waiting].sort((a, b) => a.id - b.id)) {
+      if (this.#missingParents(child).length === 0) {
+        this.#waiting.delete(child);
+        this.#submitStage(child);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- task events
+
+  taskSucceeded(tsm: TaskSetManager, task: RunningTask, result: Success): void {
+    const stage = this.#stages.get(tsm.taskSet.stageId);
+    if (!stage) return;
+    const partition = tsm.taskSet.tasks[task.index]!.partition;
+    if (result.blocks.length > 0) {
+      this.#blocks.add(result.blocks);
+      this.#bus.emit({ type: 'blocks.added', blocks: result.blocks });
+    }
+    if (stage.kind === 'result') {
+      const job = this.#jobs.get(tsm.taskSet.jobId);
+      if (!job || job.finalStage !== stage) return;
+      const i = job.partitions.indexOf(partition);
+      if (i < 0 || job.outputs[i] !== undefined) return; // counted once, however many copies succeed
+      job.outputs[i] = result.output;
+      job.numFinished++;
+      stage.pending.delete(partition);
+      if (job.numFinished === job.partitions.length) {
+        this.#markStageFinished(stage);
+        this.#finishJob(job);
+      }
+      return;
+    }
+    if (result.output.kind !== 'mapOutput') return;
+    const failedAt = this.#failedEpoch.get(result.executorId);
+    if (failedAt !== undefined && failedAt > task.epoch) {
+      this.#bus.emit({ type: 'log', level: 'warn', message: `Ignored a map output of stage ${tsm.stageName} from worker ${result.executorId}: it was launched before that worker's outputs were declared lost.` });
+    } else {
+      this.#tracker.registerOutput(stage.dep.shuffleId, partition, { executorId: result.executorId, sizes: result.output.sizes });
+    }
+    stage.pending.delete(partition);
+    if (this.#running.has(stage) && stage.pending.size === 0) {
+      this.#markStageFinished(stage);
+      this.#afterMapStageFinished(stage);
+    }
+  }
+
+  taskFetchFailed(tsm: TaskSetManager, task: RunningTask, reason: FetchFailed): void {
+    const failedStage = this.#stages.get(tsm.taskSet.stageId);
+    const mapStage = this.#shuffleStages.get(reason.shuffleId);
+    if (!failedStage || !mapStage) return;
+    if (failedStage.latestAttempt !== tsm.taskSet.stageAttempt) {
+      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored a fetch failure from stage ${tsm.stageName}: a newer attempt (${failedStage.latestAttempt}) already runs.` });
+      return;
+    }
+    const described = describeReason(reason);
+    this.#tasks.markZombie(tsm);
+    if (this.#running.has(failedStage)) {
+      this.#running.delete(failedStage);
+      failedStage.failedAttempts.add(tsm.taskSet.stageAttempt);
+      this.#bus.emit({ type: 'stage.failed', stageId: failedStage.id, attempt: tsm.taskSet.stageAttempt, reason: described });
+    }
+
+    // Unregister the lost output, and every output of its executor once per epoch.
+    this.#tracker.unregisterOutput(reason.shuffleId, reason.mapPartition);
+    if (reason.owner != null) this.#removeExecutorOutputs(reason.owner, task.epoch, 'its shuffle blocks could not be read');
+
+    if (failedStage.failedAttempts.size >= this.#config.maxConsecutiveStageAttempts) {
+      this.#abortStage(
+        failedStage,
+        `Stage ${failedStage.id} (${failedStage.rdd.label}) has failed the maximum allowable number of times: ${this.#config.maxConsecutiveStageAttempts}. Most recent failure reason: ${described}`,
+      );
+      return;
+    }
+    const where = reason.owner == null ? '' : ` with worker ${reason.owner}`;
+    const lost = this.#tracker.missing(mapStage.dep.shuffleId);
+    mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: their shuffle output was lost${where}.`;
+    failedStage.resubmitReason = `Stage ${failedStage.id} resubmitted as attempt ${failedStage.latestAttempt + 1} after attempt ${tsm.taskSet.stageAttempt} could not read shuffle ${reason.shuffleId} (map ${reason.mapPartition}${where}).`;
+    if (this.#failed.size === 0) {
+      this.#resubmitTimer = setTimeout(() => this.#resubmitFailedStages(), this.#config.resubmitDelayMs);
+    }
+    this.#failed.add(failedStage);
+    this.#failed.add(mapStage);
+  }
+
+  #resubmitFailedStages(): void {
+    this.#resubmitTimer = null;
+    const stages = [...this.#failed].sort((a, b) => a.firstJobId - b.firstJobId || a.id - b.id);
+    this.#failed.clear();
+    for (const stage of stages) this.#submitStage(stage);
+  }
+
+  taskSetAborted(tsm: TaskSetManager, message: string): void {
+    const stage = this.#stages.get(tsm.taskSet.stageId);
+    if (!stage) return;
+    if (this.#running.has(stage)) {
+      this.#running.delete(stage);
+      this.#bus.emit({ type: 'stage.failed', stageId: stage.id, attempt: tsm.taskSet.stageAttempt, reason: message });
+    }
+    this.#abortStage(stage, message);
+  }
+
+  // ---------------------------------------------------------------- executors
+
+  executorLost(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void {
+    const lostBlocks = this.#blocks.ownedBy(executorId).filter(
+      (b) => !(this.#config.shuffleService && b.id.startsWith('shuffle/')),
+    );
+    if (!this.#config.shuffleService) this.#removeExecutorOutputs(executorId, this.#epoch, reason);
+    else this.#bumpEpoch(executorId);
+    if (lostBlocks.length > 0) {
+      const ids = lostBlocks.map((b) => b.id);
+      this.#blocks.remove(ids);
+      this.#remover.deleteBlocks(ids);
+      this.#bus.emit({
+        type: 'blocks.removed',
+        blockIds: ids,
+        explanation: `${plural(ids.length, 'block')} of worker ${executorId} died with it (${reason})${
+          this.#config.shuffleService ? '; its shuffle blocks are kept by the shuffle service' : ''
+        }.`,
+      });
+    }
+    void cause;
+  }
+
+  #bumpEpoch(executorId: ExecutorId): void {
+    this.#epoch++;
+    this.#failedEpoch.set(executorId, this.#epoch);
+    this.#tasks.setEpoch(this.#epoch);
+  }
+
+  /** Spark's removeExecutorAndUnregisterOutputs: once per epoch, forget every output of an executor. */
+  #removeExecutorOutputs(executorId: ExecutorId, taskEpoch: number, why: string): void {
+    const failedAt = this.#failedEpoch.get(executorId);
+    // Already handled since the failing task launched: a second fetch failure removes nothing more.
+    if (failedAt !== undefined && failedAt > taskEpoch) return;
+    this.#bumpEpoch(executorId);
+    const lost = this.#tracker.removeOutputsOnExecutor(executorId);
+    for (const [shuffleId, maps] of lost) {
+      const stage = this.#shuffleStages.get(shuffleId);
+      if (!stage) continue;
+      this.#bus.emit({ type: 'log', level: 'warn', message: `Shuffle output of stage ${stage.id} for ${plural(maps.length, 'partition')} (${listPartitions(maps)}) was lost with worker ${executorId}: ${why}.` });
+      // A running map stage recomputes them within the current attempt, as Spark's Resubmitted does.
+      const tsm = stage.taskSet;
+      if (this.#running.has(stage) && tsm && tsm.taskSet.stageAttempt === stage.latestAttempt && !tsm.zombie) {
+        for (const map of maps) {
+          const index = tsm.taskSet.tasks.findIndex((t) => t.partition === map);
+          if (index >= 0 && tsm.succeeded.has(index)) {
+            stage.pending.add(map);
+            this.#tasks.resubmit(tsm, index);
+          }
+        }
+      }
+    }
+    this.#tasks.schedule();
+  }
+
+  // ---------------------------------------------------------------- ending jobs
+
+  #finishJob(job: ActiveJob): void {
+    this.#jobs.delete(job.jobId);
+    this.#cleanupStages(job);
+    this.#bus.emit({ type: 'job.succeeded', jobId: job.jobId });
+    job.resolve(job.outputs as TaskOutput[]);
+  }
+
+  #abortStage(stage: Stage, message: string): void {
+    const reason = `Job aborted due to stage failure: ${message}`;
+    for (const id of [...(this.#stageJobs.get(stage) ?? [])]) {
+      const job = this.#jobs.get(id);
+      if (job) this.failJob(job.jobId, reason);
+    }
+  }
+
+  failJob(jobId: number, reason: string): void {
+    const job = this.#jobs.get(jobId);
+    if (!job) return;
+    this.#jobs.delete(jobId);
+    this.#tasks.cancelJob(jobId);
+    this.#cleanupStages(job);
+    this.#bus.emit({ type: 'job.failed', jobId, reason });
+    job.reject(new JobFailedError(jobId, reason));
+  }
+
+  #cleanupStages(job: ActiveJob): void {
+    for (const [stage, jobs] of this.#stageJobs) {
+      if (!jobs.delete(job.jobId) || jobs.size > 0) continue;
+      this.#stageJobs.delete(stage);
+      this.#waiting.delete(stage);
+      this.#failed.delete(stage);
+      if (this.#running.delete(stage) && stage.taskSet) this.#tasks.markZombie(stage.taskSet);
+      if (stage.kind === 'result') this.#stages.delete(stage.id);
+    }
+    if (this.#failed.size === 0 && this.#resubmitTimer) {
+      clearTimeout(this.#resubmitTimer);
+      this.#resubmitTimer = null;
+    }
+  }
+}

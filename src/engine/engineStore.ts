@@ -1,0 +1,15 @@
+import type { BlockRecord, StoredInputInfo } from '../protocol';
+
+/**
+ * What the main thread does with stored data: manage inputs, delete blocks, read saved datasets.
+ * IndexedDB in the browser (idbEngineStore.ts); a Map in scheduler tests.
+ */
+export interface EngineStore {
+  readonly dbName: string;
+  putInputs(files: Blob[]): Promise<StoredInputInfo[]>;
+  listInputs(): Promise<StoredInputInfo[]>;
+  deleteInput(id: string): Promise<void>;
+  deleteBlocks(ids: string[]): Promise<void>;
+  getBlocks(ids: string[]): Promise<(BlockRecord | undefined)[]>;
+  close(): void;
+}

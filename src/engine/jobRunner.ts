@@ -1,0 +1,11 @@
+import type { ActionSpec, RDD } from './rdd';
+
+/** What an RDD needs from its context: ids, and a way to run actions. */
+export interface JobRunner {
+  nextRddId(): number;
+  /** The id the next RDD will get, for labelling the operator a function belongs to. */
+  peekRddId(): number;
+  nextShuffleId(): number;
+  runJob(rdd: RDD<unknown>, action: ActionSpec): Promise<unknown>;
+  dropCachedRdd(rddId: number): Promise<void>;
+}

@@ -1,0 +1,79 @@
+import type { ExecutorId } from '../protocol';
+
+export interface MapStatus {
+  executorId: ExecutorId;
+  /** Bytes written for each reduce partition; 0 means no block. */
+  sizes: number[];
+}
+
+/** The one source of truth for where each shuffle's map outputs live. */
+export class MapOutputTracker {
+  readonly #shuffles = new Map<number, (MapStatus | null)[]>();
+
+  registerShuffle(shuffleId: number, numMaps: number): void {
+    if (!this.#shuffles.has(shuffleId)) this.#shuffles.set(shuffleId, new Array<MapStatus | null>(numMaps).fill(null));
+  }
+
+  #statuses(shuffleId: number): (MapStatus | null)[] {
+    const statuses = this.#shuffles.get(shuffleId);
+    if (!statuses) throw new Error(`Shuffle ${shuffleId} was never registered with the map-output tracker.`);
+    return statuses;
+  }
+
+  registerOutput(shuffleId: number, map: number, status: MapStatus): void {
+    this.#statuses(shuffleId)[map] = status;
+  }
+
+  /** Returns whether an output was registered (and is now gone). */
+  unregisterOutput(shuffleId: number, map: number): boolean {
+    const statuses = this.#statuses(shuffleId);
+    const had = statuses[map] != null;
+    statuses[map] = null;
+    return had;
+  }
+
+  /** Forgets every output written by an executor; returns what was lost, per shuffle. */
+  removeOutputsOnExecutor(executorId: ExecutorId): Map<number, number[]> {
+    const lost = new Map<number, number[]>();
+    for (const [shuffleId, statuses] of this.#shuffles) {
+      statuses.forEach((s, map) => {
+        if (s?.executorId === executorId) {
+          statuses[map] = null;
+          lost.set(shuffleId, [...(lost.get(shuffleId) ?? []), map]);
+        }
+      });
+    }
+    return lost;
+  }
+
+  missing(shuffleId: number): number[] {
+    const out: number[] = [];
+    this.#statuses(shuffleId).forEach((s, map) => s == null && out.push(map));
+    return out;
+  }
+
+  isAvailable(shuffleId: number): boolean {
+    return this.#statuses(shuffleId).every((s) => s != null);
+  }
+
+  status(shuffleId: number, map: number): MapStatus | null {
+    return this.#statuses(shuffleId)[map] ?? null;
+  }
+
+  /** Map outputs a reducer must fetch: only those with a non-empty block for it. */
+  locations(shuffleId: number, reduce: number): { map: number; owner: ExecutorId | null }[] {
+    const out: { map: number; owner: ExecutorId | null }[] = [];
+    this.#statuses(shuffleId).forEach((s, map) => {
+      if (s && s.sizes[reduce]! > 0) out.push({ map, owner: s.executorId });
+    });
+    return out;
+  }
+
+  /** Total bytes per reduce partition, all maps included. */
+  reduceSizes(shuffleId: number): number[] {
+    const statuses = this.#statuses(shuffleId);
+    const sizes: number[] = [];
+    for (const s of statuses) s?.sizes.forEach((b, r) => (sizes[r] = (sizes[r] ?? 0) + b));
+    return sizes;
+  }
+}

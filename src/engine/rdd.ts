@@ -1,0 +1,267 @@
+import type { Aggregation, NarrowOp, ShippedFunction, Tokenizer } from '../protocol';
+import { shipFunction } from './shipFunction';
+import { InvalidArgumentError } from './errors';
+import type { JobRunner } from './jobRunner';
+
+/** A text input file; its stored id is resolved before the job runs (see EmberContext.textFile). */
+export interface TextFileRef {
+  name: string;
+  size: number;
+}
+
+/** Aggregation with its function shipped (the plan refers to functions by index). */
+export type AggregationSpec =
+  | { kind: 'sum' }
+  | { kind: 'reduce'; fn: ShippedFunction }
+  | { kind: 'group' }
+  | { kind: 'first' };
+
+export type NarrowOpSpec =
+  | { kind: 'map' | 'flatMap' | 'filter' | 'mapPartitions' | 'keyBy'; fn: ShippedFunction }
+  | { kind: 'tokenize'; tokenizer: Tokenizer }
+  | { kind: 'pairWithOne' }
+  | { kind: 'values' };
+
+export type RangeBounds = { status: 'unknown' } | { status: 'known'; bounds: unknown[] };
+
+export interface ShuffleDependency {
+  shuffleId: number;
+  parent: RDD<unknown>;
+  numReducers: number;
+  partitioner: { kind: 'hash' } | { kind: 'range'; ascending: boolean; bounds: RangeBounds };
+  mapSideCombine: AggregationSpec | null;
+}
+
+/** How an RDD computes its partitions from its parents: the edge of the lineage graph. */
+export type RddSource =
+  | { kind: 'text'; files: TextFileRef[]; splits: { file: number; start: number; end: number }[] }
+  | { kind: 'parallel'; slices: unknown[][] }
+  | { kind: 'narrow'; parent: RDD<unknown>; op: NarrowOpSpec }
+  | { kind: 'union'; parents: RDD<unknown>[] }
+  | {
+      kind: 'shuffled';
+      dep: ShuffleDependency;
+      aggregation: AggregationSpec | null;
+      sort: { ascending: boolean } | null;
+    };
+
+export type StorageLevel = 'memory' | 'disk';
+
+export interface FunctionOptions {
+  /** Values the function receives as its second argument: the way to pass data into a worker. */
+  params?: unknown;
+}
+
+type Pair<K, V> = [K, V];
+
+/**
+ * A resilient distributed dataset: an immutable, partitioned collection described by its lineage.
+ * Transformations are lazy; actions run a job through the scheduler.
+ */
+export class RDD<T> {
+  readonly id: number;
+  readonly source: RddSource;
+  readonly numPartitions: number;
+  /** Short label for the DAG view, e.g. "flatMap". */
+  readonly operation: string;
+  storageLevel: StorageLevel | null = null;
+  /** Set once a reliable checkpoint of every partition exists; lineage is truncated there. */
+  checkpointed = false;
+  readonly #runner: JobRunner;
+
+  constructor(runner: JobRunner, source: RddSource, numPartitions: number, operation: string) {
+    this.#runner = runner;
+    this.id = runner.nextRddId();
+    this.source = source;
+    this.numPartitions = numPartitions;
+    this.operation = operation;
+  }
+
+  get label(): string {
+    return `${this.operation} (rdd ${this.id})`;
+  }
+
+  #narrow<U>(op: NarrowOpSpec, operation: string = op.kind): RDD<U> {
+    return new RDD<U>(this.#runner, { kind: 'narrow', parent: this as RDD<unknown>, op }, this.numPartitions, operation);
+  }
+
+  #ship(kind: string, fn: unknown, options?: FunctionOptions): ShippedFunction {
+    return shipFunction(fn, `${kind} (rdd ${this.#runner.peekRddId()})`, options?.params);
+  }
+
+  map<U>(fn: (record: T, params: any) => U, options?: FunctionOptions): RDD<U> {
+    return this.#narrow({ kind: 'map', fn: this.#ship('map', fn, options) });
+  }
+
+  flatMap<U>(fn: (record: T, params: any) => Iterable<U>, options?: FunctionOptions): RDD<U> {
+    return this.#narrow({ kind: 'flatMap', fn: this.#ship('flatMap', fn, options) });
+  }
+
+  filter(fn: (record: T, params: any) => boolean, options?: FunctionOptions): RDD<T> {
+    return this.#narrow({ kind: 'filter', fn: this.#ship('filter', fn, options) });
+  }
+
+  mapPartitions<U>(fn: (records: Iterable<T>, params: any) => Iterable<U>, options?: FunctionOptions): RDD<U> {
+    return this.#narrow({ kind: 'mapPartitions', fn: this.#ship('mapPartitions', fn, options) });
+  }
+
+  keyBy<K>(fn: (record: T, params: any) => K, options?: FunctionOptions): RDD<Pair<K, T>> {
+    return this.#narrow({ kind: 'keyBy', fn: this.#ship('keyBy', fn, options) });
+  }
+
+  /** Built-in word-count tokenizer over line records (see README for its exact semantics). */
+  tokenize(this: RDD<string>, tokenizer: Tokenizer = 'words'): RDD<string> {
+    return this.#narrow({ kind: 'tokenize', tokenizer }, 'tokenize');
+  }
+
+  /** [record, 1] for every record: the built-in counterpart of map((w) => [w, 1]). */
+  pairWithOne(): RDD<Pair<T, number>> {
+    return this.#narrow({ kind: 'pairWithOne' }, 'pairWithOne');
+  }
+
+  values<V>(this: RDD<Pair<unknown, V>>): RDD<V> {
+    return this.#narrow({ kind: 'values' }, 'values');
+  }
+
+  union(...others: RDD<T>[]): RDD<T> {
+    const parents = [this, ...others] as RDD<unknown>[];
+    const total = parents.reduce((n, p) => n + p.numPartitions, 0);
+    return new RDD<T>(this.#runner, { kind: 'union', parents }, total, 'union');
+  }
+
+  #shuffle<U>(
+    this: RDD<Pair<unknown, unknown>>,
+    operation: string,
+    numPartitions: number | undefined,
+    partitioner: ShuffleDependency['partitioner'],
+    mapSideCombine: AggregationSpec | null,
+    aggregation: AggregationSpec | null,
+    sort: { ascending: boolean } | null,
+  ): RDD<U> {
+    const numReducers = checkPartitions(numPartitions ?? this.numPartitions, operation);
+    const dep: ShuffleDependency = {
+      shuffleId: this.#runner.nextShuffleId(),
+      parent: this as RDD<unknown>,
+      numReducers,
+      partitioner,
+      mapSideCombine,
+    };
+    return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
+  }
+
+  reduceByKey<K, V>(
+    this: RDD<Pair<K, V>>,
+    fn: ((a: V, b: V, params: any) => V) | 'sum',
+    options?: FunctionOptions & { numPartitions?: number },
+  ): RDD<Pair<K, V>> {
+    const agg: AggregationSpec = fn === 'sum' ? { kind: 'sum' } : { kind: 'reduce', fn: this.#ship('reduceByKey', fn, options) };
+    return (this as RDD<Pair<unknown, unknown>>).#shuffle('reduceByKey', options?.numPartitions, { kind: 'hash' }, agg, agg, null);
+  }
+
+  groupByKey<K, V>(this: RDD<Pair<K, V>>, numPartitions?: number): RDD<Pair<K, V[]>> {
+    return (this as RDD<Pair<unknown, unknown>>).#shuffle('groupByKey', numPartitions, { kind: 'hash' }, null, { kind: 'group' }, null);
+  }
+
+  distinct(numPartitions?: number): RDD<T> {
+    const pairs = this.#narrow<Pair<T, null>>({ kind: 'map', fn: shipFunction((x: unknown) => [x, null], `distinct (rdd ${this.#runner.peekRddId()})`) }, 'distinct');
+    const first: AggregationSpec = { kind: 'first' };
+    const reduced = (pairs as RDD<Pair<unknown, unknown>>).#shuffle<Pair<T, null>>('distinct', numPartitions, { kind: 'hash' }, first, first, null);
+    return reduced.#narrow({ kind: 'map', fn: shipFunction((p: [unknown, null]) => p[0], `distinct (rdd ${this.#runner.peekRddId()})`) }, 'distinct');
+  }
+
+  /** Sorts by key with range partitioning; the bounds come from a sample job run before the first action. */
+  sortByKey<K, V>(this: RDD<Pair<K, V>>, ascending = true, numPartitions?: number): RDD<Pair<K, V>> {
+    return (this as RDD<Pair<unknown, unknown>>).#shuffle(
+      'sortByKey',
+      numPartitions,
+      { kind: 'range', ascending, bounds: { status: 'unknown' } },
+      null,
+      null,
+      { ascending },
+    );
+  }
+
+  sortBy<K>(fn: (record: T, params: any) => K, ascending = true, options?: FunctionOptions & { numPartitions?: number }): RDD<T> {
+    return this.keyBy(fn, options).sortByKey(ascending, options?.numPartitions).values();
+  }
+
+  persist(level: StorageLevel = 'memory'): this {
+    this.storageLevel = level;
+    return this;
+  }
+
+  cache(): this {
+    return this.persist('memory');
+  }
+
+  /** Forgets the cached partitions (their blocks are deleted). */
+  async unpersist(): Promise<void> {
+    this.storageLevel = null;
+    await this.#runner.dropCachedRdd(this.id);
+  }
+
+  /** Writes every partition reliably to IndexedDB and truncates the lineage there. */
+  async checkpoint(): Promise<void> {
+    await this.#runner.runJob(this as RDD<unknown>, { kind: 'checkpoint' });
+    this.checkpointed = true;
+  }
+
+  async collect(): Promise<T[]> {
+    return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'collect' })) as T[];
+  }
+
+  async count(): Promise<number> {
+    return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'count' })) as number;
+  }
+
+  async take(n: number): Promise<T[]> {
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`take(n) needs a whole number n >= 0, got ${n}.`);
+    return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'take', n })) as T[];
+  }
+
+  async reduce(fn: (a: T, b: T, params: any) => T, options?: FunctionOptions): Promise<T> {
+    return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'reduce', fn: this.#ship('reduce', fn, options) })) as T;
+  }
+
+  /** Stores the result as a dataset in IndexedDB (survives reloads); returns its id for readDataset(). */
+  async saveAsDataset(name: string): Promise<string> {
+    const datasetId = `${name}-${Date.now().toString(36)}`;
+    await this.#runner.runJob(this as RDD<unknown>, { kind: 'save', datasetId });
+    return datasetId;
+  }
+
+  /** The lineage, indented at shuffle boundaries, like Spark's RDD.toDebugString. */
+  toDebugString(): string {
+    const lines: string[] = [];
+    const visit = (rdd: RDD<unknown>, depth: number, prefix: string) => {
+      const cached = rdd.storageLevel ? ` [${rdd.storageLevel}]` : '';
+      const cp = rdd.checkpointed ? ' [checkpointed]' : '';
+      lines.push(`${'   '.repeat(depth)}${prefix}(${rdd.numPartitions}) ${rdd.label}${cached}${cp}`);
+      if (rdd.checkpointed) return;
+      const s = rdd.source;
+      if (s.kind === 'narrow') visit(s.parent, depth, ' |  ');
+      else if (s.kind === 'union') s.parents.forEach((p) => visit(p, depth, ' |  '));
+      else if (s.kind === 'shuffled') visit(s.dep.parent, depth + 1, '+-');
+    };
+    visit(this as RDD<unknown>, 0, '');
+    return lines.join('\n').replace(/^ \| {2}/gm, ' |  ');
+  }
+}
+
+export function checkPartitions(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) {
+    throw new InvalidArgumentError(`${what} needs a whole number of partitions between 1 and 100000, got ${n}.`);
+  }
+  return n;
+}
+
+export type ActionSpec =
+  | { kind: 'collect' }
+  | { kind: 'count' }
+  | { kind: 'take'; n: number }
+  | { kind: 'reduce'; fn: ShippedFunction }
+  | { kind: 'sampleKeys'; n: number; seed: number }
+  | { kind: 'save'; datasetId: string }
+  | { kind: 'checkpoint' };
+
+export type { Aggregation, NarrowOp };

@@ -1,0 +1,88 @@
+import type { ExecutorId, PartitionPlan, ShippedFunction, TaskSink } from '../protocol';
+
+export interface TaskSpec {
+  partition: number;
+  plan: PartitionPlan;
+  /** The executor holding this partition's cached input, if any. */
+  preferred: ExecutorId | null;
+}
+
+export interface TaskSet {
+  jobId: number;
+  stageId: number;
+  stageAttempt: number;
+  functions: ShippedFunction[];
+  sink: TaskSink;
+  tasks: TaskSpec[];
+}
+
+export interface RunningTask {
+  taskId: number;
+  index: number;
+  attempt: number;
+  executorId: ExecutorId;
+  /** Executor epoch at launch: outputs of tasks launched before their executor was lost are stale. */
+  epoch: number;
+  startedAt: number;
+  speculative: boolean;
+}
+
+/**
+ * Scheduling state of one stage attempt: which task indexes wait, run, succeeded, and how often each
+ * failed. A zombie task set launches nothing more; its running tasks may still report.
+ */
+export class TaskSetManager {
+  readonly taskSet: TaskSet;
+  readonly pending: number[];
+  readonly running = new Map<number, RunningTask>();
+  readonly succeeded = new Set<number>();
+  readonly failures: number[];
+  readonly #attempts: number[];
+  readonly durations: number[] = [];
+  zombie = false;
+
+  constructor(taskSet: TaskSet) {
+    this.taskSet = taskSet;
+    this.pending = taskSet.tasks.map((_, i) => i);
+    this.failures = taskSet.tasks.map(() => 0);
+    this.#attempts = taskSet.tasks.map(() => 0);
+  }
+
+  get stageName(): string {
+    return `${this.taskSet.stageId}.${this.taskSet.stageAttempt}`;
+  }
+
+  /** Picks the next pending index for an executor, preferring a task whose cached input it holds. */
+  next(executorId: ExecutorId, live: ReadonlySet<ExecutorId>): number | null {
+    if (this.zombie || this.pending.length === 0) return null;
+    let pick = this.pending.findIndex((i) => this.taskSet.tasks[i]!.preferred === executorId);
+    if (pick < 0) {
+      // Leave a task for its preferred executor when that one is alive; take it otherwise.
+      pick = this.pending.findIndex((i) => {
+        const preferred = this.taskSet.tasks[i]!.preferred;
+        return preferred === null || !live.has(preferred);
+      });
+    }
+    if (pick < 0) pick = 0;
+    return this.pending.splice(pick, 1)[0]!;
+  }
+
+  nextAttempt(index: number): number {
+    return this.#attempts[index]!++;
+  }
+
+  isRunningIndex(index: number): boolean {
+    for (const r of this.running.values()) if (r.index === index) return true;
+    return false;
+  }
+
+  requeue(index: number): void {
+    if (!this.succeeded.has(index) && !this.pending.includes(index) && !this.isRunningIndex(index)) {
+      this.pending.push(index);
+    }
+  }
+
+  get finished(): boolean {
+    return this.succeeded.size === this.taskSet.tasks.length;
+  }
+}

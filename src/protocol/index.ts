@@ -1,0 +1,5 @@
+export * from './ids';
+export * from './plan';
+export * from './task';
+export * from './events';
+export * from './storage';

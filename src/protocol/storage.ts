@@ -1,0 +1,32 @@
+import type { BlockId, ExecutorId } from './ids';
+
+/** How a block's payload bytes are laid out (see src/common/codec.ts). */
+export type BlockEncoding = 'records' | 'word-counts';
+
+/** One stored block: shuffle output, cached partition, checkpoint or saved dataset partition. */
+export interface BlockRecord {
+  id: BlockId;
+  /** The executor that wrote it; null for blocks that survive any executor (checkpoints, datasets). */
+  owner: ExecutorId | null;
+  encoding: BlockEncoding;
+  payload: ArrayBuffer;
+  bytes: number;
+  records: number;
+  /** FNV-1a of the payload; equal checksums mean equal partitions. */
+  checksum: number;
+}
+
+/** Metadata the main thread keeps about a block; never the payload. */
+export type BlockInfo = Omit<BlockRecord, 'payload'>;
+
+/** An uploaded file, stored durably: recomputation always starts from here. */
+export interface StoredInput {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  lastModified: number;
+  blob: Blob;
+}
+
+export type StoredInputInfo = Omit<StoredInput, 'blob'>;

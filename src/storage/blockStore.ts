@@ -1,0 +1,74 @@
+import type { BlockRecord } from '../protocol/storage';
+import type { EngineDb } from './schema';
+import { StorageFullError, isQuotaError } from './storageFullError';
+
+/** What the executor needs from block storage; BlockStore implements it, tests use a Map. */
+export interface BlockAccess {
+  putBlocks(records: BlockRecord[]): Promise<void>;
+  /** Same order as `ids`; undefined where a block is missing. */
+  getBlocks(ids: readonly string[]): Promise<(BlockRecord | undefined)[]>;
+}
+
+/** Shuffle, cache, checkpoint and dataset blocks in the `blocks` store. */
+export class BlockStore implements BlockAccess {
+  constructor(private readonly db: EngineDb) {}
+
+  /** Writes all records in one transaction: a task's output is stored entirely or not at all. */
+  async putBlocks(records: BlockRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const tx = this.db.transaction('blocks', 'readwrite');
+    try {
+      // Issue every put before awaiting anything, so the transaction cannot auto-commit half-way.
+      const puts = records.map((r) => tx.store.put(r));
+      await Promise.all([...puts, tx.done]);
+    } catch (error) {
+      tx.done.catch(() => undefined);
+      if (isQuotaError(error)) {
+        throw new StorageFullError('blocks', records.reduce((n, r) => n + r.payload.byteLength, 0));
+      }
+      throw error;
+    }
+  }
+
+  getBlock(id: string): Promise<BlockRecord | undefined> {
+    return this.db.get('blocks', id);
+  }
+
+  async getBlocks(ids: readonly string[]): Promise<(BlockRecord | undefined)[]> {
+    if (ids.length === 0) return [];
+    const tx = this.db.transaction('blocks', 'readonly');
+    const [values] = await Promise.all([Promise.all(ids.map((id) => tx.store.get(id))), tx.done]);
+    return values;
+  }
+
+  async deleteBlocks(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const tx = this.db.transaction('blocks', 'readwrite');
+    await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+  }
+
+  /** Deletes every block whose id starts with `prefix` (e.g. "shuffle/3/"); returns the deleted ids. */
+  async deleteByPrefix(prefix: string): Promise<string[]> {
+    const range = IDBKeyRange.bound(prefix, prefix + '\uffff');
+    const tx = this.db.transaction('blocks', 'readwrite');
+    const ids = (await tx.store.getAllKeys(range)) as string[];
+    await Promise.all([tx.store.delete(range), tx.done]);
+    return ids;
+  }
+
+  /** Deletes the blocks an executor wrote (what dies with its "local disk"); returns the deleted ids. */
+  async deleteByOwner(owner: number): Promise<string[]> {
+    const tx = this.db.transaction('blocks', 'readwrite');
+    const ids = (await tx.store.index('owner').getAllKeys(owner)) as string[];
+    await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+    return ids;
+  }
+
+  async listBlockIds(): Promise<string[]> {
+    return (await this.db.getAllKeys('blocks')) as string[];
+  }
+
+  async clearAll(): Promise<void> {
+    await this.db.clear('blocks');
+  }
+}

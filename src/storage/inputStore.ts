@@ -1,0 +1,48 @@
+import type { StoredInput, StoredInputInfo } from '../protocol/storage';
+import type { EngineDb } from './schema';
+import { StorageFullError, isQuotaError } from './storageFullError';
+
+function infoOf(input: StoredInput): StoredInputInfo {
+  const { id, name, size, type, lastModified } = input;
+  return { id, name, size, type, lastModified };
+}
+
+/** Stores uploaded files durably (one transaction); recomputation always reads them from here. */
+export async function putInputs(db: EngineDb, files: readonly (File | Blob)[]): Promise<StoredInputInfo[]> {
+  const inputs: StoredInput[] = files.map((file, i) => ({
+    id: crypto.randomUUID(),
+    name: 'name' in file && typeof file.name === 'string' ? file.name : `input-${i + 1}`,
+    size: file.size,
+    type: file.type,
+    lastModified: 'lastModified' in file && typeof file.lastModified === 'number' ? file.lastModified : Date.now(),
+    blob: file,
+  }));
+  const tx = db.transaction('inputs', 'readwrite');
+  try {
+    await Promise.all([...inputs.map((input) => tx.store.put(input)), tx.done]);
+  } catch (error) {
+    tx.done.catch(() => undefined);
+    if (isQuotaError(error)) throw new StorageFullError('inputs', inputs.reduce((n, f) => n + f.size, 0));
+    throw error;
+  }
+  return inputs.map(infoOf);
+}
+
+/** Input metadata without the blobs; a cursor keeps the blobs' files unread. */
+export async function listInputs(db: EngineDb): Promise<StoredInputInfo[]> {
+  const out: StoredInputInfo[] = [];
+  let cursor = await db.transaction('inputs').store.openCursor();
+  while (cursor) {
+    out.push(infoOf(cursor.value));
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
+export function getInput(db: EngineDb, id: string): Promise<StoredInput | undefined> {
+  return db.get('inputs', id);
+}
+
+export function deleteInput(db: EngineDb, id: string): Promise<void> {
+  return db.delete('inputs', id);
+}

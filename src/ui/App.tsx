@@ -1,0 +1,87 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { EngineSession } from './EngineSession';
+import type { ViewStore } from './store/createViewStore';
+import { useInputs } from './hooks/useInputs';
+import { useFileDrop } from './hooks/useFileDrop';
+import { useWordCountRun } from './hooks/useWordCountRun';
+import { parseSettings, saveSettings, type SettingsForm, loadSettings } from './settings';
+import { InputsPanel } from './components/InputsPanel';
+import { SettingsPanel } from './components/SettingsPanel';
+import { RunControls } from './components/RunControls';
+import { ResultsPanel } from './components/ResultsPanel';
+import { DagView } from './components/DagView';
+import { WorkersPanel } from './components/WorkersPanel';
+import { StoragePanel } from './components/StoragePanel';
+import { EventLog } from './components/EventLog';
+import { Timeline } from './components/Timeline';
+import { ReliabilityPanel } from './components/ReliabilityPanel';
+import { TopWordsChart } from './components/TopWordsChart';
+import { JobHistory } from './components/JobHistory';
+
+const NO_FILES = 'Add at least one text file, or load the sample text.';
+
+export function App({ session, store }: { session: EngineSession; store: ViewStore }) {
+  const inputs = useInputs(session);
+  const run = useWordCountRun(session);
+  const [form, setForm] = useState<SettingsForm>(loadSettings);
+  const [attempted, setAttempted] = useState(false);
+  const running = run.state.status === 'running';
+  const dragging = useFileDrop((files) => {
+    if (!running) void inputs.add(files);
+  });
+
+  useEffect(() => saveSettings(form), [form]);
+
+  const parsed = parseSettings(form);
+  const problems = [
+    ...(inputs.loaded && inputs.files.length === 0 ? [NO_FILES] : []),
+    ...(parsed.ok ? [] : Object.values(parsed.errors)),
+  ];
+
+  const onRun = useCallback(() => {
+    setAttempted(true);
+    if (problems.length > 0 || !parsed.ok) return;
+    void run.start(parsed.settings, inputs.files);
+  }, [problems.length, parsed, run, inputs.files]);
+
+  const results = run.state.status === 'succeeded' ? run.state.results : null;
+  const failureProbability = parsed.ok ? parsed.settings.failureProbability : null;
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Emberflow</h1>
+        <p>A fault-tolerant word count that runs in this tab: kill workers, clear blocks, and watch it recover.</p>
+      </header>
+      <div className="layout">
+        <aside className="controls">
+          <InputsPanel inputs={inputs} disabled={running} />
+          <SettingsPanel form={form} disabled={running} onChange={setForm} />
+          <RunControls run={run.state} problems={problems} attempted={attempted} onRun={onRun} onCancel={run.cancel} />
+        </aside>
+        <main className="views">
+          <DagView store={store} />
+          <div className="two-up">
+            <WorkersPanel store={store} session={session} />
+            <StoragePanel store={store} session={session} />
+          </div>
+          <Timeline store={store} />
+          <div className="two-up">
+            <ResultsPanel results={results} />
+            <TopWordsChart results={results} />
+          </div>
+          <div className="two-up">
+            <ReliabilityPanel store={store} failureProbability={failureProbability} />
+            <JobHistory store={store} runs={run.history} />
+          </div>
+          <EventLog store={store} />
+        </main>
+      </div>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop text files to add them
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import { useMemo } from 'react';
+import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
+import type { ViewStore } from '../store/createViewStore';
+import { useViewState } from '../hooks/useViewState';
+import { layoutStages } from './layoutStages';
+import { StageNode, type StageFlowNode } from './StageNode';
+
+/** Defined once at module level: a new nodeTypes object per render makes React Flow remount every node. */
+const nodeTypes = { stage: StageNode };
+
+export function DagView({ store }: { store: ViewStore }) {
+  const jobs = useViewState(store, (s) => s.jobs);
+  const stages = useViewState(store, (s) => s.stages);
+  const job = jobs.at(-1) ?? null;
+
+  const infos = useMemo(
+    () => (job ? job.stageIds.flatMap((id) => (stages[id] ? [stages[id].info] : [])) : []),
+    // Layout depends on the job's stage set only, not on every progress update.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [job?.jobId, job?.stageIds.length],
+  );
+  const positions = useMemo(() => layoutStages(infos), [infos]);
+
+  const nodes: StageFlowNode[] = useMemo(
+    () =>
+      infos.flatMap((info) => {
+        const stage = stages[info.stageId];
+        const position = positions.get(info.stageId);
+        if (!stage || !position) return [];
+        return [
+          {
+            id: String(info.stageId),
+            type: 'stage' as const,
+            position,
+            data: { stage, store },
+            // The stage card is its own labelled group with focusable cells; a focusable wrapper
+            // would add a second, unnamed tab stop per stage.
+            focusable: false,
+            draggable: false,
+            selectable: false,
+          },
+        ];
+      }),
+    [infos, positions, stages, store],
+  );
+
+  const edges: Edge[] = useMemo(
+    () =>
+      infos.flatMap((info) =>
+        info.parentStageIds.map((parent) => {
+          const shuffle = stages[parent]?.info.shuffleId;
+          return {
+            id: `${parent}-${info.stageId}`,
+            source: String(parent),
+            target: String(info.stageId),
+            label: shuffle === null || shuffle === undefined ? undefined : `shuffle ${shuffle}`,
+            markerEnd: { type: MarkerType.ArrowClosed },
+            focusable: false,
+          };
+        }),
+      ),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [infos],
+  );
+
+  return (
+    <section aria-label="DAG" className="panel dag-panel">
+      <div className="panel-head">
+        <h2>DAG</h2>
+        <span className="muted">
+          {job ? `Job ${job.jobId}: ${job.description} — ${job.state.status}` : 'Run a job to see its stages.'}
+        </span>
+      </div>
+      <div className="dag-canvas">
+        {job && (
+          <ReactFlowProvider>
+            <ReactFlow
+              // Remount per job so fitView frames the new graph.
+              key={job.jobId}
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              fitView
+              fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+              minZoom={0.2}
+              maxZoom={1.5}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              zoomOnScroll={false}
+              preventScrolling={false}
+              colorMode="system"
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          </ReactFlowProvider>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import { useEffect, useRef } from 'react';
+import type { ViewStore } from '../store/createViewStore';
+import { useViewState } from '../hooks/useViewState';
+import { formatClock } from '../format';
+
+/** Drawing thousands of lines on every frame is wasteful; the newest few hundred tell the story. */
+const SHOWN = 400;
+
+export function EventLog({ store }: { store: ViewStore }) {
+  const log = useViewState(store, (s) => s.log);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const shown = log.slice(-SHOWN);
+
+  // Follow new entries only while the reader is at the bottom; scrolling up to read stops following.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [log]);
+
+  return (
+    <section aria-label="Event log" className="panel">
+      <div className="panel-head">
+        <h2>Event log</h2>
+        <span className="muted">{log.length > SHOWN ? `last ${SHOWN} of ${log.length}` : `${log.length} entries`}</span>
+      </div>
+      <div
+        ref={scroller}
+        className="event-log"
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+      >
+        {shown.length === 0 ? (
+          <p className="muted">Nothing has happened yet.</p>
+        ) : (
+          <ol>
+            {shown.map((entry) => (
+              <li key={entry.seq} className={`log-${entry.level}`}>
+                <time>{formatClock(entry.time)}</time> {entry.message}
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import { useLayoutEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
+import type { ViewStore } from '../store/createViewStore';
+import type { PartitionView } from '../store/viewState';
+import { useViewState } from '../hooks/useViewState';
+import { formatMs } from '../format';
+
+interface Props {
+  stageId: number;
+  partition: PartitionView;
+  anchor: HTMLElement;
+  store: ViewStore;
+}
+
+/**
+ * Rendered into <body> with fixed positioning: inside the React Flow viewport it would be clipped
+ * by the canvas and scaled by its zoom.
+ */
+export function PartitionPopover({ stageId, partition, anchor, store }: Props) {
+  const tasks = useViewState(store, (s) => s.tasks);
+  const now = useViewState(store, (s) => s.now);
+  const [pos, setPos] = useState<{ left: number; top: number } | null>(null);
+
+  useLayoutEffect(() => {
+    const r = anchor.getBoundingClientRect();
+    const width = 320;
+    setPos({ left: Math.max(8, Math.min(r.left, window.innerWidth - width - 8)), top: r.bottom + 6 });
+  }, [anchor]);
+
+  if (!pos) return null;
+  return createPortal(
+    <div className="popover" role="tooltip" style={{ left: pos.left, top: pos.top }}>
+      <strong>
+        Stage {stageId}, partition {partition.partition}: {partition.status}
+      </strong>
+      {partition.taskIds.length === 0 ? (
+        <p className="muted">Not launched yet.</p>
+      ) : (
+        <ol>
+          {partition.taskIds.map((id) => {
+            const t = tasks[id];
+            if (!t) return null;
+            const duration = formatMs((t.end?.at ?? now) - t.startedAt);
+            const outcome = t.end ? t.end.outcome : 'running';
+            return (
+              <li key={id}>
+                attempt {t.attempt}
+                {t.speculative ? ' (speculative)' : ''} on worker {t.executorId}, stage attempt {t.stageAttempt},{' '}
+                {duration}: {outcome}
+                {t.end?.reasonText ? ` — ${t.end.reasonText}` : ''}
+                {t.end?.explanation ? <div className="muted">{t.end.explanation}</div> : null}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </div>,
+    document.body,
+  );
+}

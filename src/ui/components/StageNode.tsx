@@ -1,0 +1,64 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { ViewStore } from '../store/createViewStore';
+import type { StageAttemptView, StageView } from '../store/viewState';
+import { STAGE_WIDTH } from './layoutStages';
+import { PartitionGrid } from './PartitionGrid';
+
+export type StageFlowNode = Node<{ stage: StageView; store: ViewStore }, 'stage'>;
+
+export function StageNode({ data }: NodeProps<StageFlowNode>) {
+  const { stage, store } = data;
+  const { info, state } = stage;
+  const done = stage.partitions.filter((p) => p.status === 'succeeded').length;
+  const attempt = 'attempt' in state ? state.attempt : Math.max(0, stage.attempts.length - 1);
+
+  return (
+    <div role="group" aria-label={`Stage ${info.stageId}`} className={`stage stage-${state.status}`} style={{ width: STAGE_WIDTH }}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="stage-head">
+        <strong>Stage {info.stageId}</strong>
+        <span className="muted">{info.kind === 'result' ? 'result' : `shuffle map → shuffle ${info.shuffleId ?? '?'}`}</span>
+      </div>
+      <ol className="stage-ops" aria-label="Operations">
+        {info.operations.map((op, i) => (
+          <li key={i}>{op}</li>
+        ))}
+      </ol>
+      <p className="stage-state">
+        <span className={`badge badge-${state.status}`}>{state.status}</span> attempt {attempt}
+        {state.status === 'running' && (
+          <>
+            {' '}
+            <progress max={info.numPartitions} value={done} aria-label={`Stage ${info.stageId} progress`} />{' '}
+            {done}/{info.numPartitions}
+          </>
+        )}
+      </p>
+      {state.status === 'failed' && <p className="stage-reason">{state.reason}</p>}
+      {state.status === 'skipped' && <p className="stage-reason">{state.explanation}</p>}
+      {stage.attempts.length > 1 && (
+        <ol className="stage-attempts" aria-label="Attempt history">
+          {stage.attempts.map((a) => (
+            <li key={a.attempt} title={a.explanation ?? undefined}>
+              {attemptLine(a)}
+            </li>
+          ))}
+        </ol>
+      )}
+      <PartitionGrid stage={stage} store={store} />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+}
+
+function attemptLine(a: StageAttemptView): string {
+  const progress = `${a.done}/${a.partitions.length}`;
+  switch (a.outcome.status) {
+    case 'running':
+      return `attempt ${a.attempt} running ${progress}`;
+    case 'succeeded':
+      return `attempt ${a.attempt} succeeded ${progress}`;
+    case 'failed':
+      return `attempt ${a.attempt} failed — ${a.outcome.reason}`;
+  }
+}

@@ -1,0 +1,86 @@
+import { useMemo, useState } from 'react';
+import type { EngineSession } from '../EngineSession';
+import type { ViewStore } from '../store/createViewStore';
+import { groupBlocks } from '../store/groupBlocks';
+import { useViewState } from '../hooks/useViewState';
+import { formatBytes } from '../format';
+
+export function StoragePanel({ store, session }: { store: ViewStore; session: EngineSession }) {
+  const blocks = useViewState(store, (s) => s.blocks);
+  const summary = useMemo(() => groupBlocks(blocks), [blocks]);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const clear = (kind: 'shuffle' | 'cache') => {
+    setMessage(null);
+    session.engine.chaos
+      .clearBlocks({ kind })
+      .then((ids) => setMessage(`Cleared ${ids.length} ${kind === 'shuffle' ? 'shuffle' : 'cached'} block${ids.length === 1 ? '' : 's'}.`))
+      .catch((e: unknown) => setMessage(`Could not clear blocks: ${e instanceof Error ? e.message : String(e)}`));
+  };
+
+  const owners = [...summary.byOwner.entries()].sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
+
+  return (
+    <section aria-label="Storage" className="panel">
+      <div className="panel-head">
+        <h2>Storage</h2>
+        <span className="muted">
+          {summary.count} blocks, {formatBytes(summary.totalBytes)}
+        </span>
+      </div>
+      <div className="row">
+        <button type="button" className="small danger" onClick={() => clear('shuffle')}>
+          Clear shuffle blocks
+        </button>
+        <button type="button" className="small danger" onClick={() => clear('cache')}>
+          Clear cached blocks
+        </button>
+      </div>
+      {message && <p className="muted" role="status">{message}</p>}
+      {summary.count === 0 ? (
+        <p className="muted">No blocks stored.</p>
+      ) : (
+        <div className="storage-tables">
+          <table>
+            <caption>By producer</caption>
+            <thead>
+              <tr>
+                <th scope="col">Blocks of</th>
+                <th scope="col">Count</th>
+                <th scope="col">Size</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.byKind.map((g) => (
+                <tr key={g.key}>
+                  <th scope="row">{g.label}</th>
+                  <td>{g.count}</td>
+                  <td>{formatBytes(g.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table>
+            <caption>By worker</caption>
+            <thead>
+              <tr>
+                <th scope="col">Owner</th>
+                <th scope="col">Count</th>
+                <th scope="col">Size</th>
+              </tr>
+            </thead>
+            <tbody>
+              {owners.map(([owner, g]) => (
+                <tr key={owner ?? 'none'}>
+                  <th scope="row">{owner === null ? 'no owner (durable)' : `worker ${owner}`}</th>
+                  <td>{g.count}</td>
+                  <td>{formatBytes(g.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import type { BlockInfo, EngineEvent, ExecutorSnapshot } from '../engineTypes';
+import { reduceEvents } from './reduceEvents';
+import { initialViewState, type ExecutorView, type ViewState } from './viewState';
+
+export interface ViewStore {
+  getState(): ViewState;
+  subscribe(listener: () => void): () => void;
+  /** Queue an engine event; listeners hear about it at most once per animation frame. */
+  push(event: EngineEvent): void;
+  /** Apply queued events now (tests, and before reading state outside a frame). */
+  flush(): void;
+  /** Start over for a new engine instance, seeded with what it already knows. */
+  reset(seed?: { executors: ExecutorSnapshot[]; blocks: BlockInfo[] }): void;
+}
+
+type Scheduler = (callback: () => void) => void;
+
+/** requestAnimationFrame stops in background tabs; the timeout keeps the queue from growing forever. */
+const frameScheduler: Scheduler = (callback) => {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    callback();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
+  setTimeout(once, 100);
+};
+
+export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore {
+  let state = initialViewState();
+  let queue: EngineEvent[] = [];
+  let scheduled = false;
+  const listeners = new Set<() => void>();
+
+  const notify = () => {
+    for (const l of listeners) l();
+  };
+
+  const flush = () => {
+    scheduled = false;
+    if (queue.length === 0) return;
+    const events = queue;
+    queue = [];
+    state = reduceEvents(state, events);
+    notify();
+  };
+
+  return {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    push(event) {
+      queue.push(event);
+      if (!scheduled) {
+        scheduled = true;
+        schedule(flush);
+      }
+    },
+    flush,
+    reset(seed) {
+      queue = [];
+      const base = initialViewState();
+      const executors: Record<number, ExecutorView> = {};
+      const blocks: Record<string, BlockInfo> = {};
+      for (const snap of seed?.executors ?? []) {
+        const s = snap.state;
+        executors[snap.executorId] =
+          s.status === 'lost'
+            ? { status: 'lost', executorId: snap.executorId, addedAt: 0, lostAt: 0, reason: s.reason }
+            : {
+                status: 'alive',
+                executorId: snap.executorId,
+                addedAt: 0,
+                lastHeartbeat: s.status === 'starting' ? 0 : s.lastHeartbeat,
+                running: s.status === 'busy' ? [{ taskId: s.taskId, recordsRead: 0, bytesRead: 0 }] : [],
+              };
+      }
+      for (const b of seed?.blocks ?? []) blocks[b.id] = b;
+      // Keep the log sequence growing so React keys never repeat across engine instances.
+      state = { ...base, executors, blocks, logSeq: state.logSeq };
+      notify();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent, StageInfo } from '../engineTypes';
+import { createViewStore } from './createViewStore';
+import { reduceEvents } from './reduceEvents';
+import { initialViewState } from './viewState';
+
+const stages: StageInfo[] = [
+  { stageId: 0, kind: 'shuffleMap', operations: ['textFile', 'tokenize', 'combine'], parentStageIds: [], numPartitions: 2, shuffleId: 0 },
+  { stageId: 1, kind: 'result', operations: ['shuffleRead', 'collect'], parentStageIds: [0], numPartitions: 2, shuffleId: null },
+];
+
+let t = 0;
+type Untimed = EngineEvent extends infer E ? (E extends unknown ? Omit<E, 'time'> : never) : never;
+const at = (e: Untimed): EngineEvent => ({ ...e, time: (t += 10) }) as EngineEvent;
+
+function started(taskId: number, stageId: number, stageAttempt: number, partition: number, executorId: number, attempt = 0): EngineEvent {
+  return at({ type: 'task.started', taskId, stageId, stageAttempt, partition, attempt, executorId, speculative: false });
+}
+
+function succeeded(taskId: number, stageId: number, stageAttempt: number, partition: number, executorId: number, attempt = 0): EngineEvent {
+  return at({
+    type: 'task.ended', taskId, stageId, stageAttempt, partition, attempt, executorId,
+    outcome: 'success', reason: null, metrics: null, explanation: null,
+  });
+}
+
+/** Map stage runs on workers 1 and 2; worker 2's block disappears; the reducer meets a fetch failure. */
+function fetchFailureRun(): EngineEvent[] {
+  t = 0;
+  return [
+    at({ type: 'executor.added', executorId: 1, reason: 'pool start' }),
+    at({ type: 'executor.added', executorId: 2, reason: 'pool start' }),
+    at({ type: 'job.submitted', jobId: 0, description: 'wordCount', stages, finalStageId: 1 }),
+    at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 0, partitions: [0, 1], explanation: null }),
+    started(0, 0, 0, 0, 1),
+    started(1, 0, 0, 1, 2),
+    succeeded(0, 0, 0, 0, 1),
+    succeeded(1, 0, 0, 1, 2),
+    at({ type: 'stage.completed', stageId: 0, attempt: 0 }),
+    at({ type: 'stage.submitted', jobId: 0, stageId: 1, attempt: 0, partitions: [0, 1], explanation: null }),
+    at({ type: 'blocks.removed', blockIds: ['shuffle/0/1/0', 'shuffle/0/1/1'], explanation: 'Cleared by the user.' }),
+    started(2, 1, 0, 0, 1),
+    started(3, 1, 0, 1, 2),
+    succeeded(3, 1, 0, 1, 2),
+    at({
+      type: 'task.ended', taskId: 2, stageId: 1, stageAttempt: 0, partition: 0, attempt: 0, executorId: 1,
+      outcome: 'failed',
+      reason: { kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, reducePartition: 0, owner: 2, message: 'block missing' },
+      metrics: null,
+      explanation: 'The shuffle block 0/1/0 written by worker 2 is missing.',
+    }),
+    at({ type: 'stage.failed', stageId: 1, attempt: 0, reason: 'fetch failed: shuffle 0 map 1' }),
+    at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 1, partitions: [1], explanation: 'Recomputing map output 1 lost with worker 2.' }),
+    started(4, 0, 1, 1, 1),
+  ];
+}
+
+describe('reduceEvents', () => {
+  it('records the attempt history of a fetch failure and the parent resubmission', () => {
+    const s = reduceEvents(initialViewState(), fetchFailureRun());
+    const map = s.stages[0]!;
+    const reduce = s.stages[1]!;
+
+    expect(map.state).toEqual({ status: 'running', attempt: 1 });
+    expect(map.attempts.map((a) => [a.attempt, a.outcome.status, a.partitions, a.done])).toEqual([
+      [0, 'succeeded', [0, 1], 2],
+      [1, 'running', [1], 0],
+    ]);
+    expect(map.attempts[1]!.explanation).toBe('Recomputing map output 1 lost with worker 2.');
+    // Only the resubmitted partition starts over; partition 0 keeps its result.
+    expect(map.partitions.map((p) => p.status)).toEqual(['succeeded', 'running']);
+    expect(map.partitions[1]!.taskIds).toEqual([1, 4]);
+
+    expect(reduce.state).toEqual({ status: 'failed', attempt: 0, reason: 'fetch failed: shuffle 0 map 1' });
+    expect(reduce.attempts).toHaveLength(1);
+    expect(reduce.partitions.map((p) => p.status)).toEqual(['failed', 'succeeded']);
+    const failed = s.tasks[2]!;
+    expect(failed.end?.outcome).toBe('failed');
+    expect(failed.end?.reasonKind).toBe('fetchFailed');
+    expect(failed.end?.reasonText).toContain('worker 2');
+  });
+
+  it('continues the history when the reduce stage runs again as attempt 1', () => {
+    const events = [
+      ...fetchFailureRun(),
+      succeeded(4, 0, 1, 1, 1),
+      at({ type: 'stage.completed', stageId: 0, attempt: 1 }),
+      at({ type: 'stage.submitted', jobId: 0, stageId: 1, attempt: 1, partitions: [0], explanation: 'Parent outputs are available again.' }),
+      started(5, 1, 1, 0, 1, 1),
+      succeeded(5, 1, 1, 0, 1, 1),
+      at({ type: 'stage.completed', stageId: 1, attempt: 1 }),
+      at({ type: 'job.succeeded', jobId: 0 }),
+    ];
+    const s = reduceEvents(initialViewState(), events);
+    const reduce = s.stages[1]!;
+    expect(reduce.attempts.map((a) => a.outcome.status)).toEqual(['failed', 'succeeded']);
+    expect(reduce.state).toEqual({ status: 'succeeded', attempt: 1 });
+    expect(reduce.partitions.map((p) => p.status)).toEqual(['succeeded', 'succeeded']);
+    expect(reduce.partitions[0]!.taskIds).toEqual([2, 5]);
+    expect(s.jobs[0]!.state.status).toBe('succeeded');
+  });
+
+  it('is pure: the previous state is untouched', () => {
+    const events = fetchFailureRun();
+    const before = reduceEvents(initialViewState(), events.slice(0, 8));
+    const snapshot = JSON.stringify(before);
+    const after = reduceEvents(before, events.slice(8));
+    expect(JSON.stringify(before)).toBe(snapshot);
+    expect(after).not.toBe(before);
+    // Untouched executors keep their identity, so components selecting them do not re-render.
+    expect(reduceEvents(after, [at({ type: 'log', level: 'info', message: 'x' })]).executors).toBe(after.executors);
+  });
+
+  it('keeps a lost worker lost when a late heartbeat arrives, and tracks blocks', () => {
+    t = 0;
+    const s = reduceEvents(initialViewState(), [
+      at({ type: 'executor.added', executorId: 1, reason: 'pool start' }),
+      at({ type: 'blocks.added', blocks: [{ id: 'shuffle/0/0/0', owner: 1, encoding: 'word-counts', bytes: 10, records: 2, checksum: 1 }] }),
+      at({ type: 'executor.removed', executorId: 1, reason: 'Killed by the user.' }),
+      at({ type: 'executor.heartbeat', executorId: 1, running: [] }),
+    ]);
+    expect(s.executors[1]!.status).toBe('lost');
+    expect(Object.keys(s.blocks)).toEqual(['shuffle/0/0/0']);
+  });
+
+  it('marks a speculative pair succeeded when one copy wins and the other is killed', () => {
+    t = 0;
+    const s = reduceEvents(initialViewState(), [
+      at({ type: 'job.submitted', jobId: 0, description: 'x', stages: [stages[0]!], finalStageId: 0 }),
+      at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 0, partitions: [0, 1], explanation: null }),
+      started(0, 0, 0, 0, 1),
+      at({ type: 'task.started', taskId: 1, stageId: 0, stageAttempt: 0, partition: 0, attempt: 1, executorId: 2, speculative: true }),
+      succeeded(1, 0, 0, 0, 2, 1),
+      at({
+        type: 'task.ended', taskId: 0, stageId: 0, stageAttempt: 0, partition: 0, attempt: 0, executorId: 1,
+        outcome: 'killed', reason: { kind: 'killed', message: 'another attempt succeeded' }, metrics: null, explanation: null,
+      }),
+    ]);
+    expect(s.stages[0]!.partitions[0]!.status).toBe('succeeded');
+    expect(s.stages[0]!.attempts[0]!.done).toBe(1);
+  });
+});
+
+describe('createViewStore', () => {
+  it('batches events and notifies once per scheduled frame', () => {
+    const frames: (() => void)[] = [];
+    const store = createViewStore((cb) => frames.push(cb));
+    let notified = 0;
+    store.subscribe(() => notified++);
+    for (const e of fetchFailureRun()) store.push(e);
+    expect(frames).toHaveLength(1);
+    expect(notified).toBe(0);
+    frames[0]!();
+    expect(notified).toBe(1);
+    expect(store.getState().stages[1]!.state.status).toBe('failed');
+  });
+});

@@ -1,0 +1,312 @@
+import type { EngineEvent } from '../engineTypes';
+import { describeReason } from './describeReason';
+import {
+  LOG_LIMIT,
+  type LogLevel,
+  type PartitionStatus,
+  type PartitionView,
+  type StageView,
+  type TaskRun,
+  type ViewState,
+} from './viewState';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Collection = 'jobs' | 'stages' | 'tasks' | 'executors' | 'blocks' | 'log';
+
+/**
+ * A batch under construction. A collection is copied the first time the batch writes to it and then
+ * mutated in place: copying a map of thousands of tasks per event would make a busy frame quadratic,
+ * and leaving unwritten collections alone keeps their identity, so a heartbeat re-renders the workers
+ * panel only. Objects inside are replaced, never mutated, so the previous ViewState stays intact.
+ */
+type Draft = Mutable<ViewState> & { owned: Set<Collection> };
+
+function w<K extends Collection>(d: Draft, key: K): Mutable<ViewState[K]> {
+  if (!d.owned.has(key)) {
+    d.owned.add(key);
+    const value = d[key];
+    (d as Mutable<ViewState>)[key] = (Array.isArray(value) ? [...value] : { ...value }) as ViewState[K];
+  }
+  return d[key] as Mutable<ViewState[K]>;
+}
+
+/** Pure: applies events in order and returns the new view state (the input is not modified). */
+export function reduceEvents(state: ViewState, events: readonly EngineEvent[]): ViewState {
+  if (events.length === 0) return state;
+  const draft: Draft = { ...state, owned: new Set() };
+  for (const event of events) apply(draft, event);
+  const { owned: _owned, ...next } = draft;
+  if (next.log.length > LOG_LIMIT) next.log = next.log.slice(next.log.length - LOG_LIMIT);
+  return next;
+}
+
+function apply(d: Draft, e: EngineEvent): void {
+  d.now = Math.max(d.now, e.time);
+  switch (e.type) {
+    case 'job.submitted': {
+      w(d, 'jobs').push({
+        jobId: e.jobId,
+        description: e.description,
+        submittedAt: e.time,
+        finalStageId: e.finalStageId,
+        stageIds: e.stages.map((s) => s.stageId),
+        state: { status: 'running' },
+      });
+      for (const info of e.stages) {
+        // A stage shared with an earlier job keeps its history; it will be skipped or resubmitted.
+        if (d.stages[info.stageId]) continue;
+        w(d, 'stages')[info.stageId] = {
+          info,
+          state: { status: 'pending' },
+          attempts: [],
+          partitions: Array.from({ length: info.numPartitions }, (_, partition) => ({
+            partition,
+            status: 'pending',
+            taskIds: [],
+          })),
+        };
+      }
+      log(d, e.time, 'info', `Job ${e.jobId} submitted: ${e.description} (${e.stages.length} stages).`);
+      return;
+    }
+    case 'job.succeeded':
+      endJob(d, e.jobId, { status: 'succeeded', endedAt: e.time });
+      log(d, e.time, 'info', `Job ${e.jobId} succeeded.`);
+      return;
+    case 'job.failed':
+      endJob(d, e.jobId, { status: 'failed', endedAt: e.time, reason: e.reason });
+      log(d, e.time, 'error', `Job ${e.jobId} failed: ${e.reason}`);
+      return;
+    case 'stage.submitted': {
+      const stage = d.stages[e.stageId];
+      if (!stage) return;
+      const resubmitted = new Set(e.partitions);
+      w(d, 'stages')[e.stageId] = {
+        ...stage,
+        state: { status: 'running', attempt: e.attempt },
+        attempts: [
+          ...stage.attempts,
+          {
+            attempt: e.attempt,
+            submittedAt: e.time,
+            partitions: e.partitions,
+            done: 0,
+            explanation: e.explanation,
+            outcome: { status: 'running' },
+          },
+        ],
+        // Partitions this attempt recomputes start over; the others keep their finished state.
+        partitions: stage.partitions.map((p) =>
+          resubmitted.has(p.partition) ? { ...p, status: 'pending' } : p,
+        ),
+      };
+      const what = `Stage ${e.stageId} attempt ${e.attempt} submitted with ${plural(e.partitions.length, 'task')}`;
+      log(d, e.time, e.attempt > 0 ? 'warn' : 'info', e.explanation ? `${what}: ${e.explanation}` : `${what}.`);
+      return;
+    }
+    case 'stage.skipped': {
+      const stage = d.stages[e.stageId];
+      if (stage) {
+        w(d, 'stages')[e.stageId] = {
+          ...stage,
+          state: { status: 'skipped', explanation: e.explanation },
+          partitions: stage.partitions.map((p) =>
+            p.status === 'pending' ? { ...p, status: 'skipped' } : p,
+          ),
+        };
+      }
+      log(d, e.time, 'info', `Stage ${e.stageId} skipped: ${e.explanation}`);
+      return;
+    }
+    case 'stage.completed': {
+      const stage = d.stages[e.stageId];
+      if (stage) {
+        w(d, 'stages')[e.stageId] = {
+          ...stage,
+          state: { status: 'succeeded', attempt: e.attempt },
+          attempts: stage.attempts.map((a) =>
+            a.attempt === e.attempt ? { ...a, outcome: { status: 'succeeded', at: e.time } } : a,
+          ),
+        };
+      }
+      log(d, e.time, 'info', `Stage ${e.stageId} attempt ${e.attempt} completed.`);
+      return;
+    }
+    case 'stage.failed': {
+      const stage = d.stages[e.stageId];
+      if (stage) {
+        w(d, 'stages')[e.stageId] = {
+          ...stage,
+          state: { status: 'failed', attempt: e.attempt, reason: e.reason },
+          attempts: stage.attempts.map((a) =>
+            a.attempt === e.attempt ? { ...a, outcome: { status: 'failed', at: e.time, reason: e.reason } } : a,
+          ),
+        };
+      }
+      log(d, e.time, 'warn', `Stage ${e.stageId} attempt ${e.attempt} failed: ${e.reason}`);
+      return;
+    }
+    case 'task.started': {
+      w(d, 'tasks')[e.taskId] = {
+        taskId: e.taskId,
+        stageId: e.stageId,
+        stageAttempt: e.stageAttempt,
+        partition: e.partition,
+        attempt: e.attempt,
+        executorId: e.executorId,
+        speculative: e.speculative,
+        startedAt: e.time,
+        end: null,
+      };
+      updatePartition(d, e.stageId, e.partition, (p) => ({
+        ...p,
+        status: p.status === 'succeeded' ? 'succeeded' : 'running',
+        taskIds: p.taskIds.includes(e.taskId) ? p.taskIds : [...p.taskIds, e.taskId],
+      }));
+      if (e.speculative) {
+        log(d, e.time, 'info', `Speculative copy of stage ${e.stageId} partition ${e.partition} started on worker ${e.executorId}.`);
+      }
+      return;
+    }
+    case 'task.ended': {
+      const prior = d.tasks[e.taskId];
+      const reasonText = e.reason ? describeReason(e.reason) : null;
+      w(d, 'tasks')[e.taskId] = {
+        taskId: e.taskId,
+        stageId: e.stageId,
+        stageAttempt: e.stageAttempt,
+        partition: e.partition,
+        attempt: e.attempt,
+        executorId: e.executorId,
+        speculative: prior?.speculative ?? false,
+        startedAt: prior?.startedAt ?? e.time,
+        end: {
+          at: e.time,
+          outcome: e.outcome,
+          reasonKind: e.reason?.kind ?? null,
+          reasonText,
+          explanation: e.explanation,
+        },
+      };
+      const stage = d.stages[e.stageId];
+      const wasSucceeded = stage?.partitions[e.partition]?.status === 'succeeded';
+      updatePartition(d, e.stageId, e.partition, (p) => ({
+        ...p,
+        taskIds: p.taskIds.includes(e.taskId) ? p.taskIds : [...p.taskIds, e.taskId],
+        status: partitionStatusAfterEnd(d, p, e.outcome),
+      }));
+      if (e.outcome === 'success' && !wasSucceeded) countDone(d, e.stageId, e.stageAttempt);
+      if (e.outcome !== 'success') {
+        const head = `Task ${e.stageId}.${e.partition} (attempt ${e.attempt}, worker ${e.executorId}) ${e.outcome === 'killed' ? 'was killed' : 'failed'}`;
+        const why = e.explanation ?? (reasonText ? `${reasonText}.` : '');
+        log(d, e.time, e.outcome === 'killed' ? 'info' : 'warn', why ? `${head}: ${why}` : `${head}.`);
+      }
+      return;
+    }
+    case 'executor.added':
+      w(d, 'executors')[e.executorId] = {
+        status: 'alive',
+        executorId: e.executorId,
+        addedAt: e.time,
+        lastHeartbeat: e.time,
+        running: [],
+      };
+      log(d, e.time, 'info', `Worker ${e.executorId} added: ${e.reason}`);
+      return;
+    case 'executor.removed': {
+      const prior = d.executors[e.executorId];
+      w(d, 'executors')[e.executorId] = {
+        status: 'lost',
+        executorId: e.executorId,
+        addedAt: prior?.addedAt ?? e.time,
+        lostAt: e.time,
+        reason: e.reason,
+      };
+      log(d, e.time, 'warn', `Worker ${e.executorId} removed: ${e.reason}`);
+      return;
+    }
+    case 'executor.heartbeat': {
+      const prior = d.executors[e.executorId];
+      // A late heartbeat from a worker already declared lost must not bring it back.
+      if (prior?.status === 'lost') return;
+      w(d, 'executors')[e.executorId] = {
+        status: 'alive',
+        executorId: e.executorId,
+        addedAt: prior?.addedAt ?? e.time,
+        lastHeartbeat: e.time,
+        running: e.running,
+      };
+      return;
+    }
+    case 'blocks.added':
+      for (const b of e.blocks) w(d, 'blocks')[b.id] = b;
+      return;
+    case 'blocks.removed': {
+      const blocks = w(d, 'blocks');
+      for (const id of e.blockIds) delete blocks[id];
+      if (e.blockIds.length > 0) log(d, e.time, 'warn', `${plural(e.blockIds.length, 'block')} removed: ${e.explanation}`);
+      return;
+    }
+    case 'log':
+      log(d, e.time, e.level, e.message);
+      return;
+  }
+}
+
+function partitionStatusAfterEnd(d: Draft, p: PartitionView, outcome: 'success' | 'failed' | 'killed'): PartitionStatus {
+  if (outcome === 'success' || p.status === 'succeeded') return 'succeeded';
+  // A failed or killed copy leaves the partition running while another copy (speculation) still runs.
+  const stillRunning = p.taskIds.some((id) => d.tasks[id]?.end === null);
+  if (stillRunning) return 'running';
+  return outcome;
+}
+
+function updatePartition(d: Draft, stageId: number, partition: number, f: (p: PartitionView) => PartitionView): void {
+  const stage = d.stages[stageId];
+  const p = stage?.partitions[partition];
+  if (!stage || !p) return;
+  const partitions = stage.partitions.slice();
+  partitions[partition] = f(p);
+  w(d, 'stages')[stageId] = { ...stage, partitions };
+}
+
+function countDone(d: Draft, stageId: number, stageAttempt: number): void {
+  const stage = d.stages[stageId];
+  if (!stage) return;
+  w(d, 'stages')[stageId] = {
+    ...stage,
+    attempts: stage.attempts.map((a) => (a.attempt === stageAttempt ? { ...a, done: a.done + 1 } : a)),
+  };
+}
+
+function endJob(d: Draft, jobId: number, state: ViewState['jobs'][number]['state']): void {
+  const i = d.jobs.findIndex((j) => j.jobId === jobId);
+  const job = d.jobs[i];
+  if (!job) return;
+  w(d, 'jobs')[i] = { ...job, state };
+  if (state.status !== 'failed') return;
+  // Stages a failed job leaves running will never finish: show them as failed with the job's reason.
+  for (const id of job.stageIds) {
+    const stage = d.stages[id];
+    if (stage?.state.status !== 'running') continue;
+    const attempt = stage.state.attempt;
+    w(d, 'stages')[id] = {
+      ...stage,
+      state: { status: 'failed', attempt, reason: state.reason },
+      attempts: stage.attempts.map((a) =>
+        a.attempt === attempt && a.outcome.status === 'running'
+          ? { ...a, outcome: { status: 'failed', at: state.endedAt, reason: state.reason } }
+          : a,
+      ),
+    };
+  }
+}
+
+function log(d: Draft, time: number, level: LogLevel, message: string): void {
+  d.logSeq += 1;
+  w(d, 'log').push({ seq: d.logSeq, time, level, message });
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,117 @@
+import type { BlockInfo, ExecutorId, StageInfo, TaskOutcome } from '../engineTypes';
+
+/** One launch of one task, as the partition popover and the timeline show it. */
+export interface TaskRun {
+  taskId: number;
+  stageId: number;
+  stageAttempt: number;
+  partition: number;
+  attempt: number;
+  executorId: ExecutorId;
+  speculative: boolean;
+  startedAt: number;
+  end: TaskRunEnd | null;
+}
+
+export interface TaskRunEnd {
+  at: number;
+  outcome: TaskOutcome;
+  /** Reason kind, e.g. "fetchFailed"; null on success. */
+  reasonKind: string | null;
+  /** The reason in words; null on success. */
+  reasonText: string | null;
+  explanation: string | null;
+}
+
+export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'killed' | 'skipped';
+
+export interface PartitionView {
+  partition: number;
+  status: PartitionStatus;
+  /** Task ids of every launch of this partition, oldest first (look them up in `tasks`). */
+  taskIds: number[];
+}
+
+export type StageAttemptOutcome =
+  | { status: 'running' }
+  | { status: 'succeeded'; at: number }
+  | { status: 'failed'; at: number; reason: string };
+
+export interface StageAttemptView {
+  attempt: number;
+  submittedAt: number;
+  partitions: number[];
+  /** Partitions of this attempt that have succeeded. */
+  done: number;
+  explanation: string | null;
+  outcome: StageAttemptOutcome;
+}
+
+export type StageStatus =
+  | { status: 'pending' }
+  | { status: 'running'; attempt: number }
+  | { status: 'succeeded'; attempt: number }
+  | { status: 'failed'; attempt: number; reason: string }
+  | { status: 'skipped'; explanation: string };
+
+export interface StageView {
+  info: StageInfo;
+  state: StageStatus;
+  attempts: StageAttemptView[];
+  partitions: PartitionView[];
+}
+
+export type JobStatus =
+  | { status: 'running' }
+  | { status: 'succeeded'; endedAt: number }
+  | { status: 'failed'; endedAt: number; reason: string };
+
+export interface JobView {
+  jobId: number;
+  description: string;
+  submittedAt: number;
+  finalStageId: number;
+  stageIds: number[];
+  state: JobStatus;
+}
+
+export type ExecutorView =
+  | { status: 'alive'; executorId: ExecutorId; addedAt: number; lastHeartbeat: number; running: RunningTask[] }
+  | { status: 'lost'; executorId: ExecutorId; addedAt: number; lostAt: number; reason: string };
+
+export interface RunningTask {
+  taskId: number;
+  recordsRead: number;
+  bytesRead: number;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  /** Monotonic, for React keys. */
+  seq: number;
+  time: number;
+  level: LogLevel;
+  message: string;
+}
+
+export interface ViewState {
+  /** Engine clock: the time of the newest event seen. */
+  now: number;
+  /** Engine jobs of this engine instance, oldest first. */
+  jobs: JobView[];
+  /** Stages by id, across jobs (stage ids are unique per engine instance). */
+  stages: Readonly<Record<number, StageView>>;
+  /** Every task launch by task id. */
+  tasks: Readonly<Record<number, TaskRun>>;
+  executors: Readonly<Record<number, ExecutorView>>;
+  blocks: Readonly<Record<string, BlockInfo>>;
+  log: LogEntry[];
+  logSeq: number;
+}
+
+export const LOG_LIMIT = 2000;
+
+export function initialViewState(): ViewState {
+  return { now: 0, jobs: [], stages: {}, tasks: {}, executors: {}, blocks: {}, log: [], logSeq: 0 };
+}
