@@ -24,7 +24,8 @@ export const test = base.extend<Fixtures>({
       const messages: string[] = [];
       const allowed: RegExp[] = [];
       page.on('console', (msg) => {
-        if (msg.type() === 'error') {
+        // Browsers ask for /favicon.ico on their own; its 404 says nothing about the app.
+        if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location().url)) {
           const loc = msg.location();
           messages.push(`console.error: ${msg.text()}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
         }
@@ -46,8 +47,13 @@ export const test = base.extend<Fixtures>({
 
   harness: async ({ page }, use) => {
     await page.goto('/e2e/harness.html');
-    await page.waitForFunction(() => typeof window.emberflow === 'object' && window.emberflow !== null);
-    await expect(page).toHaveTitle('harness ready');
+    // harness.html sets the title to 'harness failed' when its module cannot load: fail fast then.
+    await page.waitForFunction(
+      () => (typeof window.emberflow === 'object' && window.emberflow !== null) || document.title === 'harness failed',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await expect(page, 'e2e/harness.ts failed to load; see the console errors').toHaveTitle('harness ready');
     await use(page);
   },
 });

@@ -188,6 +188,7 @@ export class EmberContext implements JobRunner {
 
   async runJob(rdd: RDD<unknown>, action: ActionSpec): Promise<unknown> {
     if (this.#stopped) throw new EmberflowError('E_STOPPED', 'This engine was stopped; create a new context to run jobs.');
+    await this.#store.ready();
     await this.#resolveInputs(rdd);
     await this.#resolveRangeBounds(rdd);
     const description = `${action.kind} of ${rdd.label}`;

@@ -6,6 +6,8 @@ import type { BlockRecord, StoredInputInfo } from '../protocol';
  */
 export interface EngineStore {
   readonly dbName: string;
+  /** Resolves once the store is open and blocks of an earlier session are gone. */
+  ready(): Promise<void>;
   putInputs(files: Blob[]): Promise<StoredInputInfo[]>;
   listInputs(): Promise<StoredInputInfo[]>;
   deleteInput(id: string): Promise<void>;

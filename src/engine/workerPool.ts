@@ -114,6 +114,11 @@ export class WorkerPool implements ExecutorBackend {
     this.#lose(executorId, cause, reason);
   }
 
+  /** Drops in-memory cached partitions from every worker that holds them. */
+  async dropMemoryBlocks(ids: string[]): Promise<void> {
+    await Promise.all([...this.#executors.values()].map((e) => e.ready.then(() => e.api.dropMemoryBlocks(ids)).catch(() => 0)));
+  }
+
   /** Chaos: make a worker die without a word, or hang, so that only heartbeats can tell. */
   silence(executorId: ExecutorId, how: 'close' | 'hang'): void {
     const executor = this.#executors.get(executorId);

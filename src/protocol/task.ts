@@ -107,8 +107,8 @@ export interface ExecutorApi {
     heartbeatIntervalMs: number;
   }): Promise<void>;
   runTask(task: TaskDescription): Promise<TaskResult>;
-  /** Drop this executor's in-memory cached partitions matching a block-id prefix. */
-  dropMemoryBlocks(prefix: string): Promise<number>;
+  /** Drop these in-memory cached partitions (block ids `rdd/<rdd>/<partition>`); returns how many it held. */
+  dropMemoryBlocks(ids: string[]): Promise<number>;
   /** Chaos: the worker closes itself without telling anyone (silent death). */
   closeSilently(): void;
   /** Chaos: the worker spins forever in a synchronous loop (hung). */

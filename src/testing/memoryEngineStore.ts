@@ -8,6 +8,8 @@ export class MemoryEngineStore implements EngineStore {
   readonly inputs = new Map<string, { info: StoredInputInfo; blob: Blob }>();
   #next = 0;
 
+  async ready(): Promise<void> {}
+
   async putInputs(files: Blob[]): Promise<StoredInputInfo[]> {
     return files.map((blob) => {
       const f = blob as Partial<File>;

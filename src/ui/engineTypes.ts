@@ -1,25 +1,33 @@
 /**
- * The one place the page names engine types. Everything the UI uses from the engine is re-exported
- * here, so a change in the engine's public entry touches this file only.
+ * The one place the page names engine types, all from the engine's public entry, so a change there
+ * touches this file only.
  */
-export type {
-  EngineEvent,
-  StageInfo,
-  TaskFailureReason,
-  TaskOutcome,
+import type {
+  BlockFilter,
   BlockInfo,
+  EngineEvent,
   ExecutorId,
+  ExecutorSnapshot,
+  JobSettings,
   StoredInputInfo,
-  Tokenizer,
-} from '../protocol';
-export type { JobSettings, ExecutorSnapshot, BlockFilter } from '../engine/api';
+  WordCountOptions,
+} from '../engine';
 
-import type { BlockFilter, ExecutorSnapshot, JobSettings, WordCountOptions } from '../engine/api';
-import type { BlockInfo, EngineEvent, ExecutorId, StoredInputInfo } from '../protocol';
+export type {
+  BlockFilter,
+  BlockInfo,
+  EngineEvent,
+  ExecutorId,
+  ExecutorSnapshot,
+  JobSettings,
+  StoredInputInfo,
+  WordCountOptions,
+};
+export type { StageInfo, TaskFailureReason, TaskOutcome, Tokenizer } from '../engine';
 
 /**
  * The part of the engine context the page uses. Declared structurally so the page depends on what it
- * calls, not on the context's implementation; the engine's EmberContext satisfies it.
+ * calls, not on the context's implementation (and tests can hand in a fake); EmberContext satisfies it.
  */
 export interface UiEngine {
   inputs: {

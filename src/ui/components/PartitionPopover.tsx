@@ -1,4 +1,3 @@
-import { useLayoutEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { ViewStore } from '../store/createViewStore';
 import type { PartitionView } from '../store/viewState';
@@ -19,15 +18,11 @@ interface Props {
 export function PartitionPopover({ stageId, partition, anchor, store }: Props) {
   const tasks = useViewState(store, (s) => s.tasks);
   const now = useViewState(store, (s) => s.now);
-  const [pos, setPos] = useState<{ left: number; top: number } | null>(null);
+  // The anchor is already in the DOM (the popover opens on its focus or hover), so measure it here.
+  const r = anchor.getBoundingClientRect();
+  const width = 320;
+  const pos = { left: Math.max(8, Math.min(r.left, window.innerWidth - width - 8)), top: r.bottom + 6 };
 
-  useLayoutEffect(() => {
-    const r = anchor.getBoundingClientRect();
-    const width = 320;
-    setPos({ left: Math.max(8, Math.min(r.left, window.innerWidth - width - 8)), top: r.bottom + 6 });
-  }, [anchor]);
-
-  if (!pos) return null;
   return createPortal(
     <div className="popover" role="tooltip" style={{ left: pos.left, top: pos.top }}>
       <strong>

@@ -8,7 +8,9 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
   const latest = useRef(onFiles);
-  latest.current = onFiles;
+  useEffect(() => {
+    latest.current = onFiles;
+  });
 
   useEffect(() => {
     const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;

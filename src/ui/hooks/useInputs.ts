@@ -25,8 +25,19 @@ export function useInputs(session: EngineSession): InputsApi {
   }, [session]);
 
   useEffect(() => {
-    refresh().catch((e: unknown) => setError(`Could not read the stored files: ${message(e)}`));
-  }, [refresh]);
+    let current = true;
+    session.engine.inputs.list().then(
+      (stored) => {
+        if (!current) return;
+        setFiles(stored);
+        setLoaded(true);
+      },
+      (e: unknown) => current && setError(`Could not read the stored files: ${message(e)}`),
+    );
+    return () => {
+      current = false;
+    };
+  }, [session]);
 
   const add = useCallback(
     async (incoming: File[]) => {

@@ -5,8 +5,6 @@ import {
   type LogLevel,
   type PartitionStatus,
   type PartitionView,
-  type StageView,
-  type TaskRun,
   type ViewState,
 } from './viewState';
 

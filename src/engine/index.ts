@@ -1,0 +1,41 @@
+/**
+ * Emberflow's public entry: a Spark-style engine whose tasks run in Web Workers and whose shuffle and
+ * cache blocks live in IndexedDB. The page and the harness import only this module.
+ */
+import type { ContextOptions } from './api';
+import { EmberContext } from './context';
+import { IdbEngineStore } from './idbEngineStore';
+import { WorkerPool } from './workerPool';
+import { engineDbName } from '../storage/schema';
+
+export { EmberContext, lineage } from './context';
+export type { TextInput } from './context';
+export { RDD } from './rdd';
+export type { StorageLevel, FunctionOptions } from './rdd';
+export * from './errors';
+export type * from './api';
+export type * from '../protocol';
+export { countsTowardsTaskFailures } from '../protocol';
+export { describeReason } from './describe';
+
+const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };
+
+/**
+ * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database
+ * `emberflow-<name>`. Blocks left by an earlier session of the same name are deleted at start, since
+ * no scheduler state refers to them any more; stored inputs are kept.
+ */
+export function createContext(options: ContextOptions = {}): EmberContext {
+  const workers = options.workers ?? Math.max(1, navigator.hardwareConcurrency || 2);
+  const store = new IdbEngineStore(engineDbName(options.name ?? 'default'));
+  const pool = new WorkerPool({
+    size: workers,
+    dbName: store.dbName,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? defaultHeartbeat.heartbeatIntervalMs,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? defaultHeartbeat.heartbeatTimeoutMs,
+    now: () => performance.now(),
+  });
+  const ctx = new EmberContext({ ...options, workers }, { backend: pool, store });
+  ctx.setMemoryDropper((ids) => pool.dropMemoryBlocks(ids));
+  return ctx;
+}

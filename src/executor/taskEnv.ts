@@ -1,0 +1,14 @@
+import type { ExecutorId } from '../protocol/ids';
+import type { BlockAccess } from '../storage/blockStore';
+
+/** Everything runTask touches outside itself, so that it runs in a worker or in-process in tests. */
+export interface TaskEnv {
+  executorId: ExecutorId;
+  blocks: BlockAccess;
+  inputs: { getBlob(id: string): Promise<Blob | undefined> };
+  /** persist('memory') partitions, keyed by block id `rdd/<rdd>/<partition>`; owned by the worker. */
+  memory: Map<string, unknown[]>;
+  /** Called from inside processing loops (every few thousand records) with running totals. */
+  progress(recordsRead: number, bytesRead: number): void;
+  now(): number;
+}
