@@ -72,7 +72,7 @@ export async function readAlignedSplit(
     if (nl < 0 || nl >= head.length - 1) return { bytes: head, offset, start: 0, end: 0 };
     first = nl + 1;
   }
-  let nl = head.indexOf(NEWLINE, head.length - 1);
+  const nl = head.indexOf(NEWLINE, head.length - 1);
   if (nl >= 0 || end >= fileSize) {
     return { bytes: head, offset, start: first, end: nl >= 0 ? nl + 1 : head.length };
   }

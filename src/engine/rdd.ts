@@ -47,9 +47,9 @@ export type RddSource =
 
 export type StorageLevel = 'memory' | 'disk';
 
-export interface FunctionOptions {
+export interface FunctionOptions<P = undefined> {
   /** Values the function receives as its second argument: the way to pass data into a worker. */
-  params?: unknown;
+  params?: P;
 }
 
 type Pair<K, V> = [K, V];
@@ -85,27 +85,27 @@ export class RDD<T> {
     return new RDD<U>(this.#runner, { kind: 'narrow', parent: this as RDD<unknown>, op }, this.numPartitions, operation);
   }
 
-  #ship(kind: string, fn: unknown, options?: FunctionOptions): ShippedFunction {
+  #ship(kind: string, fn: unknown, options?: FunctionOptions<unknown>): ShippedFunction {
     return shipFunction(fn, `${kind} (rdd ${this.#runner.peekRddId()})`, options?.params);
   }
 
-  map<U>(fn: (record: T, params: any) => U, options?: FunctionOptions): RDD<U> {
+  map<U, P = undefined>(fn: (record: T, params: P) => U, options?: FunctionOptions<P>): RDD<U> {
     return this.#narrow({ kind: 'map', fn: this.#ship('map', fn, options) });
   }
 
-  flatMap<U>(fn: (record: T, params: any) => Iterable<U>, options?: FunctionOptions): RDD<U> {
+  flatMap<U, P = undefined>(fn: (record: T, params: P) => Iterable<U>, options?: FunctionOptions<P>): RDD<U> {
     return this.#narrow({ kind: 'flatMap', fn: this.#ship('flatMap', fn, options) });
   }
 
-  filter(fn: (record: T, params: any) => boolean, options?: FunctionOptions): RDD<T> {
+  filter<P = undefined>(fn: (record: T, params: P) => boolean, options?: FunctionOptions<P>): RDD<T> {
     return this.#narrow({ kind: 'filter', fn: this.#ship('filter', fn, options) });
   }
 
-  mapPartitions<U>(fn: (records: Iterable<T>, params: any) => Iterable<U>, options?: FunctionOptions): RDD<U> {
+  mapPartitions<U, P = undefined>(fn: (records: Iterable<T>, params: P) => Iterable<U>, options?: FunctionOptions<P>): RDD<U> {
     return this.#narrow({ kind: 'mapPartitions', fn: this.#ship('mapPartitions', fn, options) });
   }
 
-  keyBy<K>(fn: (record: T, params: any) => K, options?: FunctionOptions): RDD<Pair<K, T>> {
+  keyBy<K, P = undefined>(fn: (record: T, params: P) => K, options?: FunctionOptions<P>): RDD<Pair<K, T>> {
     return this.#narrow({ kind: 'keyBy', fn: this.#ship('keyBy', fn, options) });
   }
 
@@ -149,10 +149,10 @@ export class RDD<T> {
     return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
   }
 
-  reduceByKey<K, V>(
+  reduceByKey<K, V, P = undefined>(
     this: RDD<Pair<K, V>>,
-    fn: ((a: V, b: V, params: any) => V) | 'sum',
-    options?: FunctionOptions & { numPartitions?: number },
+    fn: ((a: V, b: V, params: P) => V) | 'sum',
+    options?: FunctionOptions<P> & { numPartitions?: number },
   ): RDD<Pair<K, V>> {
     const agg: AggregationSpec = fn === 'sum' ? { kind: 'sum' } : { kind: 'reduce', fn: this.#ship('reduceByKey', fn, options) };
     return (this as RDD<Pair<unknown, unknown>>).#shuffle('reduceByKey', options?.numPartitions, { kind: 'hash' }, agg, agg, null);
@@ -181,7 +181,7 @@ export class RDD<T> {
     );
   }
 
-  sortBy<K>(fn: (record: T, params: any) => K, ascending = true, options?: FunctionOptions & { numPartitions?: number }): RDD<T> {
+  sortBy<K, P = undefined>(fn: (record: T, params: P) => K, ascending = true, options?: FunctionOptions<P> & { numPartitions?: number }): RDD<T> {
     return this.keyBy(fn, options).sortByKey(ascending, options?.numPartitions).values();
   }
 
@@ -219,7 +219,7 @@ export class RDD<T> {
     return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'take', n })) as T[];
   }
 
-  async reduce(fn: (a: T, b: T, params: any) => T, options?: FunctionOptions): Promise<T> {
+  async reduce<P = undefined>(fn: (a: T, b: T, params: P) => T, options?: FunctionOptions<P>): Promise<T> {
     return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'reduce', fn: this.#ship('reduce', fn, options) })) as T;
   }
 
@@ -233,18 +233,19 @@ export class RDD<T> {
   /** The lineage, indented at shuffle boundaries, like Spark's RDD.toDebugString. */
   toDebugString(): string {
     const lines: string[] = [];
-    const visit = (rdd: RDD<unknown>, depth: number, prefix: string) => {
+    const visit = (rdd: RDD<unknown>, indent: string, prefix: string) => {
       const cached = rdd.storageLevel ? ` [${rdd.storageLevel}]` : '';
       const cp = rdd.checkpointed ? ' [checkpointed]' : '';
-      lines.push(`${'   '.repeat(depth)}${prefix}(${rdd.numPartitions}) ${rdd.label}${cached}${cp}`);
+      lines.push(`${indent}${prefix}(${rdd.numPartitions}) ${rdd.label}${cached}${cp}`);
       if (rdd.checkpointed) return;
+      const inner = prefix === ' +-' ? `${indent}   ` : indent;
       const s = rdd.source;
-      if (s.kind === 'narrow') visit(s.parent, depth, ' |  ');
-      else if (s.kind === 'union') s.parents.forEach((p) => visit(p, depth, ' |  '));
-      else if (s.kind === 'shuffled') visit(s.dep.parent, depth + 1, '+-');
+      if (s.kind === 'narrow') visit(s.parent, inner, ' |  ');
+      else if (s.kind === 'union') s.parents.forEach((p) => visit(p, inner, ' |  '));
+      else if (s.kind === 'shuffled') visit(s.dep.parent, inner, ' +-');
     };
-    visit(this as RDD<unknown>, 0, '');
-    return lines.join('\n').replace(/^ \| {2}/gm, ' |  ');
+    visit(this as RDD<unknown>, '', '');
+    return lines.join('\n');
   }
 }
 

@@ -30,9 +30,18 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
     if (!running) void inputs.add(files);
   });
 
+  const parsed = parseSettings(form);
   useEffect(() => saveSettings(form), [form]);
 
-  const parsed = parseSettings(form);
+  // Restart the pool soon after the worker count settles, so the Workers panel shows the new count
+  // before the next run; the debounce avoids a restart per keystroke ("1", then "12").
+  const workerCount = parsed.ok ? parsed.settings.workers : null;
+  useEffect(() => {
+    if (workerCount === null || running || workerCount === session.workers) return;
+    const timer = setTimeout(() => void session.withWorkers(workerCount), 600);
+    return () => clearTimeout(timer);
+  }, [workerCount, running, session]);
+
   const problems = [
     ...(inputs.loaded && inputs.files.length === 0 ? [NO_FILES] : []),
     ...(parsed.ok ? [] : Object.values(parsed.errors)),

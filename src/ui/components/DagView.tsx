@@ -90,7 +90,6 @@ export function DagView({ store }: { store: ViewStore }) {
               zoomOnScroll={false}
               preventScrolling={false}
               colorMode="system"
-              proOptions={{ hideAttribution: true }}
             >
               <Background />
               <Controls showInteractive={false} />

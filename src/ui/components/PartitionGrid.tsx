@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { ViewStore } from '../store/createViewStore';
 import type { StageView } from '../store/viewState';
 import { PartitionPopover } from './PartitionPopover';
@@ -13,6 +13,7 @@ export function PartitionGrid({ stage, store }: { stage: StageView; store: ViewS
   const [active, setActive] = useState(0);
   const [shown, setShown] = useState<{ partition: number; anchor: HTMLElement } | null>(null);
   const cells = useRef<(HTMLButtonElement | null)[]>([]);
+  const popoverId = useId();
   const count = stage.partitions.length;
 
   const move = (e: KeyboardEvent<HTMLButtonElement>, index: number) => {
@@ -40,6 +41,7 @@ export function PartitionGrid({ stage, store }: { stage: StageView; store: ViewS
           className={`cell-${p.status}`}
           tabIndex={i === active ? 0 : -1}
           aria-label={`Partition ${p.partition}: ${p.status}, ${p.taskIds.length} attempt${p.taskIds.length === 1 ? '' : 's'}`}
+          aria-describedby={shown?.partition === p.partition ? popoverId : undefined}
           onFocus={(e) => {
             setActive(i);
             setShown({ partition: p.partition, anchor: e.currentTarget });
@@ -52,6 +54,7 @@ export function PartitionGrid({ stage, store }: { stage: StageView; store: ViewS
       ))}
       {shown && stage.partitions[shown.partition] && (
         <PartitionPopover
+          id={popoverId}
           stageId={stage.info.stageId}
           partition={stage.partitions[shown.partition]}
           anchor={shown.anchor}

@@ -5,6 +5,7 @@ import { useViewState } from '../hooks/useViewState';
 import { formatMs } from '../format';
 
 interface Props {
+  id: string;
   stageId: number;
   partition: PartitionView;
   anchor: HTMLElement;
@@ -15,7 +16,7 @@ interface Props {
  * Rendered into <body> with fixed positioning: inside the React Flow viewport it would be clipped
  * by the canvas and scaled by its zoom.
  */
-export function PartitionPopover({ stageId, partition, anchor, store }: Props) {
+export function PartitionPopover({ id, stageId, partition, anchor, store }: Props) {
   const tasks = useViewState(store, (s) => s.tasks);
   const now = useViewState(store, (s) => s.now);
   // The anchor is already in the DOM (the popover opens on its focus or hover), so measure it here.
@@ -24,7 +25,7 @@ export function PartitionPopover({ stageId, partition, anchor, store }: Props) {
   const pos = { left: Math.max(8, Math.min(r.left, window.innerWidth - width - 8)), top: r.bottom + 6 };
 
   return createPortal(
-    <div className="popover" role="tooltip" style={{ left: pos.left, top: pos.top }}>
+    <div id={id} className="popover" role="tooltip" style={{ left: pos.left, top: pos.top }}>
       <strong>
         Stage {stageId}, partition {partition.partition}: {partition.status}
       </strong>
@@ -32,13 +33,13 @@ export function PartitionPopover({ stageId, partition, anchor, store }: Props) {
         <p className="muted">Not launched yet.</p>
       ) : (
         <ol>
-          {partition.taskIds.map((id) => {
-            const t = tasks[id];
+          {partition.taskIds.map((taskId) => {
+            const t = tasks[taskId];
             if (!t) return null;
             const duration = formatMs((t.end?.at ?? now) - t.startedAt);
             const outcome = t.end ? t.end.outcome : 'running';
             return (
-              <li key={id}>
+              <li key={taskId}>
                 attempt {t.attempt}
                 {t.speculative ? ' (speculative)' : ''} on worker {t.executorId}, stage attempt {t.stageAttempt},{' '}
                 {duration}: {outcome}

@@ -40,7 +40,7 @@ export function ResultsTable({ rows, sort, onSort }: Props) {
   };
 
   return (
-    <div role="table" aria-label="Results" aria-rowcount={rows.length + 1} className="results-table">
+    <div role="table" aria-label="Results" aria-rowcount={rows.length + 1} className={rows.length === 0 ? 'results-table results-empty' : 'results-table'}>
       <div role="rowgroup">
         <div role="row" aria-rowindex={1} className="results-row results-header">
           {header('word', 'Word')}

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+// The page as a user drives it: locate by role and accessible name only.
+
+const FILE_A = {
+  name: 'a.txt',
+  mimeType: 'text/plain',
+  text: "The quick brown fox — it's QUICK!\nDon’t stop: the fox, the dog.\nnaïve café 42 café\n",
+};
+const FILE_B = {
+  name: 'b.txt',
+  mimeType: 'text/plain',
+  text: 'the end\n\nÜber straße, über Straße. 42 42\nit’s the end of the fox\n',
+};
+
+/** The `words` tokenizer's contract, computed independently of the engine. */
+function expectedTsv(texts: string[]): string {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const word of text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu) ?? []) {
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([w, n]) => `${w}\t${n}\n`)
+    .join('');
+}
+
+/** Number inputs by exact accessible name ("Workers" alone would also match the Workers region). */
+const field = (page: Page, name: string) => page.getByRole('spinbutton', { name, exact: true });
+
+const status = (page: Page) => page.getByRole('status', { name: 'Job status' });
+
+async function upload(page: Page, files: { name: string; mimeType: string; text: string }[]) {
+  await page
+    .getByLabel('Upload text files')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.mimeType, buffer: Buffer.from(f.text, 'utf8') })));
+  for (const f of files) await expect(page.getByRole('button', { name: `Remove ${f.name}` })).toBeVisible();
+}
+
+async function downloadResults(page: Page): Promise<string> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download results' }).click(),
+  ]);
+  const path = await download.path();
+  return readFile(path, 'utf8');
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Emberflow' })).toBeVisible();
+});
+
+test('two uploaded files: run, download, and the TSV matches an independent count', async ({ page }) => {
+  await upload(page, [FILE_A, FILE_B]);
+  await page.getByRole('combobox', { name: 'Tokenizer' }).selectOption('words');
+  await field(page, 'Input splits').fill('3');
+  await field(page, 'Shuffle partitions').fill('3');
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+
+  const tsv = await downloadResults(page);
+  expect(tsv).toBe(expectedTsv([FILE_A.text, FILE_B.text]));
+
+  const results = page.getByRole('table', { name: 'Results' });
+  await expect(results.getByRole('row').nth(1)).toContainText('the');
+  await expect(page.getByRole('region', { name: 'DAG' }).getByRole('group', { name: /^Stage \d+$/ }).first()).toContainText(
+    /succeeded|skipped/,
+  );
+});
+
+test('the sample text loads in one click and survives a reload', async ({ page }) => {
+  await page.getByRole('button', { name: 'Load sample text' }).click();
+  const remove = page.getByRole('button', { name: /^Remove sample/ });
+  await expect(remove).toBeVisible();
+  await page.reload();
+  await expect(remove).toBeVisible();
+
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+  await expect(page.getByRole('table', { name: 'Results' }).getByRole('row').nth(1)).toContainText('the');
+});
+
+test('a removed file stays removed after a reload', async ({ page }) => {
+  await upload(page, [FILE_A, FILE_B]);
+  await page.getByRole('button', { name: 'Remove a.txt' }).click();
+  await expect(page.getByRole('button', { name: 'Remove a.txt' })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Remove b.txt' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Remove a.txt' })).toHaveCount(0);
+});
+
+test('running without files explains what to do', async ({ page }) => {
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(page.getByRole('alert')).toContainText('Add at least one text file, or load the sample text.');
+  await expect(status(page)).not.toContainText('Running');
+});
+
+test('an invalid setting is named and blocks the run', async ({ page }) => {
+  await upload(page, [FILE_A]);
+  await field(page, 'Shuffle partitions').fill('0');
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(page.getByRole('alert')).toContainText('Shuffle partitions must be at least 1');
+});
+
+test('killing a worker mid-job still gives the fault-free answer', async ({ page }) => {
+  await upload(page, [FILE_A, FILE_B]);
+  await field(page, 'Workers').fill('2');
+  await field(page, 'Task delay (ms)').fill('400');
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Running');
+  const workers = page.getByRole('region', { name: 'Workers' });
+  const kill = workers.getByRole('button', { name: /^Kill worker \d+$/ }).first();
+  await kill.click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 60_000 });
+  expect(await downloadResults(page)).toBe(expectedTsv([FILE_A.text, FILE_B.text]));
+  await expect(page.getByRole('region', { name: 'Event log' })).toContainText(/removed|lost|killed/i);
+});
+
+test('cancelling a job reports it as failed with the reason', async ({ page }) => {
+  await upload(page, [FILE_A]);
+  await field(page, 'Task delay (ms)').fill('2000');
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Running');
+  await page.getByRole('button', { name: 'Cancel job' }).click();
+  await expect(status(page)).toContainText('Failed: Cancelled by the user');
+});
+
+test('no horizontal scroll at 1280×720', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('button', { name: 'Load sample text' }).click();
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(scroll).toBeLessThanOrEqual(client);
+});

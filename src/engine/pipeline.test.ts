@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { EmberContext } from './context';
+import { InProcessBackend } from '../testing/inProcessBackend';
+import { MemoryEngineStore } from '../testing/memoryEngineStore';
+import type { EngineEvent } from '../protocol';
+
+function setup(executors = 2) {
+  const store = new MemoryEngineStore();
+  const backend = new InProcessBackend(store, executors);
+  const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store });
+  const events: EngineEvent[] = [];
+  ctx.events.subscribe((e) => events.push(e));
+  return { ctx, backend, store, events };
+}
+
+const text = (s: string, name = 'f.txt') => new File([s], name);
+
+describe('stage splitting and pipelining (in-process executor)', () => {
+  it('pipelines narrow transformations into one stage with one task per partition', async () => {
+    const { ctx, backend, events } = setup();
+    const out = await ctx
+      .parallelize([1, 2, 3, 4, 5, 6, 7, 8], 4)
+      .map((x) => x * 10)
+      .filter((x) => x !== 30)
+      .flatMap((x) => [x, x + 1])
+      .collect();
+    expect(out).toEqual([10, 11, 20, 21, 40, 41, 50, 51, 60, 61, 70, 71, 80, 81]);
+    expect(backend.launched).toHaveLength(4);
+    const job = events.find((e) => e.type === 'job.submitted');
+    expect(job?.type === 'job.submitted' && job.stages.map((s) => s.operations)).toEqual([['parallelize', 'map', 'filter', 'flatMap']]);
+  });
+
+  it('splits the sorted word count at its two shuffles into three stages', async () => {
+    const { ctx, events } = setup();
+    const inputs = await ctx.inputs.add([text('b a b\nc b a\n')]);
+    const rows = await ctx.wordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 }).collect();
+    expect(rows).toEqual([['b', 3], ['a', 2], ['c', 1]]);
+    const jobs = events.filter((e) => e.type === 'job.submitted');
+    const main = jobs.at(-1);
+    expect(main?.type === 'job.submitted' && main.stages.map((s) => [s.stageId, s.kind, s.operations, s.parentStageIds])).toEqual([
+      [0, 'shuffleMap', ['textFile', 'tokenize', 'pairWithOne', 'combine + shuffle write'], []],
+      [2, 'shuffleMap', ['reduceByKey', 'keyBy', 'shuffle write'], [0]],
+      [3, 'result', ['sortByKey', 'values'], [2]],
+    ]);
+    // The range partitioner's sample job ran first; the main job then skipped stage 0.
+    expect(jobs).toHaveLength(2);
+    expect(events.some((e) => e.type === 'stage.skipped' && e.stageId === 0)).toBe(true);
+  });
+
+  it('skips a map stage whose outputs exist and computes only missing partitions', async () => {
+    const { ctx, backend, events } = setup();
+    const counts = ctx
+      .parallelize(['x', 'y', 'x', 'z', 'x', 'y'], 3)
+      .map((w) => [w, 1] as [string, number])
+      .reduceByKey((a, b) => a + b, { numPartitions: 2 });
+    expect(new Map(await counts.collect())).toEqual(new Map([['x', 3], ['y', 2], ['z', 1]]));
+    const before = backend.launched.length;
+    expect(await counts.count()).toBe(3);
+    // Second job: only the 2 result tasks ran; the 3 map tasks were skipped.
+    expect(backend.launched.length - before).toBe(2);
+    expect(events.filter((e) => e.type === 'stage.skipped').map((e) => e.type === 'stage.skipped' && e.stageId)).toEqual([0]);
+  });
+
+  it('collect, count, take, reduce, distinct, groupByKey, union and sortByKey give exact results', async () => {
+    const { ctx } = setup();
+    const nums = ctx.parallelize([5, 3, 9, 1, 7, 3, 5], 3);
+    expect(await nums.count()).toBe(7);
+    expect(await nums.take(3)).toEqual([5, 3, 9]);
+    expect(await nums.reduce((a, b) => a + b)).toBe(33);
+    expect((await nums.distinct(2).collect()).sort()).toEqual([1, 3, 5, 7, 9]);
+    const grouped = await nums.map((x) => [x % 2 === 0 ? 'even' : 'odd', x] as [string, number]).groupByKey(2).collect();
+    expect(grouped.map(([k, v]) => [k, [...v].sort()])).toEqual([['odd', [1, 3, 3, 5, 5, 7, 9]]]);
+    expect(await nums.union(ctx.parallelize([100], 1)).count()).toBe(8);
+    const sorted = await nums.map((x) => [x, String(x)] as [number, string]).sortByKey(false, 3).collect();
+    expect(sorted.map(([k]) => k)).toEqual([9, 7, 5, 5, 3, 3, 1]);
+  });
+
+  it('a cached RDD is computed once and read from the cache by the next action', async () => {
+    const { ctx, backend } = setup();
+    const cached = ctx.parallelize([1, 2, 3, 4], 2).map((x) => x * 2).persist('disk');
+    expect(await cached.collect()).toEqual([2, 4, 6, 8]);
+    expect(ctx.blocks().map((b) => b.id).sort()).toEqual([`rdd/${cached.id}/0`, `rdd/${cached.id}/1`]);
+    expect(await cached.map((x) => x + 1).collect()).toEqual([3, 5, 7, 9]);
+    expect(backend.launched).toHaveLength(4);
+    expect(cached.toDebugString()).toBe(`(2) map (rdd 1) [disk]\n |  (2) parallelize (rdd 0)`);
+  });
+
+  it('prints the lineage of a shuffle like Spark', () => {
+    const { ctx } = setup();
+    const rdd = ctx.parallelize(['a'], 2).map((w) => [w, 1] as [string, number]).reduceByKey('sum');
+    expect(rdd.toDebugString()).toBe(['(2) reduceByKey (rdd 2)', ' +-(2) map (rdd 1)', '    |  (2) parallelize (rdd 0)'].join('\n'));
+  });
+});

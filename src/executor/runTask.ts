@@ -1,0 +1,128 @@
+import { NotSerializableError } from '../common/codec';
+import { TokenCounter, hasBomAt } from '../common/tokenizer';
+import type { PartitionPlan, TaskSink, Tokenizer } from '../protocol/plan';
+import type { TaskDescription, TaskFailureReason, TaskMetrics, TaskResult } from '../protocol/task';
+import { compileFunctions } from './compileFunctions';
+import { evaluatePlan } from './evaluatePlan';
+import { readTextSplit } from './readTextSplit';
+import { runResultAction } from './runResultAction';
+import { TaskContext, operatorLabel } from './taskContext';
+import type { TaskEnv } from './taskEnv';
+import { TaskFailure, errorMessage } from './taskFailure';
+import { writeShuffle, writeWordCounts, type ShuffleSink, type SinkOutcome } from './writeShuffle';
+
+export type { TaskEnv } from './taskEnv';
+
+// Heartbeats come from progress calls, so the fused loop yields progress at least this often.
+const FUSED_CHUNK_BYTES = 1 << 20;
+
+type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
+
+/** textFile → tokenize → pairWithOne → shuffle with sum: the word count's map side. */
+function fusedWordCount(plan: PartitionPlan, sink: TaskSink): { split: TextSplitPlan; tokenizer: Tokenizer } | null {
+  if (sink.kind !== 'shuffleWrite' || sink.combine?.kind !== 'sum') return null;
+  if (plan.kind !== 'narrow' || plan.op.kind !== 'pairWithOne') return null;
+  const tok = plan.parent;
+  if (tok.kind !== 'narrow' || tok.op.kind !== 'tokenize' || tok.parent.kind !== 'textSplit') return null;
+  return { split: tok.parent, tokenizer: tok.op.tokenizer };
+}
+
+async function runFusedWordCount(
+  split: TextSplitPlan,
+  tokenizer: Tokenizer,
+  sink: ShuffleSink,
+  ctx: TaskContext,
+): Promise<SinkOutcome> {
+  const { bytes, offset, start, end } = await readTextSplit(split, ctx);
+  const counter = new TokenCounter(tokenizer);
+  let pos = offset + start === 0 && hasBomAt(bytes, start) ? start + 3 : start;
+  while (pos < end) {
+    let chunkEnd = end;
+    if (end - pos > FUSED_CHUNK_BYTES) {
+      const nl = bytes.indexOf(10, pos + FUSED_CHUNK_BYTES);
+      if (nl >= 0 && nl < end) chunkEnd = nl + 1;
+    }
+    counter.addBytes(bytes, pos, chunkEnd);
+    ctx.recordsRead = counter.lines;
+    ctx.reportProgress();
+    pos = chunkEnd;
+  }
+  return writeWordCounts(sink, counter.toMap(), ctx);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function toReason(error: unknown, operator: string): TaskFailureReason {
+  if (error instanceof TaskFailure) return error.reason;
+  if (error instanceof NotSerializableError) {
+    return { kind: 'notSerializable', operator: error.operator, message: error.message };
+  }
+  // Anything else is an engine-side bug or an environment error; keep it visible with its message.
+  return { kind: 'exception', operator, message: `Internal executor error in ${operator}: ${errorMessage(error)}` };
+}
+
+/**
+ * Runs one task over one partition. Never throws: every failure comes back as a typed reason in a
+ * `{ status: 'failed' }` result, since Comlink would flatten an Error to name/message/stack.
+ */
+export async function runTask(task: TaskDescription, env: TaskEnv): Promise<TaskResult> {
+  const started = env.now();
+  let ctx: TaskContext | null = null;
+  const metrics = (): TaskMetrics => ({
+    recordsRead: ctx?.recordsRead ?? 0,
+    bytesRead: ctx?.bytesRead ?? 0,
+    recordsWritten: ctx?.recordsWritten ?? 0,
+    bytesWritten: ctx?.bytesWritten ?? 0,
+    durationMs: env.now() - started,
+  });
+  let operator = 'executor';
+  try {
+    if (task.chaos.delayMs > 0) await sleep(task.chaos.delayMs);
+    if (task.chaos.injectFailure) {
+      return {
+        status: 'failed',
+        taskId: task.taskId,
+        executorId: env.executorId,
+        reason: {
+          kind: 'injected',
+          message: `Injected failure (chaos): task ${task.taskId} of stage ${task.stageId} was made to fail on purpose.`,
+        },
+        metrics: metrics(),
+      };
+    }
+    const fns = compileFunctions(task.functions);
+    ctx = new TaskContext(task, env, fns);
+    operator = operatorLabel(task.plan, fns);
+    const { sink, plan } = task;
+    let outcome: SinkOutcome;
+    const fused = fusedWordCount(plan, sink);
+    if (fused && sink.kind === 'shuffleWrite') {
+      outcome = await runFusedWordCount(fused.split, fused.tokenizer, sink, ctx);
+    } else {
+      const records = await evaluatePlan(plan, ctx);
+      outcome =
+        sink.kind === 'shuffleWrite'
+          ? await writeShuffle(sink, records, operator, ctx)
+          : await runResultAction(sink.action, records, plan, operator, ctx);
+    }
+    return {
+      status: 'success',
+      taskId: task.taskId,
+      executorId: env.executorId,
+      output: outcome.output,
+      blocks: ctx.blocks,
+      checksum: outcome.checksum,
+      metrics: metrics(),
+    };
+  } catch (error) {
+    return {
+      status: 'failed',
+      taskId: task.taskId,
+      executorId: env.executorId,
+      reason: toReason(error, operator),
+      metrics: metrics(),
+    };
+  }
+}
