@@ -22,7 +22,7 @@ const NO_FILES = 'Add at least one text file, or load the sample text.';
 
 export function App({ session, store }: { session: EngineSession; store: ViewStore }) {
   const inputs = useInputs(session);
-  const run = useWordCountRun(session);
+  const run = useWordCountRun(session, store);
   const [form, setForm] = useState<SettingsForm>(loadSettings);
   const [attempted, setAttempted] = useState(false);
   const running = run.state.status === 'running';

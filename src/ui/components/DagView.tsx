@@ -10,14 +10,17 @@ const nodeTypes = { stage: StageNode };
 
 export function DagView({ store }: { store: ViewStore }) {
   const jobs = useViewState(store, (s) => s.jobs);
+  const runFirstJobId = useViewState(store, (s) => s.runFirstJobId);
   const stages = useViewState(store, (s) => s.stages);
-  const job = jobs.at(-1) ?? null;
+  const runJobs = useMemo(() => jobs.filter((j) => j.jobId >= runFirstJobId), [jobs, runFirstJobId]);
+  const job = runJobs.at(-1) ?? null;
+  const stageKey = [...new Set(runJobs.flatMap((j) => j.stageIds))].sort((a, b) => a - b).join(',');
 
   const infos = useMemo(
-    () => (job ? job.stageIds.flatMap((id) => (stages[id] ? [stages[id].info] : [])) : []),
-    // Layout depends on the job's stage set only, not on every progress update.
+    () => (stageKey === '' ? [] : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []))),
+    // Layout depends on the run's stage set only, not on every progress update.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [job?.jobId, job?.stageIds.length],
+    [stageKey],
   );
   const positions = useMemo(() => layoutStages(infos), [infos]);
 
@@ -68,15 +71,17 @@ export function DagView({ store }: { store: ViewStore }) {
       <div className="panel-head">
         <h2>DAG</h2>
         <span className="muted">
-          {job ? `Job ${job.jobId}: ${job.description} — ${job.state.status}` : 'Run a job to see its stages.'}
+          {job
+            ? runJobs.map((j) => `job ${j.jobId} (${j.description}): ${j.state.status}`).join(' · ')
+            : 'Run a job to see its stages.'}
         </span>
       </div>
       <div className="dag-canvas">
         {job && (
           <ReactFlowProvider>
             <ReactFlow
-              // Remount per job so fitView frames the new graph.
-              key={job.jobId}
+              // Remount when the stage set changes so fitView frames the new graph.
+              key={stageKey}
               nodes={nodes}
               edges={edges}
               nodeTypes={nodeTypes}

@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import type { EngineSession } from '../EngineSession';
+import type { ViewStore } from '../store/createViewStore';
 import type { StoredInputInfo } from '../engineTypes';
 import type { RunSettings } from '../settings';
 
@@ -30,7 +31,7 @@ export interface WordCountRun {
   cancel(): void;
 }
 
-export function useWordCountRun(session: EngineSession): WordCountRun {
+export function useWordCountRun(session: EngineSession, store: ViewStore): WordCountRun {
   const [state, setState] = useState<RunState>({ status: 'idle' });
   const [history, setHistory] = useState<RunRecord[]>([]);
   const nextId = useRef(1);
@@ -45,6 +46,7 @@ export function useWordCountRun(session: EngineSession): WordCountRun {
       let outcome: Exclude<RunState, { status: 'idle' } | { status: 'running' }>;
       try {
         const engine = await session.withWorkers(settings.workers);
+        store.markRun();
         engine.configure({
           shuffleService: settings.shuffleService,
           speculation: settings.speculation,
@@ -87,7 +89,7 @@ export function useWordCountRun(session: EngineSession): WordCountRun {
       };
       setHistory((h) => [...h, record]);
     },
-    [session],
+    [session, store],
   );
 
   const cancel = useCallback(() => session.engine.cancelJob(), [session]);

@@ -9,6 +9,8 @@ export interface ViewStore {
   push(event: EngineEvent): void;
   /** Apply queued events now (tests, and before reading state outside a frame). */
   flush(): void;
+  /** A page run starts: the DAG gathers the engine jobs from here on. */
+  markRun(): void;
   /** Start over for a new engine instance, seeded with what it already knows. */
   reset(seed?: { executors: ExecutorSnapshot[]; blocks: BlockInfo[] }): void;
 }
@@ -60,6 +62,12 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
       }
     },
     flush,
+    markRun() {
+      flush();
+      const last = state.jobs.at(-1);
+      state = { ...state, runFirstJobId: last ? last.jobId + 1 : 0 };
+      notify();
+    },
     reset(seed) {
       queue = [];
       const base = initialViewState();

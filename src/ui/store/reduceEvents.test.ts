@@ -141,6 +141,35 @@ describe('reduceEvents', () => {
   });
 });
 
+describe('runs with several jobs', () => {
+  it('keeps a stage computed earlier in this run succeeded when a later job skips it', () => {
+    const frames: (() => void)[] = [];
+    const store = createViewStore((cb) => frames.push(cb));
+    t = 0;
+    const job0 = [
+      at({ type: 'job.submitted', jobId: 0, description: 'sample', stages: [stages[0]!], finalStageId: 0 }),
+      at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 0, partitions: [0, 1], explanation: null }),
+      at({ type: 'stage.completed', stageId: 0, attempt: 0 }),
+      at({ type: 'job.succeeded', jobId: 0 }),
+    ];
+    const job1Skip = (jobId: number) => [
+      at({ type: 'job.submitted', jobId, description: 'collect', stages, finalStageId: 1 }),
+      at({ type: 'stage.skipped', jobId, stageId: 0, explanation: 'Its shuffle output is still stored.' }),
+    ];
+    store.markRun();
+    for (const e of [...job0, ...job1Skip(1)]) store.push(e);
+    store.flush();
+    expect(store.getState().stages[0]!.state.status).toBe('succeeded');
+
+    // The next run reuses the stored shuffle: now the stage really is skipped.
+    store.markRun();
+    for (const e of job1Skip(2)) store.push(e);
+    store.flush();
+    expect(store.getState().stages[0]!.state.status).toBe('skipped');
+    expect(store.getState().runFirstJobId).toBe(2);
+  });
+});
+
 describe('createViewStore', () => {
   it('batches events and notifies once per scheduled frame', () => {
     const frames: (() => void)[] = [];

@@ -55,6 +55,7 @@ function apply(d: Draft, e: EngineEvent): void {
         if (d.stages[info.stageId]) continue;
         w(d, 'stages')[info.stageId] = {
           info,
+          lastJobId: null,
           state: { status: 'pending' },
           attempts: [],
           partitions: Array.from({ length: info.numPartitions }, (_, partition) => ({
@@ -81,6 +82,7 @@ function apply(d: Draft, e: EngineEvent): void {
       const resubmitted = new Set(e.partitions);
       w(d, 'stages')[e.stageId] = {
         ...stage,
+        lastJobId: e.jobId,
         state: { status: 'running', attempt: e.attempt },
         attempts: [
           ...stage.attempts,
@@ -104,7 +106,10 @@ function apply(d: Draft, e: EngineEvent): void {
     }
     case 'stage.skipped': {
       const stage = d.stages[e.stageId];
-      if (stage) {
+      // A stage computed by an earlier job of this same run (the sort's sampling job) stays shown as
+      // succeeded: "skipped" would hide the work the user just watched.
+      const ranThisRun = stage?.lastJobId !== null && stage?.lastJobId !== undefined && stage.lastJobId >= d.runFirstJobId;
+      if (stage && !(ranThisRun && stage.state.status === 'succeeded')) {
         w(d, 'stages')[e.stageId] = {
           ...stage,
           state: { status: 'skipped', explanation: e.explanation },

