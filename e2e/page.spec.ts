@@ -94,6 +94,29 @@ test('a removed file stays removed after a reload', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Remove a.txt' })).toHaveCount(0);
 });
 
+test('files dropped anywhere on the page are stored', async ({ page }) => {
+  const dataTransfer = await page.evaluateHandle(({ name, text }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], name, { type: 'text/plain' }));
+    return dt;
+  }, FILE_B);
+  await page.locator('main').dispatchEvent('dragenter', { dataTransfer });
+  await page.locator('main').dispatchEvent('dragover', { dataTransfer });
+  await page.locator('main').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByRole('button', { name: 'Remove b.txt' })).toBeVisible();
+});
+
+test('changing Workers restarts the pool with that many workers', async ({ page }) => {
+  const workers = page.getByRole('region', { name: 'Workers' });
+  await field(page, 'Workers').fill('3');
+  await expect(workers.getByRole('button', { name: /^Kill worker \d+$/ })).toHaveCount(3);
+  await page.getByRole('button', { name: 'Load sample text' }).click();
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+  await workers.getByRole('button', { name: 'Add worker' }).click();
+  await expect(workers.getByRole('button', { name: /^Kill worker \d+$/ })).toHaveCount(4);
+});
+
 test('running without files explains what to do', async ({ page }) => {
   await page.getByRole('button', { name: 'Run word count' }).click();
   await expect(page.getByRole('alert')).toContainText('Add at least one text file, or load the sample text.');
@@ -119,6 +142,32 @@ test('killing a worker mid-job still gives the fault-free answer', async ({ page
   await expect(status(page)).toContainText('Succeeded', { timeout: 60_000 });
   expect(await downloadResults(page)).toBe(expectedTsv([FILE_A.text, FILE_B.text]));
   await expect(page.getByRole('region', { name: 'Event log' })).toContainText(/removed|lost|killed/i);
+});
+
+test('cleared shuffle blocks are gone from Storage, and the next run still gives the same answer', async ({ page }) => {
+  await upload(page, [FILE_A, FILE_B]);
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+  const storage = page.getByRole('region', { name: 'Storage' });
+  await expect(storage).toContainText('Shuffle 0');
+  await storage.getByRole('button', { name: 'Clear shuffle blocks' }).click();
+  await expect(storage).toContainText('No blocks stored.');
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+  expect(await downloadResults(page)).toBe(expectedTsv([FILE_A.text, FILE_B.text]));
+});
+
+test('partition cells are keyboard reachable and describe their attempts', async ({ page }) => {
+  await upload(page, [FILE_A]);
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+  const stage = page.getByRole('region', { name: 'DAG' }).getByRole('group', { name: 'Stage 0', exact: true });
+  await expect(stage).toContainText('attempt 0');
+  const cell = stage.getByRole('button', { name: /^Partition 0:/ });
+  await cell.focus();
+  await expect(page.getByRole('tooltip')).toContainText(/on worker \d+/);
+  await page.keyboard.press('ArrowRight');
+  await expect(stage.getByRole('button', { name: /^Partition 1:/ })).toBeFocused();
 });
 
 test('cancelling a job reports it as failed with the reason', async ({ page }) => {

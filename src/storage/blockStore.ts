@@ -17,12 +17,20 @@ export class BlockStore implements BlockAccess {
   async putBlocks(records: BlockRecord[]): Promise<void> {
     if (records.length === 0) return;
     const tx = this.db.transaction('blocks', 'readwrite');
+    const puts: Promise<unknown>[] = [];
     try {
       // Issue every put before awaiting anything, so the transaction cannot auto-commit half-way.
-      const puts = records.map((r) => tx.store.put(r));
+      for (const r of records) puts.push(tx.store.put(r));
       await Promise.all([...puts, tx.done]);
     } catch (error) {
+      for (const put of puts) put.catch(() => undefined);
       tx.done.catch(() => undefined);
+      // A put that throws synchronously leaves the earlier puts pending: abort so none of them commit.
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborted
+      }
       if (isQuotaError(error)) {
         throw new StorageFullError('blocks', records.reduce((n, r) => n + r.payload.byteLength, 0));
       }

@@ -18,10 +18,19 @@ export async function putInputs(db: EngineDb, files: readonly (File | Blob)[]): 
     blob: file,
   }));
   const tx = db.transaction('inputs', 'readwrite');
+  const puts: Promise<unknown>[] = [];
   try {
-    await Promise.all([...inputs.map((input) => tx.store.put(input)), tx.done]);
+    for (const input of inputs) puts.push(tx.store.put(input));
+    await Promise.all([...puts, tx.done]);
   } catch (error) {
-    tx.done.catch(() => undefined);
+    for (const put of puts) put.catch(() => undefined);
+      tx.done.catch(() => undefined);
+      // A put that throws synchronously leaves the earlier puts pending: abort so none of them commit.
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborted
+      }
     if (isQuotaError(error)) throw new StorageFullError('inputs', inputs.reduce((n, f) => n + f.size, 0));
     throw error;
   }

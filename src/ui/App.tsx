@@ -83,7 +83,7 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
             <ReliabilityPanel store={store} failureProbability={failureProbability} />
             <JobHistory store={store} runs={run.history} />
           </div>
-          <EventLog store={store} />
+          <EventLog store={store} session={session} />
         </main>
       </div>
       {dragging && (

@@ -1,12 +1,14 @@
 import { useEffect, useRef } from 'react';
+import type { EngineSession } from '../EngineSession';
 import type { ViewStore } from '../store/createViewStore';
+import { downloadText } from '../tsv';
 import { useViewState } from '../hooks/useViewState';
 import { formatClock } from '../format';
 
 /** Drawing thousands of lines on every frame is wasteful; the newest few hundred tell the story. */
 const SHOWN = 400;
 
-export function EventLog({ store }: { store: ViewStore }) {
+export function EventLog({ store, session }: { store: ViewStore; session: EngineSession }) {
   const log = useViewState(store, (s) => s.log);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
@@ -22,7 +24,17 @@ export function EventLog({ store }: { store: ViewStore }) {
     <section aria-label="Event log" className="panel">
       <div className="panel-head">
         <h2>Event log</h2>
-        <span className="muted">{log.length > SHOWN ? `last ${SHOWN} of ${log.length}` : `${log.length} entries`}</span>
+        <div className="row">
+          <span className="muted">{log.length > SHOWN ? `last ${SHOWN} of ${log.length}` : `${log.length} entries`}</span>
+          {/* Every raw engine event, for bug reports: the list above is the readable digest. */}
+          <button
+            type="button"
+            className="small"
+            onClick={() => downloadText(session.engine.events.exportJsonLines(), 'emberflow-events.jsonl', 'application/x-ndjson')}
+          >
+            Download event log
+          </button>
+        </div>
       </div>
       <div
         ref={scroller}

@@ -8,17 +8,19 @@ import { useViewState } from '../hooks/useViewState';
  */
 export function ReliabilityPanel({ store, failureProbability }: { store: ViewStore; failureProbability: number | null }) {
   const tasks = useViewState(store, (s) => s.tasks);
+  const runStartedAt = useViewState(store, (s) => s.runStartedAt);
   const { launches, injected, otherFailures } = useMemo(() => {
     let launchesCount = 0;
     let injectedCount = 0;
     let other = 0;
     for (const t of Object.values(tasks)) {
+      if (t.startedAt < runStartedAt) continue;
       launchesCount += 1;
       if (t.end?.reasonKind === 'injected') injectedCount += 1;
       else if (t.end && t.end.outcome === 'failed') other += 1;
     }
     return { launches: launchesCount, injected: injectedCount, otherFailures: other };
-  }, [tasks]);
+  }, [tasks, runStartedAt]);
 
   const p = failureProbability ?? 0;
   const atLeastOne = 1 - (1 - p) ** launches;
@@ -28,7 +30,7 @@ export function ReliabilityPanel({ store, failureProbability }: { store: ViewSto
     <section aria-label="Reliability model" className="panel">
       <h2>Reliability model</h2>
       <dl className="facts">
-        <dt>Task launches (n)</dt>
+        <dt>Task launches this run (n)</dt>
         <dd>{launches}</dd>
         <dt>Failure probability (p)</dt>
         <dd>{failureProbability === null ? '—' : p}</dd>

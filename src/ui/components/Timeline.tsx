@@ -13,10 +13,14 @@ const MAX_BARS = 3000;
 /** One lane per worker, a bar per task launch over engine time; failures are red and marked ✕. */
 export function Timeline({ store }: { store: ViewStore }) {
   const tasks = useViewState(store, (s) => s.tasks);
+  const runStartedAt = useViewState(store, (s) => s.runStartedAt);
   const executors = useViewState(store, (s) => s.executors);
   const now = useViewState(store, (s) => s.now);
 
-  const bars = useMemo(() => Object.values(tasks).slice(-MAX_BARS), [tasks]);
+  const bars = useMemo(
+    () => Object.values(tasks).filter((t) => t.startedAt >= runStartedAt).slice(-MAX_BARS),
+    [tasks, runStartedAt],
+  );
   const lanes = useMemo(() => {
     const ids = new Set<number>(Object.keys(executors).map(Number));
     for (const t of bars) ids.add(t.executorId);

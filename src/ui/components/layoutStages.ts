@@ -13,7 +13,8 @@ export function estimateStageHeight(info: StageInfo): number {
 /** Left-to-right dagre layout of a job's stages: parents (map stages) before the stages reading them. */
 export function layoutStages(stages: StageInfo[]): Map<number, { x: number; y: number }> {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 70, marginx: 10, marginy: 10 });
+  // Generous nodesep: a stage grows as attempt lines are added, after the layout is fixed.
+  g.setGraph({ rankdir: 'LR', nodesep: 60, ranksep: 70, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
   const ids = new Set(stages.map((s) => s.stageId));
   for (const s of stages) g.setNode(String(s.stageId), { width: STAGE_WIDTH, height: estimateStageHeight(s) });

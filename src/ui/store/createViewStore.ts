@@ -65,7 +65,7 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
     markRun() {
       flush();
       const last = state.jobs.at(-1);
-      state = { ...state, runFirstJobId: last ? last.jobId + 1 : 0 };
+      state = { ...state, runFirstJobId: last ? last.jobId + 1 : 0, runStartedAt: state.now };
       notify();
     },
     reset(seed) {

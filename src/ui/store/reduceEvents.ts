@@ -100,8 +100,9 @@ function apply(d: Draft, e: EngineEvent): void {
           resubmitted.has(p.partition) ? { ...p, status: 'pending' } : p,
         ),
       };
-      const what = `Stage ${e.stageId} attempt ${e.attempt} submitted with ${plural(e.partitions.length, 'task')}`;
-      log(d, e.time, e.attempt > 0 ? 'warn' : 'info', e.explanation ? `${what}: ${e.explanation}` : `${what}.`);
+      // The engine's explanation is a whole sentence naming the stage; repeating it here would stutter.
+      const what = `Stage ${e.stageId} attempt ${e.attempt} submitted with ${plural(e.partitions.length, 'task')}.`;
+      log(d, e.time, e.attempt > 0 ? 'warn' : 'info', e.explanation ?? what);
       return;
     }
     case 'stage.skipped': {
@@ -118,7 +119,8 @@ function apply(d: Draft, e: EngineEvent): void {
           ),
         };
       }
-      log(d, e.time, 'info', `Stage ${e.stageId} skipped: ${e.explanation}`);
+      // The engine's explanation already names the stage.
+      log(d, e.time, 'info', e.explanation);
       return;
     }
     case 'stage.completed': {
@@ -200,9 +202,9 @@ function apply(d: Draft, e: EngineEvent): void {
       }));
       if (e.outcome === 'success' && !wasSucceeded) countDone(d, e.stageId, e.stageAttempt);
       if (e.outcome !== 'success') {
-        const head = `Task ${e.stageId}.${e.partition} (attempt ${e.attempt}, worker ${e.executorId}) ${e.outcome === 'killed' ? 'was killed' : 'failed'}`;
-        const why = e.explanation ?? (reasonText ? `${reasonText}.` : '');
-        log(d, e.time, e.outcome === 'killed' ? 'info' : 'warn', why ? `${head}: ${why}` : `${head}.`);
+        const head = `Task ${e.partition} of stage ${e.stageId} (attempt ${e.attempt}, worker ${e.executorId}) ${e.outcome === 'killed' ? 'was killed' : 'failed'}`;
+        const level = e.outcome === 'killed' ? 'info' : 'warn';
+        log(d, e.time, level, e.explanation ?? (reasonText ? `${head}: ${reasonText}.` : `${head}.`));
       }
       return;
     }

@@ -107,6 +107,8 @@ export interface ViewState {
    * for the sort, then the job itself); the DAG shows the stages of all of them together.
    */
   runFirstJobId: number;
+  /** Engine time when the current run started: the timeline and the reliability model count from here. */
+  runStartedAt: number;
   /** Stages by id, across jobs (stage ids are unique per engine instance). */
   stages: Readonly<Record<number, StageView>>;
   /** Every task launch by task id. */
@@ -120,5 +122,5 @@ export interface ViewState {
 export const LOG_LIMIT = 2000;
 
 export function initialViewState(): ViewState {
-  return { now: 0, jobs: [], runFirstJobId: 0, stages: {}, tasks: {}, executors: {}, blocks: {}, log: [], logSeq: 0 };
+  return { now: 0, jobs: [], runFirstJobId: 0, runStartedAt: 0, stages: {}, tasks: {}, executors: {}, blocks: {}, log: [], logSeq: 0 };
 }
