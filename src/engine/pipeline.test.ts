@@ -90,4 +90,30 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const rdd = ctx.parallelize(['a'], 2).map((w) => [w, 1] as [string, number]).reduceByKey('sum');
     expect(rdd.toDebugString()).toBe(['(2) reduceByKey (rdd 2)', ' +-(2) map (rdd 1)', '    |  (2) parallelize (rdd 0)'].join('\n'));
   });
+
+  it('saves a result as a stored dataset that reads back in order', async () => {
+    const { ctx, store } = setup();
+    const id = await ctx.parallelize(['x', 'y', 'z'], 2).map((w) => w.toUpperCase()).saveAsDataset('letters');
+    expect(await ctx.readDataset(id)).toEqual(['X', 'Y', 'Z']);
+    expect([...store.blocks.keys()].filter((k) => k.startsWith('dataset/')).sort()).toEqual([`dataset/${id}/0`, `dataset/${id}/1`]);
+  });
+
+  it('memory-cached partitions are reported to the block master and forgotten with their worker', async () => {
+    const { ctx, backend } = setup();
+    const cached = ctx.parallelize([1, 2, 3, 4], 2).map((x) => x + 1).cache();
+    expect(await cached.count()).toBe(4);
+    const owners = ctx.blocks().map((b) => [b.id, b.owner]);
+    expect(owners.map(([id]) => id).sort()).toEqual([`rdd/${cached.id}/0`, `rdd/${cached.id}/1`]);
+    const owner = ctx.blocks()[0]!.owner!;
+    backend.kill(owner, 'killed', 'killed by the test');
+    expect(ctx.blocks().every((b) => b.owner !== owner)).toBe(true);
+    expect(await cached.collect()).toEqual([2, 3, 4, 5]);
+  });
+
+  it('exports every event but heartbeats as JSON lines', async () => {
+    const { ctx } = setup();
+    await ctx.parallelize([1], 1).count();
+    const lines = ctx.events.exportJsonLines().trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(lines.map((l) => l.type)).toEqual(['executor.added', 'executor.added', 'job.submitted', 'stage.submitted', 'task.started', 'task.ended', 'stage.completed', 'job.succeeded']);
+  });
 });

@@ -72,10 +72,13 @@ async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx
     if (hit) return hit;
   }
   const records = Array.from(await evaluatePlan(plan.parent, ctx));
+  const payload = encodeRecords(records, operatorLabel(plan.parent, ctx.fns));
   if (plan.level === 'memory') {
     ctx.env.memory.set(id, records);
+    // Held only by this worker, but reported like any block: the block master places tasks by it and
+    // forgets it when this worker dies. Size and checksum are those of its encoding.
+    ctx.blocks.push({ id, owner: ctx.env.executorId, encoding: 'records', bytes: payload.byteLength, records: records.length, checksum: fnv1a(payload) });
   } else {
-    const payload = encodeRecords(records, operatorLabel(plan.parent, ctx.fns));
     await ctx.storeBlocks([
       {
         id,
