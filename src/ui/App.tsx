@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { EngineSession } from './EngineSession';
 import type { ViewStore } from './store/createViewStore';
 import { useInputs } from './hooks/useInputs';
@@ -47,11 +47,11 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
     ...(parsed.ok ? [] : Object.values(parsed.errors)),
   ];
 
-  const onRun = useCallback(() => {
+  const onRun = () => {
     setAttempted(true);
     if (problems.length > 0 || !parsed.ok) return;
     void run.start(parsed.settings, inputs.files);
-  }, [problems.length, parsed, run, inputs.files]);
+  };
 
   const results = run.state.status === 'succeeded' ? run.state.results : null;
   const failureProbability = parsed.ok ? parsed.settings.failureProbability : null;

@@ -13,7 +13,10 @@ const saved = loadSettings().workers;
 const workers = validateField('workers', saved) === null ? Number(saved) : undefined;
 // One engine per page; it outlives React re-renders (and StrictMode's double effects).
 const session = new EngineSession(store, (n) => createContext({ workers: n }), workers ?? 2);
-window.addEventListener('pagehide', () => void session.stop());
+// A page kept in the back-forward cache (persisted) comes back with its engine still usable.
+window.addEventListener('pagehide', (e) => {
+  if (!e.persisted) void session.stop();
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

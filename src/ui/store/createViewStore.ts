@@ -87,8 +87,12 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
               };
       }
       for (const b of seed?.blocks ?? []) blocks[b.id] = b;
+      // The new pool's executor.added events fire before anyone can subscribe: say it here instead.
+      const workers = Object.keys(executors).length;
+      const seq = state.logSeq + 1;
+      const log = workers > 0 ? [{ seq, time: 0, level: 'info' as const, message: `Started a new engine with ${workers} worker${workers === 1 ? '' : 's'}.` }] : [];
       // Keep the log sequence growing so React keys never repeat across engine instances.
-      state = { ...base, executors, blocks, logSeq: state.logSeq };
+      state = { ...base, executors, blocks, log, logSeq: seq };
       notify();
     },
   };
