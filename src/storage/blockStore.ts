@@ -1,6 +1,6 @@
 import type { BlockRecord } from '../protocol/storage';
 import type { EngineDb } from './schema';
-import { StorageFullError, isQuotaError } from './storageFullError';
+import { putAll } from './putAll';
 
 /** What the executor needs from block storage; BlockStore implements it, tests use a Map. */
 export interface BlockAccess {
@@ -15,27 +15,7 @@ export class BlockStore implements BlockAccess {
 
   /** Writes all records in one transaction: a task's output is stored entirely or not at all. */
   async putBlocks(records: BlockRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const tx = this.db.transaction('blocks', 'readwrite');
-    const puts: Promise<unknown>[] = [];
-    try {
-      // Issue every put before awaiting anything, so the transaction cannot auto-commit half-way.
-      for (const r of records) puts.push(tx.store.put(r));
-      await Promise.all([...puts, tx.done]);
-    } catch (error) {
-      for (const put of puts) put.catch(() => undefined);
-      tx.done.catch(() => undefined);
-      // A put that throws synchronously leaves the earlier puts pending: abort so none of them commit.
-      try {
-        tx.abort();
-      } catch {
-        // already finished or aborted
-      }
-      if (isQuotaError(error)) {
-        throw new StorageFullError('blocks', records.reduce((n, r) => n + r.payload.byteLength, 0));
-      }
-      throw error;
-    }
+    await putAll(this.db, 'blocks', records, records.reduce((n, r) => n + r.payload.byteLength, 0));
   }
 
   getBlock(id: string): Promise<BlockRecord | undefined> {

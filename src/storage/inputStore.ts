@@ -1,6 +1,6 @@
 import type { StoredInput, StoredInputInfo } from '../protocol/storage';
 import type { EngineDb } from './schema';
-import { StorageFullError, isQuotaError } from './storageFullError';
+import { putAll } from './putAll';
 
 function infoOf(input: StoredInput): StoredInputInfo {
   const { id, name, size, type, lastModified } = input;
@@ -17,23 +17,7 @@ export async function putInputs(db: EngineDb, files: readonly (File | Blob)[]): 
     lastModified: 'lastModified' in file && typeof file.lastModified === 'number' ? file.lastModified : Date.now(),
     blob: file,
   }));
-  const tx = db.transaction('inputs', 'readwrite');
-  const puts: Promise<unknown>[] = [];
-  try {
-    for (const input of inputs) puts.push(tx.store.put(input));
-    await Promise.all([...puts, tx.done]);
-  } catch (error) {
-    for (const put of puts) put.catch(() => undefined);
-      tx.done.catch(() => undefined);
-      // A put that throws synchronously leaves the earlier puts pending: abort so none of them commit.
-      try {
-        tx.abort();
-      } catch {
-        // already finished or aborted
-      }
-    if (isQuotaError(error)) throw new StorageFullError('inputs', inputs.reduce((n, f) => n + f.size, 0));
-    throw error;
-  }
+  await putAll(db, 'inputs', inputs, inputs.reduce((n, f) => n + f.size, 0));
   return inputs.map(infoOf);
 }
 
