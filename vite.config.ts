@@ -1,9 +1,35 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 
+/**
+ * The production page's Content-Security-Policy: no inline or foreign scripts, no plugins. User functions
+ * are compiled only inside workers, whose policy comes from their own response, never on the page.
+ * Not applied to the dev server, whose React refresh preamble is an inline script.
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'emberflow-csp',
+    apply: 'build',
+    // The page people open; the harness page also hosts the benchmark's DuckDB-WASM baseline.
+    transformIndexHtml: (_html, ctx) => ctx.path !== '/index.html' ? [] : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
