@@ -187,3 +187,49 @@ test('no horizontal scroll at 1280×720', async ({ page }) => {
   const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   expect(scroll).toBeLessThanOrEqual(client);
 });
+
+test('blocks of a worker cleared between stages: stage 0 reruns as attempt 1, the log says why, the DAG is captured in both themes', async ({ page }, testInfo) => {
+  await upload(page, [FILE_A, FILE_B]);
+  await field(page, 'Workers').fill('2');
+  await field(page, 'Input splits').fill('4');
+  await field(page, 'Task delay (ms)').fill('500');
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  const dag = page.getByRole('region', { name: 'DAG' });
+  const stage0 = dag.getByRole('group', { name: 'Stage 0', exact: true });
+  await expect(stage0).toContainText('succeeded', { timeout: 30_000 });
+  // The next stage's tasks sleep 500 ms before they read shuffle 0: clear one worker's blocks now.
+  const clear = page.getByRole('region', { name: 'Workers' }).getByRole('button', { name: /^Clear blocks of worker \d+$/ }).first();
+  const worker = (await clear.textContent())?.match(/\d+/)?.[0] ?? (await clear.getAttribute('aria-label'))?.match(/\d+/)?.[0];
+  await clear.click();
+  await expect(stage0).toContainText('attempt 1', { timeout: 30_000 });
+  const log = page.getByRole('region', { name: 'Event log' });
+  await expect(log).toContainText(new RegExp(`Stage 0 resubmitted for partitions [\\d, ]+: their shuffle output was lost with worker ${worker}\\.`));
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const path = testInfo.outputPath(`dag-during-retry-${colorScheme}.png`);
+    await dag.screenshot({ path });
+    await testInfo.attach(`dag-during-retry-${colorScheme}`, { path, contentType: 'image/png' });
+  }
+  await expect(status(page)).toContainText('Succeeded', { timeout: 60_000 });
+  expect(await downloadResults(page)).toBe(expectedTsv([FILE_A.text, FILE_B.text]));
+});
+
+test('keyboard only: load the sample and run the word count without a mouse', async ({ page }) => {
+  /** Presses Tab until the focused element is the named button (bounded), then Enter. */
+  async function activate(name: string) {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
+      if (focused === name) {
+        await page.keyboard.press('Enter');
+        return;
+      }
+    }
+    throw new Error(`${name} is not reachable with Tab`);
+  }
+  await activate('Load sample text');
+  await expect(page.getByRole('button', { name: /^Remove sample/ })).toBeVisible();
+  await activate('Run word count');
+  await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
+  await expect(page.getByRole('table', { name: 'Results' })).toContainText('the');
+});
