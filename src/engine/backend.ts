@@ -18,5 +18,7 @@ export interface ExecutorBackend {
   /** Removes an executor at once (the user's kill, or the heartbeat receiver's verdict). */
   kill(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void;
   addExecutor(reason: string): ExecutorId;
+  /** Stops one running task (the loser of a speculative race); it then settles as a `killed` failure. */
+  killTask(executorId: ExecutorId, taskId: number, reason: string): void;
   stop(): Promise<void>;
 }

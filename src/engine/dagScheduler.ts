@@ -58,8 +58,19 @@ export class DagScheduler implements TaskSchedulerListener {
   readonly #running = new Set<Stage>();
   readonly #failed = new Set<Stage>();
   readonly #inputIds = new Map<RDD<unknown>, string[]>();
-  /** Epoch at which each executor's outputs were last declared lost. */
-  readonly #failedEpoch = new Map<ExecutorId, number>();
+  /** Epoch at which each executor was last declared lost: map outputs of tasks launched before are ignored. */
+  readonly #executorFailureEpoch = new Map<ExecutorId, number>();
+  /**
+   * Epoch at which each executor's shuffle outputs were last unregistered. Kept apart from the failure
+   * epoch (SPARK-32003): with the shuffle service a lost executor keeps its outputs until a fetch fails.
+   */
+  readonly #shuffleFileLostEpoch = new Map<ExecutorId, number>();
+  /** First checksum of every map partition, per shuffle: a different recomputation is non-determinism. */
+  readonly #mapChecksums = new Map<number, Map<number, number>>();
+  /** First checksum of every result partition, per result stage. */
+  readonly #resultChecksums = new Map<Stage, Map<number, number>>();
+  /** Why a running map stage will miss partitions when it finishes, to explain its next attempt. */
+  readonly #lostWhy = new Map<Stage, string>();
   #epoch = 0;
   #nextStageId = 0;
   #nextJobId = 0;
@@ -129,6 +140,7 @@ export class DagScheduler implements TaskSchedulerListener {
       failedAttempts: new Set(),
       taskSet: null,
       resubmitReason: null,
+      indeterminate: false,
     };
     this.#tracker.registerShuffle(dep.shuffleId, stage.numPartitions);
     this.#stages.set(stage.id, stage);
@@ -213,6 +225,7 @@ export class DagScheduler implements TaskSchedulerListener {
       failedAttempts: new Set(),
       taskSet: null,
       resubmitReason: null,
+      indeterminate: false,
     };
     this.#stages.set(finalStage.id, finalStage);
     return new Promise<TaskOutput[]>((resolve, reject) => {
@@ -244,13 +257,15 @@ export class DagScheduler implements TaskSchedulerListener {
         this.#finishJob(job);
         return;
       }
+      const before = new Map(stages.map((s) => [s, s.latestAttempt]));
       this.#submitStage(finalStage);
       for (const s of stages) {
-        if (s.kind === 'shuffleMap' && s.latestAttempt >= 0 && !this.#running.has(s) && !this.#waiting.has(s) && this.#tracker.isAvailable(s.dep.shuffleId)) {
-          this.#bus.emit({ type: 'stage.skipped', jobId, stageId: s.id, explanation: `Stage ${s.id} skipped: its shuffle output from an earlier job is still stored.` });
-        } else if (s.kind === 'shuffleMap' && s.latestAttempt < 0 && !this.#running.has(s) && !this.#waiting.has(s)) {
-          this.#bus.emit({ type: 'stage.skipped', jobId, stageId: s.id, explanation: `Stage ${s.id} skipped: the partitions it would feed are cached or checkpointed.` });
-        }
+        if (s.kind !== 'shuffleMap' || this.#running.has(s) || this.#waiting.has(s) || this.#failed.has(s)) continue;
+        if (s.latestAttempt !== before.get(s)) continue; // it ran (an empty stage) in this job
+        const explanation = this.#tracker.isAvailable(s.dep.shuffleId)
+          ? `Stage ${s.id} skipped: its shuffle output from an earlier job is still stored.`
+          : `Stage ${s.id} skipped: the partitions it would feed are cached or checkpointed.`;
+        this.#bus.emit({ type: 'stage.skipped', jobId, stageId: s.id, explanation });
       }
     });
   }
@@ -334,9 +349,11 @@ export class DagScheduler implements TaskSchedulerListener {
   #afterMapStageFinished(stage: Stage): void {
     if (stage.kind !== 'shuffleMap') return;
     const missing = this.#tracker.missing(stage.dep.shuffleId);
+    const why = this.#lostWhy.get(stage) ?? 'their shuffle output was lost after they finished';
+    this.#lostWhy.delete(stage);
     if (missing.length > 0) {
-      // Outputs were lost while the stage ran (an executor died after its tasks succeeded).
-      stage.resubmitReason = `Stage ${stage.id} resubmitted for partitions ${listPartitions(missing)}: their shuffle output was lost after they finished.`;
+      // Outputs were lost while the stage ran, or came from a worker already declared lost.
+      stage.resubmitReason ??= `Stage ${stage.id} resubmitted for partitions ${listPartitions(missing)}: ${why}.`;
       this.#submitStage(stage);
       return;
     }
@@ -358,10 +375,21 @@ export class DagScheduler implements TaskSchedulerListener {
       this.#blocks.add(result.blocks);
       this.#bus.emit({ type: 'blocks.added', blocks: result.blocks });
     }
+    if (tsm.stale) {
+      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored the result of task ${partition} of stage ${tsm.stageName}: it read data that was rolled back.` });
+      return;
+    }
     if (stage.kind === 'result') {
       const job = this.#jobs.get(tsm.taskSet.jobId);
       if (!job || job.finalStage !== stage) return;
       const i = job.partitions.indexOf(partition);
+      const checksums = this.#resultChecksums.get(stage) ?? new Map<number, number>();
+      this.#resultChecksums.set(stage, checksums);
+      const first = checksums.get(partition);
+      if (first === undefined) checksums.set(partition, result.checksum);
+      else if (first !== result.checksum) {
+        this.#bus.emit({ type: 'log', level: 'warn', message: `Result partition ${partition} of stage ${stage.id} (${stage.rdd.label}) differed when computed again (checksum changed); the first result is kept.` });
+      }
       if (i < 0 || job.outputs[i] !== undefined) return; // counted once, however many copies succeed
       job.outputs[i] = result.output;
       job.numFinished++;
@@ -373,13 +401,26 @@ export class DagScheduler implements TaskSchedulerListener {
       return;
     }
     if (result.output.kind !== 'mapOutput') return;
-    const failedAt = this.#failedEpoch.get(result.executorId);
-    if (failedAt !== undefined && failedAt > task.epoch) {
-      this.#bus.emit({ type: 'log', level: 'warn', message: `Ignored a map output of stage ${tsm.stageName} from worker ${result.executorId}: it was launched before that worker's outputs were declared lost.` });
-    } else {
-      this.#tracker.registerOutput(stage.dep.shuffleId, partition, { executorId: result.executorId, sizes: result.output.sizes });
+    if (stage.indeterminate && tsm.taskSet.stageAttempt !== stage.latestAttempt) {
+      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored task ${partition} of stage ${tsm.stageName}: the stage's output is non-deterministic, so only its latest attempt counts.` });
+      return;
     }
     stage.pending.delete(partition);
+    const failedAt = this.#executorFailureEpoch.get(result.executorId);
+    if (failedAt !== undefined && failedAt > task.epoch) {
+      this.#bus.emit({ type: 'log', level: 'warn', message: `Ignored a map output of stage ${tsm.stageName} from worker ${result.executorId}: it was launched before that worker was declared lost.` });
+      this.#lostWhy.set(stage, `their output came from worker ${result.executorId} after it was declared lost, so it was not trusted`);
+    } else {
+      const checksums = this.#mapChecksums.get(stage.dep.shuffleId) ?? new Map<number, number>();
+      this.#mapChecksums.set(stage.dep.shuffleId, checksums);
+      const first = checksums.get(partition);
+      if (first !== undefined && first !== result.checksum) {
+        this.#rollBack(stage, partition);
+        return;
+      }
+      checksums.set(partition, result.checksum);
+      this.#tracker.registerOutput(stage.dep.shuffleId, partition, { executorId: result.executorId, sizes: result.output.sizes });
+    }
     if (this.#running.has(stage) && stage.pending.size === 0) {
       this.#markStageFinished(stage);
       this.#afterMapStageFinished(stage);
@@ -390,8 +431,10 @@ export class DagScheduler implements TaskSchedulerListener {
     const failedStage = this.#stages.get(tsm.taskSet.stageId);
     const mapStage = this.#shuffleStages.get(reason.shuffleId);
     if (!failedStage || !mapStage) return;
-    if (failedStage.latestAttempt !== tsm.taskSet.stageAttempt) {
-      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored a fetch failure from stage ${tsm.stageName}: a newer attempt (${failedStage.latestAttempt}) already runs.` });
+    // Spark forgets a stage with its last job: a late failure of a finished or aborted job changes nothing.
+    if (!this.#stageJobs.has(failedStage)) return;
+    if (failedStage.latestAttempt !== tsm.taskSet.stageAttempt || tsm.stale) {
+      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored a fetch failure from stage ${tsm.stageName}: a newer attempt (${failedStage.latestAttempt}) replaces it.` });
       return;
     }
     const described = describeReason(reason);
@@ -403,8 +446,13 @@ export class DagScheduler implements TaskSchedulerListener {
     }
 
     // Unregister the lost output, and every output of its executor once per epoch.
+    if (reason.owner != null) {
+      // Spark's removeExecutorAndUnregisterOutputs for a fetch failure: the owner is suspect since then.
+      const failedAt = this.#executorFailureEpoch.get(reason.owner);
+      if (failedAt === undefined || failedAt <= task.epoch) this.#markExecutorFailed(reason.owner);
+      this.#removeExecutorOutputs(reason.owner, task.epoch, 'its shuffle blocks could not be read');
+    }
     this.#tracker.unregisterOutput(reason.shuffleId, reason.mapPartition);
-    if (reason.owner != null) this.#removeExecutorOutputs(reason.owner, task.epoch, 'its shuffle blocks could not be read');
 
     if (failedStage.failedAttempts.size >= this.#config.maxConsecutiveStageAttempts) {
       this.#abortStage(
@@ -415,13 +463,76 @@ export class DagScheduler implements TaskSchedulerListener {
     }
     const where = reason.owner == null ? '' : ` with worker ${reason.owner}`;
     const lost = this.#tracker.missing(mapStage.dep.shuffleId);
-    mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: their shuffle output was lost${where}.`;
+    // A running map stage picks lost partitions up when it finishes (see #afterMapStageFinished).
+    if (this.#running.has(mapStage)) this.#lostWhy.set(mapStage, `their shuffle output was lost${where}`);
+    else mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: their shuffle output was lost${where}.`;
     failedStage.resubmitReason = `Stage ${failedStage.id} resubmitted as attempt ${failedStage.latestAttempt + 1} after attempt ${tsm.taskSet.stageAttempt} could not read shuffle ${reason.shuffleId} (map ${reason.mapPartition}${where}).`;
     if (this.#failed.size === 0) {
       this.#resubmitTimer = setTimeout(() => this.#resubmitFailedStages(), this.#config.resubmitDelayMs);
     }
     this.#failed.add(failedStage);
     this.#failed.add(mapStage);
+  }
+
+  /** Active stages that read, directly or through other stages, the output of `stage`. */
+  #consumersOf(stage: Stage): Stage[] {
+    const out: Stage[] = [];
+    for (const s of this.#stageJobs.keys()) {
+      if (s !== stage && this.#allStages(s).has(stage)) out.push(s);
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * A recomputed map partition differs from its first computation (non-determinism): its consumers may
+   * have read a mix of both versions. Every partition of the map stage and of every consumer stage is
+   * recomputed; a result stage that already returned partitions cannot be, so its job aborts.
+   */
+  #rollBack(stage: ShuffleMapStage, partition: number): void {
+    stage.indeterminate = true;
+    const changed = `partition ${partition} checksum changed`;
+    const consumers = this.#consumersOf(stage);
+    for (const c of consumers) {
+      if (c.kind !== 'result') continue;
+      const job = this.#jobOf(c);
+      if (!job || job.finalStage !== c || job.numFinished === 0) continue;
+      const done = job.partitions.filter((_, i) => job.outputs[i] !== undefined);
+      this.#abortStage(
+        c,
+        `${stage.rdd.label} in stage ${stage.id} produced different output when recomputed (${changed}), so its consumers cannot be rolled back: ` +
+          `stage ${c.id} already returned ${plural(done.length, 'partition')} (${listPartitions(done)}). ` +
+          `Make it deterministic, or checkpoint it before the shuffle with rdd.checkpoint().`,
+      );
+    }
+    if (!this.#stageJobs.has(stage)) return; // every job that needed it was aborted
+    const live = consumers.filter((c) => this.#stageJobs.has(c));
+    const names = live.length === 0 ? '' : `${live.length === 1 ? 'stage' : 'stages'} ${live.map((c) => c.id).join(', ')}`;
+    for (const s of [stage, ...live]) {
+      for (const t of this.#tasks.taskSetsOf(s.id)) {
+        t.stale = true;
+        this.#tasks.markZombie(t);
+      }
+      s.pending.clear();
+      if (s.kind === 'shuffleMap') {
+        this.#tracker.unregisterAll(s.dep.shuffleId);
+        this.#mapChecksums.delete(s.dep.shuffleId);
+      }
+      if (s !== stage) {
+        s.resubmitReason = `Stage ${s.id} resubmitted for all its partitions: it read output of stage ${stage.id} that was recomputed differently, so it starts over.`;
+        if (this.#running.delete(s) || !this.#failed.has(s)) this.#waiting.add(s);
+      }
+    }
+    this.#running.delete(stage);
+    this.#waiting.delete(stage);
+    this.#bus.emit({
+      type: 'log',
+      level: 'warn',
+      message: `${stage.rdd.label} in stage ${stage.id} produced different output when recomputed (${changed}): it is non-deterministic, so stage ${stage.id}${names ? ` and ${names}` : ''} are recomputed in full.`,
+    });
+    stage.resubmitReason =
+      `Stage ${stage.id} resubmitted for all ${plural(stage.numPartitions, 'partition')}: partition ${partition} of ${stage.rdd.label} produced different output when recomputed, ` +
+      (names ? `so it and ${names}, which read it, start over.` : 'so all of it starts over.');
+    if (!this.#failed.has(stage)) this.#submitStage(stage);
   }
 
   #resubmitFailedStages(): void {
@@ -447,8 +558,9 @@ export class DagScheduler implements TaskSchedulerListener {
     const lostBlocks = this.#blocks.ownedBy(executorId).filter(
       (b) => !(this.#config.shuffleService && b.id.startsWith('shuffle/')),
     );
-    if (!this.#config.shuffleService) this.#removeExecutorOutputs(executorId, this.#epoch, reason);
-    else this.#bumpEpoch(executorId);
+    this.#markExecutorFailed(executorId);
+    // With the shuffle service its outputs stay registered until a fetch of one actually fails.
+    if (!this.#config.shuffleService) this.#removeExecutorOutputs(executorId, null, reason);
     if (lostBlocks.length > 0) {
       const ids = lostBlocks.map((b) => b.id);
       this.#blocks.remove(ids);
@@ -464,18 +576,26 @@ export class DagScheduler implements TaskSchedulerListener {
     void cause;
   }
 
-  #bumpEpoch(executorId: ExecutorId): void {
+  #bumpEpoch(): number {
     this.#epoch++;
-    this.#failedEpoch.set(executorId, this.#epoch);
     this.#tasks.setEpoch(this.#epoch);
+    return this.#epoch;
   }
 
-  /** Spark's removeExecutorAndUnregisterOutputs: once per epoch, forget every output of an executor. */
-  #removeExecutorOutputs(executorId: ExecutorId, taskEpoch: number, why: string): void {
-    const failedAt = this.#failedEpoch.get(executorId);
+  /** From now on, map outputs of tasks launched earlier on this executor are ignored. */
+  #markExecutorFailed(executorId: ExecutorId): void {
+    this.#executorFailureEpoch.set(executorId, this.#bumpEpoch());
+  }
+
+  /**
+   * Spark's removeExecutorAndUnregisterOutputs: once per epoch, forget every output of an executor.
+   * `taskEpoch` is the launch epoch of the task whose fetch failed (null for an executor loss).
+   */
+  #removeExecutorOutputs(executorId: ExecutorId, taskEpoch: number | null, why: string): void {
+    const lostAt = this.#shuffleFileLostEpoch.get(executorId);
     // Already handled since the failing task launched: a second fetch failure removes nothing more.
-    if (failedAt !== undefined && failedAt > taskEpoch) return;
-    this.#bumpEpoch(executorId);
+    if (taskEpoch !== null && lostAt !== undefined && lostAt > taskEpoch) return;
+    this.#shuffleFileLostEpoch.set(executorId, this.#bumpEpoch());
     const lost = this.#tracker.removeOutputsOnExecutor(executorId);
     for (const [shuffleId, maps] of lost) {
       const stage = this.#shuffleStages.get(shuffleId);
@@ -529,6 +649,11 @@ export class DagScheduler implements TaskSchedulerListener {
       this.#stageJobs.delete(stage);
       this.#waiting.delete(stage);
       this.#failed.delete(stage);
+      // Spark forgets a stage with its last job: a later job's attempts count from zero (SPARK-17644).
+      stage.failedAttempts.clear();
+      stage.resubmitReason = null;
+      this.#lostWhy.delete(stage);
+      if (stage.kind === 'result') this.#resultChecksums.delete(stage);
       if (this.#running.delete(stage) && stage.taskSet) this.#tasks.markZombie(stage.taskSet);
       if (stage.kind === 'result') this.#stages.delete(stage.id);
     }

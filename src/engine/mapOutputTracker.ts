@@ -32,6 +32,17 @@ export class MapOutputTracker {
     return had;
   }
 
+  /** Forgets every output of a shuffle (its map stage is rolled back); returns the maps that had one. */
+  unregisterAll(shuffleId: number): number[] {
+    const statuses = this.#statuses(shuffleId);
+    const had: number[] = [];
+    statuses.forEach((s, map) => {
+      if (s != null) had.push(map);
+      statuses[map] = null;
+    });
+    return had;
+  }
+
   /** Forgets every output written by an executor; returns what was lost, per shuffle. */
   removeOutputsOnExecutor(executorId: ExecutorId): Map<number, number[]> {
     const lost = new Map<number, number[]>();
@@ -60,11 +71,16 @@ export class MapOutputTracker {
     return this.#statuses(shuffleId)[map] ?? null;
   }
 
-  /** Map outputs a reducer must fetch: only those with a non-empty block for it. */
+  /**
+   * Map outputs a reducer must fetch: those with a non-empty block for it, plus every map whose output
+   * is not registered (owner null), so that a reader meets a fetch failure instead of silently
+   * skipping data (a task can be planned while a parent output is missing, e.g. behind a cached RDD).
+   */
   locations(shuffleId: number, reduce: number): { map: number; owner: ExecutorId | null }[] {
     const out: { map: number; owner: ExecutorId | null }[] = [];
     this.#statuses(shuffleId).forEach((s, map) => {
-      if (s && s.sizes[reduce]! > 0) out.push({ map, owner: s.executorId });
+      if (s == null) out.push({ map, owner: null });
+      else if (s.sizes[reduce]! > 0) out.push({ map, owner: s.executorId });
     });
     return out;
   }

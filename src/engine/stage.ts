@@ -16,6 +16,11 @@ interface StageBase {
   taskSet: TaskSetManager | null;
   /** Why the next attempt is submitted, for its stage.submitted explanation. */
   resubmitReason: string | null;
+  /**
+   * A recomputed partition's checksum differed from its first computation: late successes of older
+   * attempts are ignored, and consumers were rolled back (Spark's INDETERMINATE).
+   */
+  indeterminate: boolean;
 }
 
 export interface ShuffleMapStage extends StageBase {

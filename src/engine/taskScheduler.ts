@@ -60,10 +60,17 @@ export class TaskScheduler {
   }
 
   submit(taskSet: TaskSet): TaskSetManager {
+    // A stage has at most one active attempt (Spark 3's submitTasks): any older one is a zombie now.
+    for (const other of this.taskSetsOf(taskSet.stageId)) if (!other.zombie) this.markZombie(other);
     const tsm = new TaskSetManager(taskSet);
     this.#sets.push(tsm);
     this.schedule();
     return tsm;
+  }
+
+  /** Every task set of a stage still known here (the active attempt and zombies with running tasks). */
+  taskSetsOf(stageId: number): TaskSetManager[] {
+    return this.#sets.filter((t) => t.taskSet.stageId === stageId);
   }
 
   /** Stops launching tasks of a task set; its running tasks finish and report (Spark's zombie). */
@@ -94,13 +101,18 @@ export class TaskScheduler {
 
   schedule(): void {
     const live = new Set(this.#backend.liveExecutors());
-    for (const executorId of live) {
-      if (this.#busy.has(executorId)) continue;
-      for (const tsm of this.#sets) {
-        const index = tsm.next(executorId, live);
-        if (index === null) continue;
-        this.#launch(tsm, index, executorId, false);
-        break;
+    // First every free executor takes a task whose cached input it holds; then the rest are placed,
+    // leaving a task to its preferred executor only while that one is alive and free.
+    for (const localOnly of [true, false]) {
+      for (const executorId of live) {
+        if (this.#busy.has(executorId)) continue;
+        const available = new Set([...live].filter((e) => !this.#busy.has(e)));
+        for (const tsm of this.#sets) {
+          const index = tsm.next(executorId, available, localOnly);
+          if (index === null) continue;
+          this.#launch(tsm, index, executorId, false);
+          break;
+        }
       }
     }
     if (this.#config.speculation) this.#speculate(live);
@@ -166,6 +178,14 @@ export class TaskScheduler {
         tsm.failures[task.index] = 0;
         tsm.durations.push(result.metrics.durationMs);
         this.#bus.emit({ ...base, type: 'task.ended', outcome: 'success', reason: null, metrics: result.metrics, explanation: null });
+        // Before the DAG scheduler reacts (it may submit a new attempt): other attempts of this stage
+        // must not launch the partition again (Spark's markPartitionCompletedInAllTaskSets).
+        if (!tsm.stale) {
+          for (const other of this.taskSetsOf(set.stageId)) {
+            if (other !== tsm && other.markPartitionCompleted(partition)) this.#removeIfDone(other);
+          }
+        }
+        this.#killOtherCopies(tsm, task);
         this.#listener.taskSucceeded(tsm, task, result);
       }
       this.#removeIfDone(tsm);
@@ -214,6 +234,14 @@ export class TaskScheduler {
     }
     this.#removeIfDone(tsm);
     this.schedule();
+  }
+
+  /** The first copy of a task to succeed wins: the others are killed and never count as failures. */
+  #killOtherCopies(tsm: TaskSetManager, winner: RunningTask): void {
+    for (const other of [...tsm.running.values()]) {
+      if (other.index !== winner.index || other.taskId === winner.taskId) continue;
+      this.#backend.killTask(other.executorId, other.taskId, `attempt ${winner.attempt} of this task on worker ${winner.executorId} finished first`);
+    }
   }
 
   #removeIfDone(tsm: TaskSetManager): void {

@@ -40,6 +40,11 @@ export class TaskSetManager {
   readonly #attempts: number[];
   readonly durations: number[] = [];
   zombie = false;
+  /**
+   * Set when the stage's output was rolled back (non-deterministic recomputation): successes of this
+   * attempt no longer complete partitions of newer attempts.
+   */
+  stale = false;
 
   constructor(taskSet: TaskSet) {
     this.taskSet = taskSet;
@@ -52,18 +57,21 @@ export class TaskSetManager {
     return `${this.taskSet.stageId}.${this.taskSet.stageAttempt}`;
   }
 
-  /** Picks the next pending index for an executor, preferring a task whose cached input it holds. */
-  next(executorId: ExecutorId, live: ReadonlySet<ExecutorId>): number | null {
+  /**
+   * Picks the next pending index for an executor: a task whose cached input it holds, or (unless
+   * `localOnly`) one whose preferred executor is not free to take it now. `free` are the live executors
+   * without a running task.
+   */
+  next(executorId: ExecutorId, free: ReadonlySet<ExecutorId>, localOnly = false): number | null {
     if (this.zombie || this.pending.length === 0) return null;
     let pick = this.pending.findIndex((i) => this.taskSet.tasks[i]!.preferred === executorId);
-    if (pick < 0) {
-      // Leave a task for its preferred executor when that one is alive; take it otherwise.
+    if (pick < 0 && !localOnly) {
       pick = this.pending.findIndex((i) => {
         const preferred = this.taskSet.tasks[i]!.preferred;
-        return preferred === null || !live.has(preferred);
+        return preferred === null || !free.has(preferred);
       });
     }
-    if (pick < 0) pick = 0;
+    if (pick < 0) return null;
     return this.pending.splice(pick, 1)[0]!;
   }
 
@@ -80,6 +88,25 @@ export class TaskSetManager {
     if (!this.succeeded.has(index) && !this.pending.includes(index) && !this.isRunningIndex(index)) {
       this.pending.push(index);
     }
+  }
+
+  /** Index of a partition in this task set, or -1. */
+  indexOf(partition: number): number {
+    return this.taskSet.tasks.findIndex((t) => t.partition === partition);
+  }
+
+  /**
+   * Another attempt of the stage finished this partition (Spark's markPartitionCompleted): never launch
+   * it here. Copies already running are left to finish. Returns whether anything changed.
+   */
+  markPartitionCompleted(partition: number): boolean {
+    const index = this.indexOf(partition);
+    if (index < 0 || this.succeeded.has(index)) return false;
+    this.succeeded.add(index);
+    this.failures[index] = 0;
+    const pending = this.pending.indexOf(index);
+    if (pending >= 0) this.pending.splice(pending, 1);
+    return true;
   }
 
   get finished(): boolean {

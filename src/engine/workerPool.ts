@@ -110,6 +110,18 @@ export class WorkerPool implements ExecutorBackend {
     });
   }
 
+  /**
+   * A synchronous loop in a worker cannot be interrupted short of terminating the worker, which would
+   * lose its blocks: the task settles as killed at once, and whatever it still computes is dropped.
+   */
+  killTask(executorId: ExecutorId, taskId: number, reason: string): void {
+    const executor = this.#executors.get(executorId);
+    const launch = executor && [...executor.pending].find((l) => l.task.taskId === taskId);
+    if (!executor || !launch) return;
+    executor.pending.delete(launch);
+    launch.resolve({ status: 'failed', taskId, executorId, reason: { kind: 'killed', message: `Killed: ${reason}.` }, metrics: noMetrics });
+  }
+
   kill(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void {
     this.#lose(executorId, cause, reason);
   }

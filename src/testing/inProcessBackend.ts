@@ -62,5 +62,8 @@ export class InProcessBackend implements ExecutorBackend {
     this.addExecutor(`replaces worker ${executorId}`);
   }
 
+  /** In-process tasks are short: a killed one just finishes and the scheduler discards its result. */
+  killTask(): void {}
+
   async stop(): Promise<void> {}
 }

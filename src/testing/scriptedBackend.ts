@@ -1,4 +1,4 @@
-import type { ExecutorId, ExecutorLossCause, TaskDescription, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import type { BlockInfo, ExecutorId, ExecutorLossCause, TaskDescription, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
 import type { BackendListener, ExecutorBackend } from '../engine/backend';
 
 export interface Launched {
@@ -53,15 +53,30 @@ export class ScriptedBackend implements ExecutorBackend {
     this.loseExecutor(executorId, cause, reason, false);
   }
 
-  /** Declares an executor lost; its running tasks fail with ExecutorLost. Optionally no replacement. */
-  loseExecutor(executorId: ExecutorId, cause: ExecutorLossCause = 'killed', reason = 'killed by the test', replace = false): void {
+  /**
+   * Declares an executor lost; its running tasks fail with ExecutorLost, unless `inFlight`: then their
+   * results were already on their way and the test settles them itself (late completions).
+   */
+  loseExecutor(executorId: ExecutorId, cause: ExecutorLossCause = 'killed', reason = 'killed by the test', replace = false, inFlight = false): void {
     if (!this.#live.includes(executorId)) return;
     this.#live = this.#live.filter((e) => e !== executorId);
     this.#listener.executorLost(executorId, cause, reason);
-    for (const l of this.running.filter((r) => r.executorId === executorId)) {
-      this.#settle(l, { status: 'failed', taskId: l.task.taskId, executorId, reason: { kind: 'executorLost', executorId, cause, message: reason }, metrics });
+    if (!inFlight) {
+      for (const l of this.running.filter((r) => r.executorId === executorId)) {
+        this.#settle(l, { status: 'failed', taskId: l.task.taskId, executorId, reason: { kind: 'executorLost', executorId, cause, message: reason }, metrics });
+      }
     }
     if (replace) this.addExecutor(`replaces worker ${executorId}`);
+  }
+
+  /** Tasks killed through killTask (speculation losers), by task id. */
+  readonly killed: number[] = [];
+
+  killTask(_executorId: ExecutorId, taskId: number, reason: string): void {
+    const l = this.running.find((r) => r.task.taskId === taskId);
+    if (!l) return;
+    this.killed.push(taskId);
+    this.fail(l, { kind: 'killed', message: `Killed: ${reason}.` });
   }
 
   async stop(): Promise<void> {}
@@ -88,14 +103,14 @@ export class ScriptedBackend implements ExecutorBackend {
   }
 
   /** Completes a task successfully; map tasks write one byte for every reducer unless sizes are given. */
-  succeed(l: Launched, output?: TaskOutput, checksum = 0): void {
+  succeed(l: Launched, output?: TaskOutput, checksum = 0, blocks: BlockInfo[] = []): void {
     const sink = l.task.sink;
     const out: TaskOutput =
       output ??
       (sink.kind === 'shuffleWrite'
         ? { kind: 'mapOutput', sizes: new Array<number>(sink.numReducers).fill(1) }
         : { kind: 'count', count: 1 });
-    this.#settle(l, { status: 'success', taskId: l.task.taskId, executorId: l.executorId, output: out, blocks: [], checksum, metrics });
+    this.#settle(l, { status: 'success', taskId: l.task.taskId, executorId: l.executorId, output: out, blocks, checksum, metrics });
   }
 
   fail(l: Launched, reason: TaskFailureReason): void {
