@@ -164,3 +164,40 @@ test.describe('fault recovery in a real browser', () => {
     expect(out.cachedAfter).toBe(out.partitions);
   });
 });
+
+test('a Math.random() map is detected as non-deterministic when recomputed, and rolled back in full', async ({ harness }) => {
+  const out = await harness.evaluate(async () => {
+    const ctx = window.emberflow.createContext({ workers: 2, name: `random-${Math.random().toString(36).slice(2)}` });
+    const events: { type: string; [k: string]: unknown }[] = [];
+    ctx.configure({ taskDelayMs: 300 });
+    let cleared = false;
+    ctx.events.subscribe((e) => {
+      if (e.type === 'executor.heartbeat') return;
+      events.push(JSON.parse(JSON.stringify(e)));
+      // The reducer sleeps 300 ms before it reads: clear worker 1's map outputs now.
+      if (!cleared && e.type === 'stage.completed' && e.stageId === 0) {
+        cleared = true;
+        void ctx.chaos.clearBlocks({ executor: 1 });
+      }
+    });
+    try {
+      const rows = await ctx
+        .parallelize([...Array(400).keys()], 4)
+        .map((x) => [x % 5, Math.random()] as [number, number])
+        .groupByKey(1)
+        .map(([k, values]) => [k, values.length] as [number, number])
+        .collect();
+      return { rows, events };
+    } finally {
+      await ctx.stop();
+    }
+  });
+  // The per-key counts do not depend on the random values: the answer is still exact.
+  expect([...out.rows].sort((a, b) => a[0] - b[0])).toEqual([[0, 80], [1, 80], [2, 80], [3, 80], [4, 80]]);
+  const warning = out.events.find((e) => e.type === 'log' && String(e.message).includes('produced different output when recomputed'));
+  expect(String(warning?.message)).toMatch(/^map \(rdd 1\) in stage 0 produced different output when recomputed \(partition \d checksum changed\): it is non-deterministic/);
+  const rolledBack = out.events.filter((e) => e.type === 'stage.submitted' && e.stageId === 0).at(-1)!;
+  expect(rolledBack.partitions).toEqual([0, 1, 2, 3]);
+  expect(String(rolledBack.explanation)).toMatch(/^Stage 0 resubmitted for all 4 partitions: partition \d of map \(rdd 1\) produced different output when recomputed/);
+  expect(out.events.some((e) => e.type === 'job.failed')).toBe(false);
+});

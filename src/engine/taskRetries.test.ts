@@ -29,6 +29,16 @@ describe('task retries, zombies and speculation', () => {
     expect(h.submitted()).toEqual(['0.0[0]']);
   });
 
+  it('a result that cannot be serialized aborts at once, without retries (Spark: TaskResult not serializable)', async () => {
+    const h = harness(1);
+    const job = h.ctx.parallelize([1], 1).map((x: number) => x).collect();
+    job.catch(() => undefined);
+    await h.settle();
+    h.backend.fail(h.backend.find(0, 0), { kind: 'notSerializable', operator: 'map (rdd 1)', message: 'Record produced by map (rdd 1) cannot be sent between workers: it contains a function.' });
+    await expect(job).rejects.toThrow('Job aborted due to stage failure: Task 0 in stage 0.0 failed and cannot be retried: Record produced by map (rdd 1) cannot be sent between workers: it contains a function.');
+    expect(h.started(0)).toHaveLength(1);
+  });
+
   it('run shuffle with map stage failure', async () => {
     const h = harness(2);
     const job = twoStages(h.ctx).count();

@@ -207,12 +207,17 @@ export class TaskScheduler {
     if (counts) tsm.failures[task.index]!++;
     const failures = tsm.failures[task.index]!;
     const killed = reason.kind === 'killed';
+    // As in Spark, a record that cannot be serialized fails the same way on every attempt: abort at once.
+    const hopeless = reason.kind === 'notSerializable';
+    const abort = hopeless || failures >= this.#config.maxTaskFailures;
     let explanation: string;
     if (tsm.succeeded.has(task.index) || killed) {
       explanation = `Task ${partition} of stage ${tsm.stageName} (attempt ${task.attempt}) was stopped: ${described}`;
     } else if (tsm.zombie) {
       explanation = `Task ${partition} of stage ${tsm.stageName} failed (${described}) in a stage attempt that was already abandoned; nothing is retried here.`;
-    } else if (failures >= this.#config.maxTaskFailures) {
+    } else if (hopeless) {
+      explanation = `Task ${partition} of stage ${tsm.stageName} produced a record that cannot be sent between workers; retrying cannot help, so the stage is aborted.`;
+    } else if (abort) {
       explanation = `Task ${partition} of stage ${tsm.stageName} failed ${failures} times; the stage is aborted.`;
     } else {
       explanation =
@@ -222,11 +227,13 @@ export class TaskScheduler {
     this.#bus.emit({ ...base, type: 'task.ended', outcome: killed ? 'killed' : 'failed', reason, metrics: result.metrics, explanation });
 
     if (!tsm.zombie && !tsm.succeeded.has(task.index) && !killed) {
-      if (failures >= this.#config.maxTaskFailures) {
+      if (abort) {
         this.markZombie(tsm);
         this.#listener.taskSetAborted(
           tsm,
-          `Task ${partition} in stage ${tsm.stageName} failed ${failures} times; most recent failure: ${described}`,
+          hopeless
+            ? `Task ${partition} in stage ${tsm.stageName} failed and cannot be retried: ${described}`
+            : `Task ${partition} in stage ${tsm.stageName} failed ${failures} times; most recent failure: ${described}`,
         );
       } else {
         tsm.requeue(task.index);
