@@ -233,3 +233,20 @@ test('keyboard only: load the sample and run the word count without a mouse', as
   await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
   await expect(page.getByRole('table', { name: 'Results' })).toContainText('the');
 });
+
+test('a run interrupted by a reload is offered for resuming, and resuming gives the exact counts', async ({ page }) => {
+  await upload(page, [FILE_A, FILE_B]);
+  await field(page, 'Input splits').fill('6');
+  await field(page, 'Task delay (ms)').fill('400');
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  const stage0 = page.getByRole('region', { name: 'DAG' }).getByRole('group', { name: 'Stage 0', exact: true });
+  await expect(stage0).toContainText(/running.*[2-9]\/\d+/, { timeout: 30_000 });
+  await page.reload();
+  const offer = page.getByRole('region', { name: 'Interrupted run' });
+  await expect(offer).toContainText('was interrupted by a reload');
+  await offer.getByRole('button', { name: 'Resume interrupted run' }).click();
+  await expect(status(page)).toContainText('Succeeded', { timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Event log' })).toContainText('Resuming the interrupted run');
+  expect(await downloadResults(page)).toBe(expectedTsv([FILE_A.text, FILE_B.text]));
+  await expect(offer).toHaveCount(0);
+});

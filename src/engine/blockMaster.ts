@@ -3,9 +3,18 @@ import type { BlockInfo, ExecutorId } from '../protocol';
 /** Metadata of every stored block the engine knows about: ids, owners, sizes, checksums. Never payloads. */
 export class BlockMaster {
   readonly #blocks = new Map<string, BlockInfo>();
+  /** Blocks removed (cleared, or dead with their worker) and not written again since. */
+  readonly #removed = new Set<string>();
 
   add(blocks: readonly BlockInfo[]): void {
-    for (const b of blocks) this.#blocks.set(b.id, b);
+    for (const b of blocks) {
+      this.#blocks.set(b.id, b);
+      this.#removed.delete(b.id);
+    }
+  }
+
+  wasRemoved(id: string): boolean {
+    return this.#removed.has(id);
   }
 
   remove(ids: readonly string[]): BlockInfo[] {
@@ -14,6 +23,7 @@ export class BlockMaster {
       const b = this.#blocks.get(id);
       if (b) removed.push(b);
       this.#blocks.delete(id);
+      this.#removed.add(id);
     }
     return removed;
   }

@@ -1,4 +1,4 @@
-import type { BlockInfo, ExecutorId, StoredInputInfo, TaskOutput } from '../protocol';
+import type { BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
 import { datasetBlockId } from '../protocol';
 import { decodeRecords } from '../common/codec';
 import { compareKeys } from '../common/ordering';
@@ -7,7 +7,7 @@ import type { BlockFilter, ChaosApi, ContextOptions, ExecutorSnapshot, ExecutorS
 import type { ExecutorBackend } from './backend';
 import { BlockMaster } from './blockMaster';
 import { DagScheduler } from './dagScheduler';
-import type { EngineStore } from './engineStore';
+import type { EngineStore, StoreState } from './engineStore';
 import { EventBus } from './eventBus';
 import { InvalidArgumentError, EmberflowError } from './errors';
 import type { JobRunner } from './jobRunner';
@@ -16,6 +16,7 @@ import { RDD, checkPartitions, type ActionSpec, type ShuffleDependency } from '.
 import { TaskScheduler } from './taskScheduler';
 import { seededRandom } from './random';
 import { plural } from './describe';
+import { InputStats } from './inputStats';
 
 export type TextInput = Blob | StoredInputInfo;
 
@@ -54,6 +55,9 @@ export class EmberContext implements JobRunner {
   readonly #datasets = new Map<string, number>();
   readonly #cachedRdds = new Set<number>();
   #speculationTimer: ReturnType<typeof setInterval> | null = null;
+  /** Shuffles of journaled runs, by id, with their run: their map outputs are persisted as they come. */
+  readonly #journaledShuffles = new Map<number, string>();
+  #storeState: Promise<StoreState> | null = null;
   #nextRdd = 0;
   #nextShuffle = 0;
   #stopped = false;
@@ -83,8 +87,22 @@ export class EmberContext implements JobRunner {
       this.#tasks,
       this.events,
       { maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: false },
-      { deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)) },
+      {
+        deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)),
+        mapOutputRegistered: (shuffleId, map, sizes) => {
+          const runId = this.#journaledShuffles.get(shuffleId);
+          if (runId === undefined) return;
+          this.#store.saveMapOutput({ runId, shuffleId, map, sizes }).catch((e) => this.#warn(`Could not journal map output ${map} of shuffle ${shuffleId}: ${String(e)}; a resume would recompute it.`));
+        },
+      },
     );
+    // Per-file input notes (invalid UTF-8), reported as log events when a job ends.
+    const inputStats = new InputStats(
+      (stageId, attempt, partition) =>
+        this.#tasks.taskSetsOf(stageId).find((t) => t.taskSet.stageAttempt === attempt)?.taskSet.tasks.find((t) => t.partition === partition)?.plan,
+      (note) => this.events.emit({ type: 'log', ...note }),
+    );
+    this.events.subscribe((event) => inputStats.observe(event));
     this.#backend.start({
       executorAdded: (id, reason) => {
         this.#executors.set(id, { status: 'starting' });
@@ -188,13 +206,26 @@ export class EmberContext implements JobRunner {
 
   async runJob(rdd: RDD<unknown>, action: ActionSpec): Promise<unknown> {
     if (this.#stopped) throw new EmberflowError('E_STOPPED', 'This engine was stopped; create a new context to run jobs.');
-    await this.#store.ready();
+    await this.#ready();
     await this.#resolveInputs(rdd);
     await this.#resolveRangeBounds(rdd);
     const description = `${action.kind} of ${rdd.label}`;
     const outputs = await this.#dag.runJob(rdd, action, description);
     if (rdd.storageLevel) this.#cachedRdds.add(rdd.id);
     return this.#combine(rdd, action, outputs);
+  }
+
+  /**
+   * Waits for the store to open; the first time, moves the shuffle-id counter past the ids whose blocks
+   * an earlier session's interrupted runs still hold.
+   */
+  #ready(): Promise<StoreState> {
+    this.#storeState ??= this.#store.ready().then((state) => {
+      const held = state.interruptedRuns.flatMap((r) => r.shuffleIds);
+      this.#nextShuffle = Math.max(this.#nextShuffle, ...held.map((id) => id + 1));
+      return state;
+    });
+    return this.#storeState;
   }
 
   async #resolveInputs(rdd: RDD<unknown>): Promise<void> {
@@ -231,6 +262,7 @@ export class EmberContext implements JobRunner {
         if (bounds.length === 0 || compareKeys(bounds[bounds.length - 1], candidate) !== 0) bounds.push(candidate);
       }
       partitioner.bounds = { status: 'known', bounds };
+      this.#boundsListeners.get(rdd)?.(bounds);
     }
   }
 
@@ -258,6 +290,108 @@ export class EmberContext implements JobRunner {
         return undefined;
     }
   }
+
+  // ------------------------------------------------------------------ journaled runs (resume after reload)
+
+  /**
+   * The page's word count, journaled: its definition and map outputs are stored as they complete, so
+   * that after a reload `resumeRun` computes only what is missing.
+   */
+  async runWordCount(options: WordCountOptions): Promise<[string, number][]> {
+    const run: StoredRun = {
+      runId: crypto.randomUUID(),
+      status: 'running',
+      startedAt: Date.now(),
+      options: { inputs: options.inputs, tokenizer: options.tokenizer, inputSplits: options.inputSplits, shufflePartitions: options.shufflePartitions },
+      shuffleIds: [],
+      rangeBounds: null,
+    };
+    return this.#runJournaled(this.wordCount(options), run);
+  }
+
+  /** Runs of an earlier session that a reload interrupted, oldest first. */
+  async interruptedRuns(): Promise<StoredRun[]> {
+    const { interruptedRuns } = await this.#ready();
+    return interruptedRuns.filter((r) => r.status === 'running').sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /**
+   * Resumes an interrupted run: map outputs whose blocks survived are registered again, so that only
+   * the missing partitions are computed.
+   */
+  async resumeRun(runId: string): Promise<[string, number][]> {
+    const run = (await this.interruptedRuns()).find((r) => r.runId === runId);
+    if (!run) throw new InvalidArgumentError(`There is no interrupted run '${runId}' to resume; it may have been resumed or discarded already.`);
+    const rdd = this.wordCount(run.options);
+    const deps = shuffleDependencies(rdd as RDD<unknown>);
+    if (deps.length !== run.shuffleIds.length) {
+      this.#warn(`The interrupted run's journal does not match its lineage; it starts over.`);
+    } else {
+      deps.forEach((dep, i) => dep.pinShuffleId(run.shuffleIds[i]!));
+      const range = deps.find((d) => d.partitioner.kind === 'range');
+      if (range?.partitioner.kind === 'range' && run.rangeBounds) range.partitioner.bounds = { status: 'known', bounds: run.rangeBounds };
+      const stored = new Set(await this.#store.listBlockIds());
+      let restored = 0;
+      let total = 0;
+      for (const output of await this.#store.mapOutputsOf(runId)) {
+        const dep = deps.find((d) => d.shuffleId === output.shuffleId);
+        if (!dep) continue;
+        total++;
+        const intact = output.sizes.every((size, reduce) => size === 0 || stored.has(`shuffle/${output.shuffleId}/${output.map}/${reduce}`));
+        if (!intact) continue;
+        this.#dag.restoreMapOutput(dep, output.map, output.sizes);
+        restored++;
+      }
+      this.events.emit({ type: 'log', level: 'info', message: `Resuming the interrupted run: ${plural(restored, 'map output')} of ${total} journaled survived the reload and are reused; only missing partitions run.` });
+    }
+    this.#discardInterrupted(runId);
+    return this.#runJournaled(rdd, { ...run, status: 'running' });
+  }
+
+  /** Forgets an interrupted run and deletes its shuffle blocks. */
+  async discardRun(runId: string): Promise<void> {
+    const run = (await this.interruptedRuns()).find((r) => r.runId === runId);
+    this.#discardInterrupted(runId);
+    await this.#store.deleteRun(runId);
+    if (run) {
+      const ids = (await this.#store.listBlockIds()).filter((id) => run.shuffleIds.some((s) => id.startsWith(`shuffle/${s}/`)));
+      await this.#store.deleteBlocks(ids);
+    }
+  }
+
+  #discardInterrupted(runId: string): void {
+    void this.#ready().then((state) => {
+      const run = state.interruptedRuns.find((r) => r.runId === runId);
+      if (run) run.status = 'failed';
+    });
+  }
+
+  async #runJournaled(rdd: RDD<[string, number]>, run: StoredRun): Promise<[string, number][]> {
+    await this.#ready();
+    const deps = shuffleDependencies(rdd as RDD<unknown>);
+    run.shuffleIds = deps.map((d) => d.shuffleId);
+    deps.forEach((d) => this.#journaledShuffles.set(d.shuffleId, run.runId));
+    await this.#store.saveRun(run);
+    const onBounds = (bounds: unknown[]) => {
+      run.rangeBounds = bounds;
+      void this.#store.saveRun(run).catch(() => undefined);
+    };
+    this.#boundsListeners.set(rdd as RDD<unknown>, onBounds);
+    try {
+      const rows = await rdd.collect();
+      run.status = 'succeeded';
+      return rows;
+    } catch (e) {
+      run.status = 'failed';
+      throw e;
+    } finally {
+      this.#boundsListeners.delete(rdd as RDD<unknown>);
+      deps.forEach((d) => this.#journaledShuffles.delete(d.shuffleId));
+      await this.#store.saveRun(run).catch(() => undefined);
+    }
+  }
+
+  readonly #boundsListeners = new Map<RDD<unknown>, (bounds: unknown[]) => void>();
 
   /** Reads a dataset written by saveAsDataset(), in partition order. */
   async readDataset(datasetId: string): Promise<unknown[]> {
@@ -333,13 +467,27 @@ export class EmberContext implements JobRunner {
     return all.filter((b) => (b.id.startsWith('shuffle/') || b.id.startsWith('rdd/')) && random() < filter.fraction);
   }
 
+  /**
+   * Cancels running jobs, terminates the workers and deletes this session's blocks (they die with it, as
+   * an executor's local disk does). Shuffle blocks of an earlier session's interrupted runs stay for
+   * their resume. Stored inputs stay.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.cancelJob();
     if (this.#speculationTimer) clearInterval(this.#speculationTimer);
     await this.#backend.stop();
+    try {
+      const { interruptedRuns } = await this.#ready();
+      const keep = interruptedRuns.filter((r) => r.status === 'running').flatMap((r) => r.shuffleIds.map((s) => `shuffle/${s}/`));
+      const ids = (await this.#store.listBlockIds()).filter((id) => !keep.some((prefix) => id.startsWith(prefix)));
+      await this.#store.deleteBlocks(ids);
+    } catch (e) {
+      this.#warn(`Could not delete this session's blocks: ${String(e)}`);
+    }
     this.#store.close();
   }
+
 }
 
 function describeFilter(filter: BlockFilter): string {
@@ -348,6 +496,11 @@ function describeFilter(filter: BlockFilter): string {
   if ('rdd' in filter) return `cached rdd ${filter.rdd}`;
   if ('kind' in filter) return filter.kind === 'shuffle' ? 'all shuffle blocks' : 'all cached blocks';
   return `a random ${Math.round(filter.fraction * 100)}% with seed ${filter.seed}`;
+}
+
+/** The shuffle dependencies in the lineage of `rdd`, in lineage order (the last shuffle first). */
+export function shuffleDependencies(rdd: RDD<unknown>): ShuffleDependency[] {
+  return lineage(rdd).flatMap((r) => (r.source.kind === 'shuffled' ? [r.source.dep] : []));
 }
 
 /** Every RDD in the lineage of `rdd`, itself first. */

@@ -1,5 +1,5 @@
 import type { ExecutorId, ExecutorLossCause, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
-import { rddBlockId } from '../protocol';
+import { rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockMaster } from './blockMaster';
 import type { EventBus } from './eventBus';
 import type { MapOutputTracker } from './mapOutputTracker';
@@ -22,9 +22,11 @@ export interface DagSchedulerConfig {
 }
 
 /** Side effects on stored data that the scheduler asks for but does not perform itself. */
-export interface BlockRemover {
+export interface SchedulerEffects {
   /** Deletes blocks from IndexedDB (they died with their executor). */
   deleteBlocks(ids: string[]): void;
+  /** A map output was registered: journaled runs persist it so that a resume can reuse it. */
+  mapOutputRegistered(shuffleId: number, map: number, sizes: number[]): void;
 }
 
 interface ActiveJob {
@@ -48,7 +50,7 @@ export class DagScheduler implements TaskSchedulerListener {
   readonly #tasks: TaskScheduler;
   readonly #bus: EventBus;
   readonly #config: DagSchedulerConfig;
-  readonly #remover: BlockRemover;
+  readonly #effects: SchedulerEffects;
 
   readonly #stages = new Map<number, Stage>();
   readonly #shuffleStages = new Map<number, ShuffleMapStage>();
@@ -82,19 +84,25 @@ export class DagScheduler implements TaskSchedulerListener {
     tasks: TaskScheduler,
     bus: EventBus,
     config: DagSchedulerConfig,
-    remover: BlockRemover,
+    effects: SchedulerEffects,
   ) {
     this.#tracker = tracker;
     this.#blocks = blocks;
     this.#tasks = tasks;
     this.#bus = bus;
     this.#config = config;
-    this.#remover = remover;
+    this.#effects = effects;
     tasks.setListener(this);
   }
 
   configure(partial: Partial<DagSchedulerConfig>): void {
     Object.assign(this.#config, partial);
+  }
+
+  /** Registers a map output that survived from an earlier session (a resumed run). */
+  restoreMapOutput(dep: ShuffleDependency, map: number, sizes: number[]): void {
+    this.#tracker.registerShuffle(dep.shuffleId, dep.parent.numPartitions);
+    this.#tracker.registerOutput(dep.shuffleId, map, { executorId: null, sizes });
   }
 
   registerInputs(rdd: RDD<unknown>, inputIds: string[]): void {
@@ -420,6 +428,7 @@ export class DagScheduler implements TaskSchedulerListener {
       }
       checksums.set(partition, result.checksum);
       this.#tracker.registerOutput(stage.dep.shuffleId, partition, { executorId: result.executorId, sizes: result.output.sizes });
+      this.#effects.mapOutputRegistered(stage.dep.shuffleId, partition, result.output.sizes);
     }
     if (this.#running.has(stage) && stage.pending.size === 0) {
       this.#markStageFinished(stage);
@@ -453,6 +462,7 @@ export class DagScheduler implements TaskSchedulerListener {
       this.#removeExecutorOutputs(reason.owner, task.epoch, 'its shuffle blocks could not be read');
     }
     this.#tracker.unregisterOutput(reason.shuffleId, reason.mapPartition);
+    this.#unregisterOutputsWithRemovedBlocks(mapStage);
 
     if (failedStage.failedAttempts.size >= this.#config.maxConsecutiveStageAttempts) {
       this.#abortStage(
@@ -472,6 +482,21 @@ export class DagScheduler implements TaskSchedulerListener {
     }
     this.#failed.add(failedStage);
     this.#failed.add(mapStage);
+  }
+
+  /**
+   * The block master knows which blocks were removed (cleared on purpose, or dead with a worker): outputs
+   * that lost a block are lost too, so that one resubmission recomputes all of them instead of one
+   * fetch failure (and one stage attempt) per worker.
+   */
+  #unregisterOutputsWithRemovedBlocks(stage: ShuffleMapStage): void {
+    const shuffleId = stage.dep.shuffleId;
+    for (let map = 0; map < stage.numPartitions; map++) {
+      const status = this.#tracker.status(shuffleId, map);
+      if (status?.sizes.some((size, reduce) => size > 0 && this.#blocks.wasRemoved(shuffleBlockId(shuffleId, map, reduce)))) {
+        this.#tracker.unregisterOutput(shuffleId, map);
+      }
+    }
   }
 
   /** Active stages that read, directly or through other stages, the output of `stage`. */
@@ -564,7 +589,7 @@ export class DagScheduler implements TaskSchedulerListener {
     if (lostBlocks.length > 0) {
       const ids = lostBlocks.map((b) => b.id);
       this.#blocks.remove(ids);
-      this.#remover.deleteBlocks(ids);
+      this.#effects.deleteBlocks(ids);
       this.#bus.emit({
         type: 'blocks.removed',
         blockIds: ids,

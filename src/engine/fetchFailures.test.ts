@@ -290,4 +290,20 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     await h.complete(3, 0, () => count(42));
     await expect(second).resolves.toBe(42);
   });
+
+  it('blocks cleared across several workers are all recomputed after one fetch failure (not one stage attempt per worker)', async () => {
+    const h = harness(4);
+    const job = twoStages(h.ctx, 4, 1).count();
+    await h.complete(0, 0, undefined, (l) => [
+      { id: `shuffle/0/${l.task.partition}/0`, owner: l.executorId, encoding: 'records', bytes: 1, records: 1, checksum: 0 },
+    ]);
+    expect(new Set(h.started(0, 0).map((e) => e.executorId)).size).toBe(4);
+    await h.ctx.chaos.clearBlocks({ shuffle: 0 });
+    await h.fetchFailAll(1, 0, 0, 2);
+    // The block master knows every block of shuffle 0 is gone: one resubmission recomputes all four.
+    expect(h.submitted()).toEqual(['0.0[0,1,2,3]', '1.0[0]', '0.1[0,1,2,3]']);
+    await h.complete(0, 1);
+    await h.complete(1, 1, () => count(7));
+    await expect(job).resolves.toBe(7);
+  });
 });

@@ -1,7 +1,8 @@
 import type { ExecutorId } from '../protocol';
 
 export interface MapStatus {
-  executorId: ExecutorId;
+  /** null: restored from an earlier session's journal, held by no live executor. */
+  executorId: ExecutorId | null;
   /** Bytes written for each reduce partition; 0 means no block. */
   sizes: number[];
 }

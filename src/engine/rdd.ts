@@ -24,12 +24,62 @@ export type NarrowOpSpec =
 
 export type RangeBounds = { status: 'unknown' } | { status: 'known'; bounds: unknown[] };
 
-export interface ShuffleDependency {
-  shuffleId: number;
-  parent: RDD<unknown>;
-  numReducers: number;
-  partitioner: { kind: 'hash' } | { kind: 'range'; ascending: boolean; bounds: RangeBounds };
-  mapSideCombine: AggregationSpec | null;
+export type ShufflePartitioner = { kind: 'hash' } | { kind: 'range'; ascending: boolean; bounds: RangeBounds };
+
+/** The edge where a stage ends: map outputs are written per reducer and fetched by the next stage. */
+export class ShuffleDependency {
+  readonly parent: RDD<unknown>;
+  readonly numReducers: number;
+  readonly partitioner: ShufflePartitioner;
+  readonly mapSideCombine: AggregationSpec | null;
+  readonly #nextId: () => number;
+  #id: number | undefined;
+
+  constructor(parent: RDD<unknown>, numReducers: number, partitioner: ShufflePartitioner, mapSideCombine: AggregationSpec | null, nextId: () => number) {
+    this.parent = parent;
+    this.numReducers = numReducers;
+    this.partitioner = partitioner;
+    this.mapSideCombine = mapSideCombine;
+    this.#nextId = nextId;
+  }
+
+  /**
+   * Assigned at first use, which comes after the context has learnt from the store which ids an earlier
+   * session's interrupted runs still hold blocks under: block ids never collide across sessions.
+   */
+  get shuffleId(): number {
+    if (this.#id === undefined) {
+      // Number the shuffles this one depends on first, so that ids follow the lineage (inner first).
+      for (const dep of innerShuffles(this.parent)) void dep.shuffleId;
+      this.#id = this.#nextId();
+    }
+    return this.#id;
+  }
+
+  /** A resumed run reuses the ids under which its surviving shuffle blocks were written. */
+  pinShuffleId(id: number): void {
+    if (this.#id !== undefined && this.#id !== id) throw new Error(`Shuffle ${this.#id} is already in use; it cannot become shuffle ${id}.`);
+    this.#id = id;
+  }
+}
+
+/** The shuffle dependencies below `rdd`, the deepest first. */
+function innerShuffles(rdd: RDD<unknown>): ShuffleDependency[] {
+  const out: ShuffleDependency[] = [];
+  const seen = new Set<RDD<unknown>>();
+  const visit = (r: RDD<unknown>) => {
+    if (seen.has(r)) return;
+    seen.add(r);
+    const s = r.source;
+    if (s.kind === 'narrow') visit(s.parent);
+    else if (s.kind === 'union') s.parents.forEach(visit);
+    else if (s.kind === 'shuffled') {
+      visit(s.dep.parent);
+      out.push(s.dep);
+    }
+  };
+  visit(rdd);
+  return out;
 }
 
 /** How an RDD computes its partitions from its parents: the edge of the lineage graph. */
@@ -133,19 +183,14 @@ export class RDD<T> {
     this: RDD<Pair<unknown, unknown>>,
     operation: string,
     numPartitions: number | undefined,
-    partitioner: ShuffleDependency['partitioner'],
+    partitioner: ShufflePartitioner,
     mapSideCombine: AggregationSpec | null,
     aggregation: AggregationSpec | null,
     sort: { ascending: boolean } | null,
   ): RDD<U> {
     const numReducers = checkPartitions(numPartitions ?? this.numPartitions, operation);
-    const dep: ShuffleDependency = {
-      shuffleId: this.#runner.nextShuffleId(),
-      parent: this as RDD<unknown>,
-      numReducers,
-      partitioner,
-      mapSideCombine,
-    };
+    const runner = this.#runner;
+    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId());
     return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
   }
 

@@ -39,6 +39,29 @@ describe('task retries, zombies and speculation', () => {
     expect(h.started(0)).toHaveLength(1);
   });
 
+  it('an unreadable input file and a write refused for quota abort at once, naming the cause', async () => {
+    const cases = [
+      {
+        reason: { kind: 'inputUnreadable' as const, fileName: 'gone.txt', message: "The input file 'gone.txt' was deleted or cannot be read (it is no longer in the input store): lineage ends at the source, so it cannot be recomputed. Add the file again and rerun." },
+        explanation: 'Task 0 of stage 0.0 could not read its input file gone.txt; retrying cannot help, so the stage is aborted.',
+      },
+      {
+        reason: { kind: 'storage' as const, store: 'blocks', bytes: 3 << 20, message: "IndexedDB refused to store 3.0 MiB in 'blocks' (quota exceeded). Free space or clear stored blocks, then run the job again." },
+        explanation: "Task 0 of stage 0.0 could not store its output in 'blocks'; retrying cannot help, so the stage is aborted.",
+      },
+    ];
+    for (const { reason, explanation } of cases) {
+      const h = harness(2);
+      const job = h.ctx.parallelize([1], 1).map((x: number) => x).collect();
+      job.catch(() => undefined);
+      await h.settle();
+      h.backend.fail(h.backend.find(0, 0), reason);
+      await expect(job).rejects.toThrow(`Job aborted due to stage failure: Task 0 in stage 0.0 failed and cannot be retried: ${reason.message}`);
+      expect(h.of('task.ended')[0]!.explanation).toBe(explanation);
+      expect(h.started(0)).toHaveLength(1);
+    }
+  });
+
   it('run shuffle with map stage failure', async () => {
     const h = harness(2);
     const job = twoStages(h.ctx).count();

@@ -207,8 +207,9 @@ export class TaskScheduler {
     if (counts) tsm.failures[task.index]!++;
     const failures = tsm.failures[task.index]!;
     const killed = reason.kind === 'killed';
-    // As in Spark, a record that cannot be serialized fails the same way on every attempt: abort at once.
-    const hopeless = reason.kind === 'notSerializable';
+    // Failures that retrying cannot fix abort at once: a record that cannot be serialized (as in Spark),
+    // an input file that is gone (lineage ends at the source) and a write refused for lack of quota.
+    const hopeless = reason.kind === 'notSerializable' || reason.kind === 'inputUnreadable' || reason.kind === 'storage';
     const abort = hopeless || failures >= this.#config.maxTaskFailures;
     let explanation: string;
     if (tsm.succeeded.has(task.index) || killed) {
@@ -216,7 +217,7 @@ export class TaskScheduler {
     } else if (tsm.zombie) {
       explanation = `Task ${partition} of stage ${tsm.stageName} failed (${described}) in a stage attempt that was already abandoned; nothing is retried here.`;
     } else if (hopeless) {
-      explanation = `Task ${partition} of stage ${tsm.stageName} produced a record that cannot be sent between workers; retrying cannot help, so the stage is aborted.`;
+      explanation = `Task ${partition} of stage ${tsm.stageName} ${hopelessWhy(reason)}; retrying cannot help, so the stage is aborted.`;
     } else if (abort) {
       explanation = `Task ${partition} of stage ${tsm.stageName} failed ${failures} times; the stage is aborted.`;
     } else {
@@ -286,5 +287,16 @@ export class TaskScheduler {
   /** Abandons every task set of a job (cancel or abort). */
   cancelJob(jobId: number): void {
     for (const tsm of [...this.#sets]) if (tsm.taskSet.jobId === jobId) this.markZombie(tsm);
+  }
+}
+
+function hopelessWhy(reason: TaskFailureReason): string {
+  switch (reason.kind) {
+    case 'inputUnreadable':
+      return `could not read its input file ${reason.fileName}`;
+    case 'storage':
+      return `could not store its output in '${reason.store}'`;
+    default:
+      return 'produced a record that cannot be sent between workers';
   }
 }

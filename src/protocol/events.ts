@@ -76,7 +76,13 @@ export type EngineEvent = Base &
     | { type: 'blocks.added'; blocks: BlockInfo[] }
     | { type: 'blocks.removed'; blockIds: string[]; explanation: string }
     /** A plain-language note for the event log that belongs to no other event. */
-    | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+    | {
+        type: 'log';
+        level: 'info' | 'warn' | 'error';
+        message: string;
+        /** Set when the note is about one stored input file, so the page can show it next to that file. */
+        inputId?: string;
+      }
   );
 
 export type EngineEventType = EngineEvent['type'];

@@ -30,3 +30,32 @@ export interface StoredInput {
 }
 
 export type StoredInputInfo = Omit<StoredInput, 'blob'>;
+
+/**
+ * A journaled word-count run: stored when it starts and as its map outputs complete, so that a run
+ * interrupted by a reload can resume, computing only what is missing.
+ */
+export interface StoredRun {
+  runId: string;
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: number;
+  options: {
+    inputs: StoredInputInfo[];
+    tokenizer: 'words' | 'whitespace';
+    inputSplits: number;
+    shufflePartitions: number;
+  };
+  /** Shuffle ids of the run's lineage, in lineage order (deepest first), once known. */
+  shuffleIds: number[];
+  /** Range bounds of the run's sort shuffle, once sampled: resumed map outputs must use the same. */
+  rangeBounds: unknown[] | null;
+}
+
+/** One registered map output of a journaled run. */
+export interface StoredMapOutput {
+  key: string;
+  runId: string;
+  shuffleId: number;
+  map: number;
+  sizes: number[];
+}

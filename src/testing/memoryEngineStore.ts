@@ -1,5 +1,5 @@
-import type { BlockRecord, StoredInputInfo } from '../protocol';
-import type { EngineStore } from '../engine/engineStore';
+import type { BlockRecord, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
+import type { EngineStore, StoreState } from '../engine/engineStore';
 
 /** The main thread's view of storage, kept in Maps, for scheduler tests in node. */
 export class MemoryEngineStore implements EngineStore {
@@ -8,7 +8,30 @@ export class MemoryEngineStore implements EngineStore {
   readonly inputs = new Map<string, { info: StoredInputInfo; blob: Blob }>();
   #next = 0;
 
-  async ready(): Promise<void> {}
+  readonly runs = new Map<string, StoredRun>();
+  readonly mapOutputs = new Map<string, StoredMapOutput>();
+
+  /** Like a reopened IndexedDB: runs still 'running' are an earlier session's interrupted runs. */
+  async ready(): Promise<StoreState> {
+    return { interruptedRuns: [...this.runs.values()].filter((r) => r.status === 'running') };
+  }
+  async listBlockIds(): Promise<string[]> {
+    return [...this.blocks.keys()];
+  }
+  async saveRun(run: StoredRun): Promise<void> {
+    this.runs.set(run.runId, structuredClone(run));
+  }
+  async saveMapOutput(output: Omit<StoredMapOutput, 'key'>): Promise<void> {
+    const key = `${output.runId}/${output.shuffleId}/${output.map}`;
+    this.mapOutputs.set(key, { ...output, key });
+  }
+  async mapOutputsOf(runId: string): Promise<StoredMapOutput[]> {
+    return [...this.mapOutputs.values()].filter((o) => o.runId === runId);
+  }
+  async deleteRun(runId: string): Promise<void> {
+    this.runs.delete(runId);
+    for (const [k, o] of this.mapOutputs) if (o.runId === runId) this.mapOutputs.delete(k);
+  }
 
   async putInputs(files: Blob[]): Promise<StoredInputInfo[]> {
     return files.map((blob) => {

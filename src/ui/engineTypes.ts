@@ -10,6 +10,7 @@ import type {
   ExecutorSnapshot,
   JobSettings,
   StoredInputInfo,
+  StoredRun,
   WordCountOptions,
 } from '../engine';
 
@@ -21,6 +22,7 @@ export type {
   ExecutorSnapshot,
   JobSettings,
   StoredInputInfo,
+  StoredRun,
   WordCountOptions,
 };
 export type { StageInfo, TaskFailureReason, TaskOutcome, Tokenizer } from '../engine';
@@ -44,7 +46,11 @@ export interface UiEngine {
     clearBlocks(filter: BlockFilter): Promise<string[]>;
   };
   blocks(): BlockInfo[];
-  wordCount(options: WordCountOptions): { collect(): Promise<[string, number][]> };
+  /** A journaled word count: after a reload it shows up in interruptedRuns() and can be resumed. */
+  runWordCount(options: WordCountOptions): Promise<[string, number][]>;
+  interruptedRuns(): Promise<StoredRun[]>;
+  resumeRun(runId: string): Promise<[string, number][]>;
+  discardRun(runId: string): Promise<void>;
   cancelJob(): void;
   stop(): Promise<void>;
 }

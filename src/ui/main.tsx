@@ -13,10 +13,8 @@ const saved = loadSettings().workers;
 const workers = validateField('workers', saved) === null ? Number(saved) : undefined;
 // One engine per page; it outlives React re-renders (and StrictMode's double effects).
 const session = new EngineSession(store, (n) => createContext({ workers: n }), workers ?? 2);
-// A page kept in the back-forward cache (persisted) comes back with its engine still usable.
-window.addEventListener('pagehide', (e) => {
-  if (!e.persisted) void session.stop();
-});
+// No stop() on pagehide: unloading ends the workers anyway, and a run interrupted by a reload must keep
+// its journal and shuffle blocks so that the next visit can resume it.
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
