@@ -23,7 +23,7 @@ function contentSecurityPolicy(): Plugin {
   return {
     name: 'emberflow-csp',
     apply: 'build',
-    // The page people open; the harness page also hosts the benchmark's DuckDB-WASM baseline.
+    // The page people open only; the harness and bench pages (bench/bench.html hosts DuckDB-WASM) get none.
     transformIndexHtml: (_html, ctx) => ctx.path !== '/index.html' ? [] : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
   };
 }
@@ -38,6 +38,8 @@ export default defineConfig({
         main: resolve(import.meta.dirname, 'index.html'),
         // A bare page that exposes the engine to Playwright and the benchmark (no UI).
         harness: resolve(import.meta.dirname, 'e2e/harness.html'),
+        // The benchmark's page (npm run bench): the engine plus its baselines, DuckDB-WASM included (no UI).
+        bench: resolve(import.meta.dirname, 'bench/bench.html'),
       },
     },
   },

@@ -1,4 +1,5 @@
 import type { Tokenizer } from '../protocol/plan';
+import { replacedSequences } from './invalidUtf8';
 
 const WORD_RE = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
 const NON_SPACE_RE = /\S+/gu;
@@ -49,6 +50,8 @@ export class TokenCounter {
   lines = 0;
   /** Token occurrences counted, for metrics. */
   tokens = 0;
+  /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding (only non-ASCII lines are decoded). */
+  invalidUtf8 = 0;
 
   private cap = 1 << 14;
   private mask = this.cap - 1;
@@ -164,7 +167,9 @@ export class TokenCounter {
   private decodeLine(bytes: Uint8Array, lineStart: number, end: number): number {
     let nl = bytes.indexOf(NEWLINE, lineStart);
     if (nl < 0 || nl >= end) nl = end;
-    this.addLine(lineDecoder.decode(bytes.subarray(lineStart, nl)));
+    const line = lineDecoder.decode(bytes.subarray(lineStart, nl));
+    this.invalidUtf8 += replacedSequences(line, bytes, lineStart, nl);
+    this.addLine(line);
     this.lines++;
     return nl < end ? nl + 1 : end;
   }

@@ -16,7 +16,9 @@ const ALLOWED_GLOBALS = new Set([
   'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent',
   'encodeURI', 'decodeURI', 'Intl', 'TextEncoder', 'TextDecoder', 'Uint8Array', 'Int32Array',
   'Uint32Array', 'Float64Array', 'ArrayBuffer', 'DataView', 'Reflect', 'console', 'structuredClone',
-  'atob', 'btoa',
+  'atob', 'btoa', 'crypto', 'performance', 'Proxy', 'WeakRef', 'AggregateError', 'EvalError', 'ReferenceError',
+  'URIError', 'Int8Array', 'Int16Array', 'Uint16Array', 'Uint8ClampedArray', 'Float32Array', 'BigInt64Array',
+  'BigUint64Array', 'Atomics', 'queueMicrotask', 'Iterator',
 ]);
 
 /** Turns function source into an expression: method shorthand `f(x) {}` is not one on its own. */

@@ -1,5 +1,6 @@
 import { fnv1a } from '../common/checksum';
 import { decodeRecords, encodeRecords } from '../common/codec';
+import { replacedSequences } from '../common/invalidUtf8';
 import { splitLines } from '../common/lineSplits';
 import { tokenizeLine } from '../common/tokenizer';
 import { checkpointBlockId, rddBlockId } from '../protocol/ids';
@@ -17,7 +18,9 @@ export async function evaluatePlan(plan: PartitionPlan, ctx: TaskContext): Promi
   switch (plan.kind) {
     case 'textSplit': {
       const split = await readTextSplit(plan, ctx);
-      return ctx.track(splitLines(split.bytes, split.start, split.end, split.offset + split.start === 0));
+      const lines = splitLines(split.bytes, split.start, split.end, split.offset + split.start === 0);
+      ctx.invalidUtf8 += replacedSequences(lines, split.bytes, split.start, split.end);
+      return ctx.track(lines);
     }
     case 'parallel':
       return ctx.track(plan.records);

@@ -9,7 +9,9 @@ function unreadable(plan: TextSplitPlan, detail: string): TaskFailure {
   return new TaskFailure({
     kind: 'inputUnreadable',
     fileName: plan.fileName,
-    message: `The input file '${plan.fileName}' could not be read: ${detail}. Add the file again, then rerun the job.`,
+    message:
+      `The input file '${plan.fileName}' was deleted or cannot be read (${detail}): lineage ends at the source, ` +
+      'so it cannot be recomputed. Add the file again and rerun.',
   });
 }
 

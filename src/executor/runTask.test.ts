@@ -138,6 +138,27 @@ describe('runTask', () => {
     );
   });
 
+  it('reports replaced invalid UTF-8 sequences per split, summing to the whole file on both paths', async () => {
+    const bad = [0xff, 0xc3, 0x0a, 0x61, 0xe2, 0x82, 0x20, 0x80];
+    const text = new TextEncoder().encode('ok line\nliteral \uFFFD stays\n');
+    const bytes = new Uint8Array([...text, ...bad, ...text, ...bad, ...bad, 0x62]);
+    const whole = new TextDecoder().decode(bytes).split('\uFFFD').length - 1 - 2 * 1;
+    expect(whole).toBe(3 * 4);
+    for (const generic of [false, true]) {
+      for (const numSplits of [1, 3, 7]) {
+        const { env } = makeEnv({ u: bytes });
+        let total = 0;
+        for (const [map, s] of planSplits([bytes.length], numSplits).entries()) {
+          const split = wordCountPlan(textSplit('u', bytes.length, s.start, s.end));
+          const plan = generic ? ({ kind: 'narrow', rddId: 3, op: { kind: 'map', fn: 0 }, parent: split } as PartitionPlan) : split;
+          const fns = generic ? [{ operator: 'map (rdd 3)', source: '(p) => p', params: null }] : [];
+          total += ok(await runTask(task(plan, shuffleSum(2), map, fns), env)).metrics.invalidUtf8 ?? 0;
+        }
+        expect(total, `${generic ? 'generic' : 'fused'}, ${numSplits} splits`).toBe(whole);
+      }
+    }
+  });
+
   it('reports a throwing user function as exception with its message and operator', async () => {
     const { env } = makeEnv({});
     const plan: PartitionPlan = {

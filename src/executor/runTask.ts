@@ -44,6 +44,7 @@ async function runFusedWordCount(
     }
     counter.addBytes(bytes, pos, chunkEnd);
     ctx.recordsRead = counter.lines;
+    ctx.invalidUtf8 = counter.invalidUtf8;
     ctx.reportProgress();
     pos = chunkEnd;
   }
@@ -76,6 +77,7 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
     recordsWritten: ctx?.recordsWritten ?? 0,
     bytesWritten: ctx?.bytesWritten ?? 0,
     durationMs: env.now() - started,
+    ...(ctx && ctx.invalidUtf8 > 0 ? { invalidUtf8: ctx.invalidUtf8 } : {}),
   });
   let operator = 'executor';
   try {

@@ -14,6 +14,8 @@ export class TaskContext {
   bytesRead = 0;
   recordsWritten = 0;
   bytesWritten = 0;
+  /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding input text. */
+  invalidUtf8 = 0;
   /** Blocks this task stored (cache blocks and sink output), reported in the result. */
   readonly blocks: BlockInfo[] = [];
 

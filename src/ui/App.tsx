@@ -8,6 +8,8 @@ import { parseSettings, saveSettings, type SettingsForm, loadSettings } from './
 import { InputsPanel } from './components/InputsPanel';
 import { SettingsPanel } from './components/SettingsPanel';
 import { RunControls } from './components/RunControls';
+import { InterruptedRunPanel } from './components/InterruptedRunPanel';
+import type { StoredRun } from './engineTypes';
 import { ResultsPanel } from './components/ResultsPanel';
 import { DagView } from './components/DagView';
 import { WorkersPanel } from './components/WorkersPanel';
@@ -19,6 +21,7 @@ import { TopWordsChart } from './components/TopWordsChart';
 import { JobHistory } from './components/JobHistory';
 
 const NO_FILES = 'Add at least one text file, or load the sample text.';
+const ONLY_BINARY = 'Every file looks binary and is left out: add a text file, or tick "Count … anyway" for a file.';
 
 export function App({ session, store }: { session: EngineSession; store: ViewStore }) {
   const inputs = useInputs(session);
@@ -44,13 +47,18 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
 
   const problems = [
     ...(inputs.loaded && inputs.files.length === 0 ? [NO_FILES] : []),
+    ...(inputs.files.length > 0 && inputs.counted.length === 0 ? [ONLY_BINARY] : []),
     ...(parsed.ok ? [] : Object.values(parsed.errors)),
   ];
 
   const onRun = () => {
     setAttempted(true);
     if (problems.length > 0 || !parsed.ok) return;
-    void run.start(parsed.settings, inputs.files);
+    void run.start(parsed.settings, inputs.counted);
+  };
+
+  const onResume = (interrupted: StoredRun) => {
+    if (parsed.ok) void run.resume(parsed.settings, interrupted);
   };
 
   const results = run.state.status === 'succeeded' ? run.state.results : null;
@@ -64,9 +72,10 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
       </header>
       <div className="layout">
         <aside className="controls">
-          <InputsPanel inputs={inputs} disabled={running} />
+          <InputsPanel inputs={inputs} disabled={running} notes={run.inputNotes} />
           <SettingsPanel form={form} disabled={running} onChange={setForm} />
           <RunControls run={run.state} problems={problems} attempted={attempted} onRun={onRun} onCancel={run.cancel} />
+          <InterruptedRunPanel session={session} disabled={running} onResume={onResume} />
         </aside>
         <main className="views">
           <DagView store={store} />

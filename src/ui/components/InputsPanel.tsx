@@ -2,8 +2,16 @@ import { useId } from 'react';
 import type { InputsApi } from '../hooks/useInputs';
 import { formatBytes } from '../format';
 import { sampleFile } from '../sampleText';
+import { binaryNotice } from '../../common/sniffBinary';
 
-export function InputsPanel({ inputs, disabled }: { inputs: InputsApi; disabled: boolean }) {
+interface Props {
+  inputs: InputsApi;
+  disabled: boolean;
+  /** Notes from the last run about single files (e.g. invalid UTF-8 replaced), by input id. */
+  notes: Record<string, string[]>;
+}
+
+export function InputsPanel({ inputs, disabled, notes }: Props) {
   const pickerId = useId();
   const total = inputs.files.reduce((sum, f) => sum + f.size, 0);
 
@@ -57,6 +65,7 @@ export function InputsPanel({ inputs, disabled }: { inputs: InputsApi; disabled:
               >
                 Remove
               </button>
+              <FileNotes id={f.id} name={f.name} inputs={inputs} disabled={disabled} notes={notes[f.id] ?? []} />
             </li>
           ))}
         </ul>
@@ -67,5 +76,30 @@ export function InputsPanel({ inputs, disabled }: { inputs: InputsApi; disabled:
         </p>
       )}
     </section>
+  );
+}
+
+function FileNotes({ id, name, inputs, disabled, notes }: { id: string; name: string; inputs: InputsApi; disabled: boolean; notes: string[] }) {
+  const binary = inputs.binary[id];
+  if (!binary && notes.length === 0) return null;
+  return (
+    <div className="file-notes">
+      {binary && (
+        <>
+          <p className="warn">
+            {binary.countAnyway ? `${name} looks like ${binary.what}, but it is counted as text, as you asked.` : binaryNotice(name, binary.what)}
+          </p>
+          <label className="checkbox">
+            <input type="checkbox" checked={binary.countAnyway} disabled={disabled} onChange={(e) => inputs.setCountAnyway(id, e.currentTarget.checked)} />
+            Count {name} anyway
+          </label>
+        </>
+      )}
+      {notes.map((n) => (
+        <p key={n} className="warn">
+          {n}
+        </p>
+      ))}
+    </div>
   );
 }

@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { EngineSession } from '../EngineSession';
 import type { ViewStore } from '../store/createViewStore';
 import { groupBlocks } from '../store/groupBlocks';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes } from '../format';
+import { RETENTION_RULE } from '../hooks/useWordCountRun';
 
 export function StoragePanel({ store, session }: { store: ViewStore; session: EngineSession }) {
   const blocks = useViewState(store, (s) => s.blocks);
@@ -16,6 +17,24 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
       .clearBlocks({ kind })
       .then((ids) => setMessage(`Cleared ${ids.length} ${kind === 'shuffle' ? 'shuffle' : 'cached'} block${ids.length === 1 ? '' : 's'}.`))
       .catch((e: unknown) => setMessage(`Could not clear blocks: ${e instanceof Error ? e.message : String(e)}`));
+  };
+
+  const quota = useStorageEstimate(summary.count, summary.totalBytes);
+  const [persisted, setPersisted] = useState<string | null>(null);
+  const keep = () => {
+    if (!navigator.storage?.persist) {
+      setPersisted('This browser cannot keep data persistently.');
+      return;
+    }
+    navigator.storage.persist().then(
+      (granted) =>
+        setPersisted(
+          granted
+            ? 'Persistent storage granted: the browser will not evict these files and blocks when space runs low.'
+            : 'Persistent storage not granted: the browser may evict this data when space runs low (it grants this to sites you use often or bookmark).',
+        ),
+      (e: unknown) => setPersisted(`Could not ask for persistent storage: ${e instanceof Error ? e.message : String(e)}`),
+    );
   };
 
   const owners = [...summary.byOwner.entries()].sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
@@ -37,6 +56,22 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
         </button>
       </div>
       {message && <p className="muted" role="status">{message}</p>}
+      <p className="muted">
+        {quota === null
+          ? 'Usage and quota: unknown in this browser.'
+          : `Browser storage for this page: ${formatBytes(quota.usage)} used of ${formatBytes(quota.quota)} allowed (${percent(quota.usage, quota.quota)}).`}
+      </p>
+      <div className="row">
+        <button type="button" className="small" onClick={keep}>
+          Keep data persistently
+        </button>
+      </div>
+      {persisted && (
+        <p className="muted" role="status" aria-label="Persistent storage">
+          {persisted}
+        </p>
+      )}
+      <p className="hint">{RETENTION_RULE} Input files stay until you remove them.</p>
       {summary.count === 0 ? (
         <p className="muted">No blocks stored.</p>
       ) : (
@@ -83,4 +118,26 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
       )}
     </section>
   );
+}
+
+/** navigator.storage.estimate(), refreshed whenever the stored blocks change. */
+function useStorageEstimate(blockCount: number, blockBytes: number): { usage: number; quota: number } | null {
+  const [estimate, setEstimate] = useState<{ usage: number; quota: number } | null>(null);
+  useEffect(() => {
+    let current = true;
+    navigator.storage?.estimate?.().then(
+      (e) => current && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }),
+      () => current && setEstimate(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [blockCount, blockBytes]);
+  return estimate;
+}
+
+function percent(part: number, whole: number): string {
+  if (whole <= 0) return '0%';
+  const p = (100 * part) / whole;
+  return p > 0 && p < 1 ? '<1%' : `${Math.round(p)}%`;
 }

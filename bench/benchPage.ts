@@ -1,0 +1,382 @@
+// Loaded by bench/bench.html; driven by bench/run.mjs through Playwright. Everything here runs in the
+// page: the engine through its public entry (as the app page runs it), and the baselines.
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { createContext, type EmberContext, type EngineEvent, type StageInfo, type StoredInputInfo, type Tokenizer } from '../src/engine';
+import type { SingleRequest, SingleResponse } from './singleWorker';
+
+export type Chaos = 'none' | 'kill' | 'clear' | 'silence';
+
+export interface StageTiming {
+  stageId: number;
+  kind: string;
+  operations: string[];
+  numPartitions: number;
+  submittedAt: number;
+  completedAt: number | null;
+  taskMs: number;
+  tasks: number;
+  bytesRead: number;
+  bytesWritten: number;
+  recordsRead: number;
+  recordsWritten: number;
+}
+
+export interface EngineRun {
+  ms: number;
+  distinct: number;
+  total: number;
+  tasksStarted: number;
+  failedOrKilled: number;
+  lostOutputs: number;
+  recomputed: number;
+  chaosAt: number | null;
+  chaosDone: boolean;
+  detectMs: number | null;
+  stages: StageTiming[];
+  jobs: { description: string; submittedAt: number; endedAt: number | null }[];
+  /** From the last job's end to collect() returning: result decode and merge on the main thread. */
+  collectTailMs: number;
+}
+
+const CORPUS_NAME = 'corpus.txt';
+let corpus: Blob | null = null;
+
+function need(): Blob {
+  if (!corpus) throw new Error('loadCorpus() first');
+  return corpus;
+}
+
+/** Fetches a corpus file from the bench server into a Blob (bytes never pass through page.evaluate). */
+async function loadCorpus(url: string): Promise<number> {
+  corpus = null;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  corpus = await res.blob();
+  return corpus.size;
+}
+
+/** Waits until every worker of a fresh context has sent a heartbeat (the page's pool is warm before Run). */
+function waitForWorkers(ctx: EmberContext, n: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const seen = new Set<number>();
+    const timer = setTimeout(() => (off(), reject(new Error(`only ${seen.size} of ${n} workers came up`))), 20_000);
+    const off = ctx.events.subscribe((e) => {
+      if (e.type !== 'executor.heartbeat') return;
+      seen.add(e.executorId);
+      if (seen.size >= n) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+/** A context on the database `emberflow-<name>`, with the corpus stored as its input (once per name). */
+async function openContext(name: string): Promise<{ ctx: EmberContext; inputs: StoredInputInfo[]; storeMs: number }> {
+  const ctx = createContext({ workers: 2, name });
+  let inputs = (await ctx.inputs.list()).filter((i) => i.name === CORPUS_NAME && i.size === need().size);
+  let storeMs = 0;
+  if (inputs.length === 0) {
+    for (const old of await ctx.inputs.list()) await ctx.inputs.remove(old.id);
+    const t0 = performance.now();
+    inputs = await ctx.inputs.add([new File([need()], CORPUS_NAME, { type: 'text/plain' })]);
+    storeMs = performance.now() - t0;
+  }
+  await waitForWorkers(ctx, 2);
+  return { ctx, inputs, storeMs };
+}
+
+/** Stores the corpus as an input of `emberflow-<name>` (the page does this when a file is dropped). */
+async function storeInput(name: string): Promise<number> {
+  const { ctx, storeMs } = await openContext(name);
+  await ctx.stop();
+  return storeMs;
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase(`emberflow-${name}`);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+}
+
+/** Follows one run's events: task accounting, stage timings, and the chaos to inject. */
+class RunWatcher {
+  stages = new Map<number, StageInfo>();
+  timings = new Map<number, StageTiming>();
+  jobs = new Map<number, { description: string; submittedAt: number; endedAt: number | null }>();
+  mapStageId: number | null = null;
+  mapDone = 0;
+  tasksStarted = 0;
+  failedOrKilled = 0;
+  recomputed = 0;
+  succeeded = new Set<string>();
+  lost = new Set<string>();
+  chaosAt: number | null = null;
+  chaosDone = false;
+  detectMs: number | null = null;
+  #pending: Promise<unknown> | null = null;
+
+  constructor(
+    private ctx: EmberContext,
+    private chaos: Chaos,
+  ) {}
+
+  key(stageId: number, partition: number): string {
+    const s = this.stages.get(stageId);
+    return s && s.shuffleId !== null ? `m${s.shuffleId}/${partition}` : `r${stageId}/${partition}`;
+  }
+
+  onEvent = (e: EngineEvent): void => {
+    const now = performance.now();
+    switch (e.type) {
+      case 'job.submitted':
+        this.jobs.set(e.jobId, { description: e.description, submittedAt: now, endedAt: null });
+        for (const s of e.stages) {
+          this.stages.set(s.stageId, s);
+          if (this.mapStageId === null && s.operations[0] === 'textFile' && s.kind === 'shuffleMap') this.mapStageId = s.stageId;
+        }
+        break;
+      case 'job.succeeded':
+      case 'job.failed': {
+        const j = this.jobs.get(e.jobId);
+        if (j) j.endedAt = now;
+        break;
+      }
+      case 'stage.submitted': {
+        const s = this.stages.get(e.stageId)!;
+        if (!this.timings.has(e.stageId)) {
+          this.timings.set(e.stageId, {
+            stageId: e.stageId,
+            kind: s.kind,
+            operations: s.operations,
+            numPartitions: s.numPartitions,
+            submittedAt: now,
+            completedAt: null,
+            taskMs: 0,
+            tasks: 0,
+            bytesRead: 0,
+            bytesWritten: 0,
+            recordsRead: 0,
+            recordsWritten: 0,
+          });
+        }
+        break;
+      }
+      case 'stage.completed': {
+        const t = this.timings.get(e.stageId);
+        if (t) t.completedAt = now;
+        if (e.stageId === this.mapStageId && this.chaos === 'clear' && this.chaosAt === null) {
+          this.chaosAt = now;
+          this.#pending = this.ctx.chaos.clearBlocks({ executor: 1 }).then((ids) => (this.chaosDone = ids.length > 0));
+        }
+        break;
+      }
+      case 'task.started': {
+        this.tasksStarted++;
+        const k = this.key(e.stageId, e.partition);
+        if (this.succeeded.has(k)) {
+          this.recomputed++;
+          this.lost.add(k);
+        }
+        break;
+      }
+      case 'task.ended': {
+        const t = this.timings.get(e.stageId);
+        if (t && e.metrics) {
+          t.taskMs += e.metrics.durationMs;
+          t.tasks++;
+          t.bytesRead += e.metrics.bytesRead;
+          t.bytesWritten += e.metrics.bytesWritten;
+          t.recordsRead += e.metrics.recordsRead;
+          t.recordsWritten += e.metrics.recordsWritten;
+        }
+        if (e.outcome !== 'success') {
+          this.failedOrKilled++;
+          break;
+        }
+        this.succeeded.add(this.key(e.stageId, e.partition));
+        if (e.stageId !== this.mapStageId) break;
+        this.mapDone++;
+        const n = this.stages.get(e.stageId)!.numPartitions;
+        if (this.chaos === 'kill' && this.chaosAt === null && this.mapDone >= Math.ceil(n / 2)) {
+          this.chaosAt = now;
+          this.chaosDone = this.ctx.chaos.killExecutor(1) !== null;
+        }
+        if (this.chaos === 'silence' && this.chaosAt === null) {
+          this.chaosAt = now;
+          this.ctx.chaos.silenceExecutor(1);
+          this.chaosDone = true;
+        }
+        break;
+      }
+      case 'executor.removed':
+        if (this.chaos === 'silence' && e.executorId === 1 && this.chaosAt !== null && this.detectMs === null) this.detectMs = now - this.chaosAt;
+        break;
+    }
+  };
+
+  async settle(): Promise<void> {
+    await this.#pending;
+  }
+}
+
+function summarize(rows: [string, number][]): { distinct: number; total: number } {
+  let total = 0;
+  for (const r of rows) total += r[1];
+  return { distinct: rows.length, total };
+}
+
+/** The page's word count (default settings: 4 input splits, 4 shuffle partitions, two workers), timed from run to result collected. */
+async function engineRun(name: string, tokenizer: Tokenizer, chaos: Chaos = 'none', hold = false): Promise<EngineRun> {
+  const { ctx, inputs } = await openContext(name);
+  // --profile: pause once the workers are up and once the result is in, so that the driver can start
+  // and stop the workers' CPU profilers (the workers end with ctx.stop()).
+  const gate = async (flag: string) => {
+    if (!hold) return;
+    const w = window as unknown as Record<string, unknown>;
+    await new Promise((resolve) => ((w[`${flag}Release`] = resolve), (w[flag] = true)));
+  };
+  await gate('__benchWorkersUp');
+  const watch = new RunWatcher(ctx, chaos);
+  const off = ctx.events.subscribe(watch.onEvent);
+  try {
+    const t0 = performance.now();
+    const rows = await ctx.wordCount({ inputs, tokenizer, inputSplits: 4, shufflePartitions: 4 }).collect();
+    const t1 = performance.now();
+    await gate('__benchCollected');
+    await watch.settle();
+    const lastEnd = Math.max(...[...watch.jobs.values()].map((j) => j.endedAt ?? 0));
+    const rel = (t: number) => t - t0;
+    return {
+      ms: t1 - t0,
+      ...summarize(rows),
+      tasksStarted: watch.tasksStarted,
+      failedOrKilled: watch.failedOrKilled,
+      lostOutputs: watch.lost.size,
+      recomputed: watch.recomputed,
+      chaosAt: watch.chaosAt === null ? null : rel(watch.chaosAt),
+      chaosDone: watch.chaosDone,
+      detectMs: watch.detectMs,
+      stages: [...watch.timings.values()].map((s) => ({ ...s, submittedAt: rel(s.submittedAt), completedAt: s.completedAt === null ? null : rel(s.completedAt) })),
+      jobs: [...watch.jobs.values()].map((j) => ({ ...j, submittedAt: rel(j.submittedAt), endedAt: j.endedAt === null ? null : rel(j.endedAt) })),
+      collectTailMs: t1 - lastEnd,
+    };
+  } finally {
+    off();
+    await ctx.stop();
+  }
+}
+
+/** The same count through the generic RDD API (line strings, shipped closures), whitespace semantics. */
+async function genericRun(name: string): Promise<{ ms: number; distinct: number; total: number }> {
+  const { ctx, inputs } = await openContext(name);
+  try {
+    const t0 = performance.now();
+    const rows = await ctx
+      .textFile(inputs, { minPartitions: 4 })
+      .flatMap((line: string) => line.split(/\s+/))
+      .filter((w: string) => w !== '')
+      .map((w: string): [string, number] => [w, 1])
+      .reduceByKey((a: number, b: number) => a + b, { numPartitions: 4 })
+      .collect();
+    return { ms: performance.now() - t0, ...summarize(rows) };
+  } finally {
+    await ctx.stop();
+  }
+}
+
+let singleWorker: Worker | null = null;
+
+/** single / naive in ONE dedicated worker (started before the clock, as the engine's pool is). */
+async function singleRun(req: { kind: 'single'; tokenizer: Tokenizer } | { kind: 'naive' }): Promise<SingleResponse & { pageMs: number }> {
+  singleWorker ??= new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' });
+  const worker = singleWorker;
+  const t0 = performance.now();
+  const res = await new Promise<SingleResponse>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<SingleResponse>) => resolve(e.data);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ ...req, blob: need() } as SingleRequest);
+  });
+  if (res.error) throw new Error(`${req.kind}: ${res.error}`);
+  return { ...res, pageMs: performance.now() - t0 };
+}
+
+let duck: { db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection } | null = null;
+
+/** DuckDB-WASM's eh bundle from node_modules, served by the bench server (no CDN). */
+async function duckInit(): Promise<number> {
+  const t0 = performance.now();
+  const base = new URL('/node_modules/@duckdb/duckdb-wasm/dist/', location.href).href;
+  const worker = new Worker(`${base}duckdb-browser-eh.worker.js`);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(`${base}duckdb-eh.wasm`);
+  const conn = await db.connect();
+  duck = { db, conn };
+  return performance.now() - t0;
+}
+
+/** Lines read from the same Blob, split on \s+, unnested and grouped in SQL; the grouped rows come back to JS. */
+async function duckRun(): Promise<{ ms: number; distinct: number; total: number; version: string }> {
+  if (!duck) await duckInit();
+  const { db, conn } = duck!;
+  const file = `corpus-${need().size}.txt`;
+  await db.registerFileHandle(file, need(), duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+  const t0 = performance.now();
+  // \x01 never occurs in the corpus: each line is one VARCHAR column.
+  const table = await conn.query(`
+    SELECT w, count(*)::BIGINT AS n
+    FROM (
+      SELECT unnest(regexp_split_to_array(line, '\\s+')) AS w
+      FROM read_csv('${file}', columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,
+                    delim = '\u0001', quote = '', escape = '', new_line = '\\n')
+    )
+    WHERE w <> ''
+    GROUP BY w`);
+  const counts = table.getChild('n')!;
+  let total = 0;
+  for (const v of counts) total += Number(v);
+  const ms = performance.now() - t0;
+  const version = (await conn.query('SELECT version() AS v')).getChild('v')!.get(0) as string;
+  await db.dropFile(file);
+  return { ms, distinct: table.numRows, total, version };
+}
+
+/** Harness fallback for the UI long-task measurement: a 2,000-task job under injected failures. */
+async function longTaskJob(): Promise<{ ms: number; longTasks: number[]; failed: number }> {
+  const longTasks: number[] = [];
+  const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration)));
+  obs.observe({ type: 'longtask' });
+  const ctx = createContext({ workers: 2, name: 'bench-longtask' });
+  let failed = 0;
+  const off = ctx.events.subscribe((e) => void (e.type === 'task.ended' && e.outcome !== 'success' && failed++));
+  try {
+    await waitForWorkers(ctx, 2);
+    ctx.configure({ failureProbability: 0.01, seed: 7 });
+    const t0 = performance.now();
+    await ctx.parallelize([...Array(20_000).keys()], 2000).map((x: number) => x * 2).count();
+    return { ms: performance.now() - t0, longTasks: longTasks.filter((d) => d > 100), failed };
+  } finally {
+    off();
+    obs.disconnect();
+    await ctx.stop();
+  }
+}
+
+function heap(): { used: number; total: number } | null {
+  const m = (performance as unknown as { memory?: { usedJSHeapSize: number; totalJSHeapSize: number } }).memory;
+  return m ? { used: m.usedJSHeapSize, total: m.totalJSHeapSize } : null;
+}
+
+const api = { loadCorpus, storeInput, dropDatabase, engineRun, genericRun, singleRun, duckInit, duckRun, longTaskJob, heap };
+export type BenchApi = typeof api;
+
+declare global {
+  interface Window {
+    emberBench: BenchApi;
+  }
+}
+
+window.emberBench = api;
+document.title = 'bench ready';
