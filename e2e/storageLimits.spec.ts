@@ -11,8 +11,6 @@ async function run(page: Page): Promise<void> {
   await expect(status(page)).toContainText(/Succeeded|Failed/, { timeout: 30_000 });
 }
 
-const usage = (page: Page) => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Emberflow' })).toBeVisible();
