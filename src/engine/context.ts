@@ -199,6 +199,8 @@ export class EmberContext implements JobRunner {
       .tokenize(options.tokenizer)
       .pairWithOne()
       .reduceByKey<string, number>('sum', { numPartitions: partitions })
+      // Kept in the workers' memory: the sort's sampling job computes the counts once, its map stage reuses them.
+      .persist('memory')
       .sortBy(([word, count]) => [-count, word], true, { numPartitions: partitions });
   }
 
