@@ -16,6 +16,7 @@ import { RDD, checkPartitions, type ActionSpec, type ShuffleDependency } from '.
 import { TaskScheduler } from './taskScheduler';
 import { seededRandom } from './random';
 import { plural } from './describe';
+import { RunJournal } from './runJournal';
 import { InputStats } from './inputStats';
 
 export type TextInput = Blob | StoredInputInfo;
@@ -55,8 +56,7 @@ export class EmberContext implements JobRunner {
   readonly #datasets = new Map<string, number>();
   readonly #cachedRdds = new Set<number>();
   #speculationTimer: ReturnType<typeof setInterval> | null = null;
-  /** Shuffles of journaled runs, by id, with their run: their map outputs are persisted as they come. */
-  readonly #journaledShuffles = new Map<number, string>();
+  readonly #journal: RunJournal;
   #storeState: Promise<StoreState> | null = null;
   #nextRdd = 0;
   #nextShuffle = 0;
@@ -67,6 +67,14 @@ export class EmberContext implements JobRunner {
     const now = parts.now ?? (() => performance.now());
     this.#backend = parts.backend;
     this.#store = parts.store;
+    this.#journal = new RunJournal({
+      store: parts.store,
+      ready: () => this.#ready(),
+      wordCount: (options) => this.wordCount(options),
+      shuffleDependencies: (rdd) => shuffleDependencies(rdd as RDD<unknown>),
+      restoreMapOutput: (dep, map, sizes) => this.#dag.restoreMapOutput(dep, map, sizes),
+      log: (level, message) => this.events.emit({ type: 'log', level, message }),
+    });
     this.#tasks = new TaskScheduler(
       this.#backend,
       this.events,
@@ -89,11 +97,7 @@ export class EmberContext implements JobRunner {
       { maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: false },
       {
         deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)),
-        mapOutputRegistered: (shuffleId, map, sizes) => {
-          const runId = this.#journaledShuffles.get(shuffleId);
-          if (runId === undefined) return;
-          this.#store.saveMapOutput({ runId, shuffleId, map, sizes }).catch((e) => this.#warn(`Could not journal map output ${map} of shuffle ${shuffleId}: ${String(e)}; a resume would recompute it.`));
-        },
+        mapOutputRegistered: (shuffleId, map, sizes) => this.#journal.mapOutputRegistered(shuffleId, map, sizes),
       },
     );
     // Per-file input notes (invalid UTF-8), reported as log events when a job ends.
@@ -264,7 +268,7 @@ export class EmberContext implements JobRunner {
         if (bounds.length === 0 || compareKeys(bounds[bounds.length - 1], candidate) !== 0) bounds.push(candidate);
       }
       partitioner.bounds = { status: 'known', bounds };
-      this.#boundsListeners.get(rdd)?.(bounds);
+      this.#journal.rangeBoundsSampled(dep.shuffleId, bounds);
     }
   }
 
@@ -299,101 +303,24 @@ export class EmberContext implements JobRunner {
    * The page's word count, journaled: its definition and map outputs are stored as they complete, so
    * that after a reload `resumeRun` computes only what is missing.
    */
-  async runWordCount(options: WordCountOptions): Promise<[string, number][]> {
-    const run: StoredRun = {
-      runId: crypto.randomUUID(),
-      status: 'running',
-      startedAt: Date.now(),
-      options: { inputs: options.inputs, tokenizer: options.tokenizer, inputSplits: options.inputSplits, shufflePartitions: options.shufflePartitions },
-      shuffleIds: [],
-      rangeBounds: null,
-    };
-    return this.#runJournaled(this.wordCount(options), run);
+  runWordCount(options: WordCountOptions): Promise<[string, number][]> {
+    return this.#journal.run(options);
   }
 
   /** Runs of an earlier session that a reload interrupted, oldest first. */
-  async interruptedRuns(): Promise<StoredRun[]> {
-    const { interruptedRuns } = await this.#ready();
-    return interruptedRuns.filter((r) => r.status === 'running').sort((a, b) => a.startedAt - b.startedAt);
+  interruptedRuns(): Promise<StoredRun[]> {
+    return this.#journal.interrupted();
   }
 
-  /**
-   * Resumes an interrupted run: map outputs whose blocks survived are registered again, so that only
-   * the missing partitions are computed.
-   */
-  async resumeRun(runId: string): Promise<[string, number][]> {
-    const run = (await this.interruptedRuns()).find((r) => r.runId === runId);
-    if (!run) throw new InvalidArgumentError(`There is no interrupted run '${runId}' to resume; it may have been resumed or discarded already.`);
-    const rdd = this.wordCount(run.options);
-    const deps = shuffleDependencies(rdd as RDD<unknown>);
-    if (deps.length !== run.shuffleIds.length) {
-      this.#warn(`The interrupted run's journal does not match its lineage; it starts over.`);
-    } else {
-      deps.forEach((dep, i) => dep.pinShuffleId(run.shuffleIds[i]!));
-      const range = deps.find((d) => d.partitioner.kind === 'range');
-      if (range?.partitioner.kind === 'range' && run.rangeBounds) range.partitioner.bounds = { status: 'known', bounds: run.rangeBounds };
-      const stored = new Set(await this.#store.listBlockIds());
-      let restored = 0;
-      let total = 0;
-      for (const output of await this.#store.mapOutputsOf(runId)) {
-        const dep = deps.find((d) => d.shuffleId === output.shuffleId);
-        if (!dep) continue;
-        total++;
-        const intact = output.sizes.every((size, reduce) => size === 0 || stored.has(`shuffle/${output.shuffleId}/${output.map}/${reduce}`));
-        if (!intact) continue;
-        this.#dag.restoreMapOutput(dep, output.map, output.sizes);
-        restored++;
-      }
-      this.events.emit({ type: 'log', level: 'info', message: `Resuming the interrupted run: ${plural(restored, 'map output')} of ${total} journaled survived the reload and are reused; only missing partitions run.` });
-    }
-    this.#discardInterrupted(runId);
-    return this.#runJournaled(rdd, { ...run, status: 'running' });
+  /** Resumes an interrupted run, reusing the map outputs whose blocks survived. */
+  resumeRun(runId: string): Promise<[string, number][]> {
+    return this.#journal.resume(runId);
   }
 
   /** Forgets an interrupted run and deletes its shuffle blocks. */
-  async discardRun(runId: string): Promise<void> {
-    const run = (await this.interruptedRuns()).find((r) => r.runId === runId);
-    this.#discardInterrupted(runId);
-    await this.#store.deleteRun(runId);
-    if (run) {
-      const ids = (await this.#store.listBlockIds()).filter((id) => run.shuffleIds.some((s) => id.startsWith(`shuffle/${s}/`)));
-      await this.#store.deleteBlocks(ids);
-    }
+  discardRun(runId: string): Promise<void> {
+    return this.#journal.discard(runId);
   }
-
-  #discardInterrupted(runId: string): void {
-    void this.#ready().then((state) => {
-      const run = state.interruptedRuns.find((r) => r.runId === runId);
-      if (run) run.status = 'failed';
-    });
-  }
-
-  async #runJournaled(rdd: RDD<[string, number]>, run: StoredRun): Promise<[string, number][]> {
-    await this.#ready();
-    const deps = shuffleDependencies(rdd as RDD<unknown>);
-    run.shuffleIds = deps.map((d) => d.shuffleId);
-    deps.forEach((d) => this.#journaledShuffles.set(d.shuffleId, run.runId));
-    await this.#store.saveRun(run);
-    const onBounds = (bounds: unknown[]) => {
-      run.rangeBounds = bounds;
-      void this.#store.saveRun(run).catch(() => undefined);
-    };
-    this.#boundsListeners.set(rdd as RDD<unknown>, onBounds);
-    try {
-      const rows = await rdd.collect();
-      run.status = 'succeeded';
-      return rows;
-    } catch (e) {
-      run.status = 'failed';
-      throw e;
-    } finally {
-      this.#boundsListeners.delete(rdd as RDD<unknown>);
-      deps.forEach((d) => this.#journaledShuffles.delete(d.shuffleId));
-      await this.#store.saveRun(run).catch(() => undefined);
-    }
-  }
-
-  readonly #boundsListeners = new Map<RDD<unknown>, (bounds: unknown[]) => void>();
 
   /** Reads a dataset written by saveAsDataset(), in partition order. */
   async readDataset(datasetId: string): Promise<unknown[]> {
@@ -480,8 +407,7 @@ export class EmberContext implements JobRunner {
     if (this.#speculationTimer) clearInterval(this.#speculationTimer);
     await this.#backend.stop();
     try {
-      const { interruptedRuns } = await this.#ready();
-      const keep = interruptedRuns.filter((r) => r.status === 'running').flatMap((r) => r.shuffleIds.map((s) => `shuffle/${s}/`));
+      const keep = await this.#journal.heldPrefixes();
       const ids = (await this.#store.listBlockIds()).filter((id) => !keep.some((prefix) => id.startsWith(prefix)));
       await this.#store.deleteBlocks(ids);
     } catch (e) {

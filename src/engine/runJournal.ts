@@ -1,0 +1,134 @@
+import type { StoredRun } from '../protocol';
+import type { WordCountOptions } from './api';
+import type { EngineStore, StoreState } from './engineStore';
+import { InvalidArgumentError } from './errors';
+import type { RDD, ShuffleDependency } from './rdd';
+import { plural } from './describe';
+
+/** What the journal needs from its context. */
+export interface JournalHost {
+  readonly store: EngineStore;
+  ready(): Promise<StoreState>;
+  wordCount(options: WordCountOptions): RDD<[string, number]>;
+  shuffleDependencies(rdd: RDD<[string, number]>): ShuffleDependency[];
+  restoreMapOutput(dep: ShuffleDependency, map: number, sizes: number[]): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+/**
+ * Journals the page's word counts in IndexedDB — the definition when a run starts, each map output as
+ * it is registered, the sort's range bounds once sampled — so that a run a reload interrupted can
+ * resume, computing only the partitions whose outputs did not survive.
+ */
+export class RunJournal {
+  readonly #host: JournalHost;
+  /** Runs in progress in this session, by the ids of their shuffles. */
+  readonly #byShuffle = new Map<number, StoredRun>();
+
+  constructor(host: JournalHost) {
+    this.#host = host;
+  }
+
+  /** Runs a word count under the journal. */
+  run(options: WordCountOptions): Promise<[string, number][]> {
+    const { inputs, tokenizer, inputSplits, shufflePartitions } = options;
+    return this.#journaled(this.#host.wordCount(options), {
+      runId: crypto.randomUUID(),
+      status: 'running',
+      startedAt: Date.now(),
+      options: { inputs, tokenizer, inputSplits, shufflePartitions },
+      shuffleIds: [],
+      rangeBounds: null,
+    });
+  }
+
+  /** Runs of an earlier session that a reload interrupted, oldest first. */
+  async interrupted(): Promise<StoredRun[]> {
+    const { interruptedRuns } = await this.#host.ready();
+    return interruptedRuns.filter((r) => r.status === 'running').sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** Block-id prefixes of the shuffles that interrupted runs may still resume from. */
+  async heldPrefixes(): Promise<string[]> {
+    return (await this.interrupted()).flatMap((r) => r.shuffleIds.map((s) => `shuffle/${s}/`));
+  }
+
+  /** Resumes an interrupted run: map outputs whose blocks survived are registered again. */
+  async resume(runId: string): Promise<[string, number][]> {
+    const run = await this.#take(runId);
+    const rdd = this.#host.wordCount(run.options);
+    const deps = this.#host.shuffleDependencies(rdd);
+    if (deps.length !== run.shuffleIds.length) {
+      this.#host.log('warn', `The interrupted run's journal does not match its lineage; it starts over.`);
+    } else {
+      deps.forEach((dep, i) => dep.pinShuffleId(run.shuffleIds[i]!));
+      const range = deps.find((d) => d.partitioner.kind === 'range');
+      if (range?.partitioner.kind === 'range' && run.rangeBounds) range.partitioner.bounds = { status: 'known', bounds: run.rangeBounds };
+      const stored = new Set(await this.#host.store.listBlockIds());
+      const outputs = await this.#host.store.mapOutputsOf(runId);
+      let restored = 0;
+      for (const output of outputs) {
+        const dep = deps.find((d) => d.shuffleId === output.shuffleId);
+        const intact = output.sizes.every((size, reduce) => size === 0 || stored.has(`shuffle/${output.shuffleId}/${output.map}/${reduce}`));
+        if (!dep || !intact) continue;
+        this.#host.restoreMapOutput(dep, output.map, output.sizes);
+        restored++;
+      }
+      this.#host.log('info', `Resuming the interrupted run: ${plural(restored, 'map output')} of ${outputs.length} journaled survived the reload and are reused; only missing partitions run.`);
+    }
+    return this.#journaled(rdd, { ...run, status: 'running' });
+  }
+
+  /** Forgets an interrupted run and deletes its shuffle blocks. */
+  async discard(runId: string): Promise<void> {
+    const run = await this.#take(runId);
+    const store = this.#host.store;
+    await store.deleteRun(runId);
+    const ids = (await store.listBlockIds()).filter((id) => run.shuffleIds.some((s) => id.startsWith(`shuffle/${s}/`)));
+    await store.deleteBlocks(ids);
+  }
+
+  /** A map output was registered: persist it if it belongs to a journaled run. */
+  mapOutputRegistered(shuffleId: number, map: number, sizes: number[]): void {
+    const run = this.#byShuffle.get(shuffleId);
+    if (!run) return;
+    this.#host.store.saveMapOutput({ runId: run.runId, shuffleId, map, sizes }).catch((e: unknown) =>
+      this.#host.log('warn', `Could not journal map output ${map} of shuffle ${shuffleId}: ${String(e)}; a resume would recompute it.`),
+    );
+  }
+
+  /** Range bounds were sampled: a resumed run must partition its remaining map outputs the same way. */
+  rangeBoundsSampled(shuffleId: number, bounds: unknown[]): void {
+    const run = this.#byShuffle.get(shuffleId);
+    if (!run) return;
+    run.rangeBounds = bounds;
+    this.#host.store.saveRun(run).catch(() => undefined);
+  }
+
+  /** Claims an interrupted run, so that it is resumed or discarded once. */
+  async #take(runId: string): Promise<StoredRun> {
+    const run = (await this.interrupted()).find((r) => r.runId === runId);
+    if (!run) throw new InvalidArgumentError(`There is no interrupted run '${runId}'; it may have been resumed or discarded already.`);
+    run.status = 'failed';
+    return run;
+  }
+
+  async #journaled(rdd: RDD<[string, number]>, run: StoredRun): Promise<[string, number][]> {
+    await this.#host.ready();
+    const deps = this.#host.shuffleDependencies(rdd);
+    run.shuffleIds = deps.map((d) => d.shuffleId);
+    deps.forEach((d) => this.#byShuffle.set(d.shuffleId, run));
+    await this.#host.store.saveRun(run);
+    try {
+      const rows = await rdd.collect();
+      run.status = 'succeeded';
+      return rows;
+    } catch (e) {
+      run.status = 'failed';
+      throw e;
+    } finally {
+      deps.forEach((d) => this.#byShuffle.delete(d.shuffleId));
+      await this.#host.store.saveRun(run).catch(() => undefined);
+    }
+  }
+}
