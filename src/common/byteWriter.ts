@@ -93,7 +93,7 @@ const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Reads a string of `len` UTF-8 bytes at `pos`; ASCII is built directly, which is much cheaper for short keys. */
 export function readUtf8(bytes: Uint8Array, pos: number, len: number): string {
-  if (len <= 24) {
+  if (len <= SHORT_MAX) {
     let ascii = true;
     for (let i = 0; i < len; i++) {
       if (bytes[pos + i] >= 0x80) {
@@ -101,9 +101,52 @@ export function readUtf8(bytes: Uint8Array, pos: number, len: number): string {
         break;
       }
     }
-    if (ascii) {
-      return String.fromCharCode.apply(null, bytes.subarray(pos, pos + len) as unknown as number[]);
-    }
+    if (ascii) return shortByteString(bytes, pos, len);
   }
   return utf8Decoder.decode(bytes.subarray(pos, pos + len));
+}
+
+const SHORT_MAX = 24;
+// Reused argument arrays for String.fromCharCode.apply: no subarray (a new typed-array view) per string.
+const scratch: number[][] = Array.from({ length: SHORT_MAX + 1 }, (_, n) => new Array<number>(n).fill(0));
+
+/**
+ * The string whose char codes are bytes[pos, pos + len) (ASCII or Latin-1). Short strings, the common
+ * case of keys and words, avoid allocating a view: explicit arguments up to 8, a reused array up to 24.
+ */
+export function byteString(bytes: Uint8Array, pos: number, len: number): string {
+  if (len <= SHORT_MAX) return shortByteString(bytes, pos, len);
+  let s = '';
+  for (let k = 0; k < len; k += 4096) {
+    s += String.fromCharCode.apply(null, bytes.subarray(pos + k, pos + Math.min(len, k + 4096)) as unknown as number[]);
+  }
+  return s;
+}
+
+function shortByteString(b: Uint8Array, p: number, len: number): string {
+  switch (len) {
+    case 0:
+      return '';
+    case 1:
+      return String.fromCharCode(b[p]);
+    case 2:
+      return String.fromCharCode(b[p], b[p + 1]);
+    case 3:
+      return String.fromCharCode(b[p], b[p + 1], b[p + 2]);
+    case 4:
+      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
+    case 5:
+      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
+    case 6:
+      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]);
+    case 7:
+      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6]);
+    case 8:
+      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7]);
+    default: {
+      const args = scratch[len];
+      for (let i = 0; i < len; i++) args[i] = b[p + i];
+      return String.fromCharCode.apply(null, args);
+    }
+  }
 }

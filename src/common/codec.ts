@@ -92,6 +92,53 @@ export function encodeRecords(records: readonly unknown[], operator: string): Ui
   return w.finish();
 }
 
+/**
+ * Builds a records block incrementally (count unknown up front): the same bytes as encodeRecords over
+ * the records added, with the header written when finished.
+ */
+export class RecordWriter {
+  private readonly w: ByteWriter;
+  count = 0;
+
+  constructor(
+    private readonly operator: string,
+    sizeHint = 1024,
+  ) {
+    this.w = new ByteWriter(Math.max(64, sizeHint));
+  }
+
+  add(record: unknown): void {
+    writeValue(this.w, record, this.operator, 0);
+    this.count++;
+  }
+
+  /** Adds the record [key, value] without building the pair. */
+  addPair(key: unknown, value: unknown): void {
+    const w = this.w;
+    w.ensure(2);
+    w.buf[w.pos++] = T_ARRAY;
+    w.buf[w.pos++] = 2; // varint 2
+    writeValue(w, key, this.operator, 1);
+    writeValue(w, value, this.operator, 1);
+    this.count++;
+  }
+
+  get byteLength(): number {
+    return this.w.pos;
+  }
+
+  /** The block, in a right-sized buffer of its own. */
+  finish(): Uint8Array {
+    const header = new ByteWriter(16);
+    header.byte(FORMAT_RECORDS);
+    header.varint(this.count);
+    const out = new Uint8Array(header.pos + this.w.pos);
+    out.set(header.buf.subarray(0, header.pos));
+    out.set(this.w.buf.subarray(0, this.w.pos), header.pos);
+    return out;
+  }
+}
+
 class Reader {
   pos = 0;
   readonly view: DataView;
@@ -182,6 +229,31 @@ export function decodeRecords(bytes: Uint8Array): unknown[] {
   for (let i = 0; i < n; i++) out[i] = r.value();
   if (r.pos !== bytes.length) throw new CodecError('Corrupt block: trailing bytes after the last record.');
   return out;
+}
+
+/**
+ * Visits each record of a records block as a key-value pair: [key, value] records are read without
+ * building the array (the reduce side's merge); any other record is decoded and visited as
+ * (record[0], record[1]). Returns the record count; throws like decodeRecords.
+ */
+export function forEachPair(bytes: Uint8Array, visit: (key: unknown, value: unknown) => void): number {
+  const r = new Reader(bytes);
+  if (bytes.length === 0 || bytes[0] !== FORMAT_RECORDS) throw new CodecError('Not a records block.');
+  r.pos = 1;
+  const n = r.varint();
+  if (n > bytes.length) throw new CodecError('Corrupt block: record count larger than the block.');
+  for (let i = 0; i < n; i++) {
+    if (bytes[r.pos] === T_ARRAY && bytes[r.pos + 1] === 2 && r.pos + 2 < bytes.length) {
+      r.pos += 2;
+      const key = r.value();
+      visit(key, r.value());
+    } else {
+      const rec = r.value() as [unknown, unknown];
+      visit(rec[0], rec[1]);
+    }
+  }
+  if (r.pos !== bytes.length) throw new CodecError('Corrupt block: trailing bytes after the last record.');
+  return n;
 }
 
 /**

@@ -131,3 +131,30 @@ export function fileLines(text: string): string[] {
   if (lines[lines.length - 1] === '') lines.pop();
   return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
+
+/**
+ * Visits the lines of bytes[start, end) like splitLines, without building the array: the range is
+ * decoded once and walked by '\n' indexes. `visit` returns false to stop early. Returns the decoded
+ * text and where it starts in `bytes` (after a dropped BOM), e.g. for counting replaced sequences.
+ */
+export function forEachLine(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  atFileStart: boolean,
+  visit: (line: string) => boolean,
+): { text: string; start: number } {
+  if (atFileStart && end - start >= 3 && hasBomAt(bytes, start)) start += 3;
+  if (start >= end) return { text: '', start };
+  const text = lineDecoder.decode(bytes.subarray(start, end));
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    const stop = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (!visit(text.slice(pos, stop))) break;
+    pos = nl + 1;
+  }
+  return { text, start };
+}

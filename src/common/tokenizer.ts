@@ -1,4 +1,5 @@
 import type { Tokenizer } from '../protocol/plan';
+import { byteString } from './byteWriter';
 import { replacedSequences } from './invalidUtf8';
 
 const WORD_RE = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
@@ -53,14 +54,15 @@ export class TokenCounter {
   /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding (only non-ASCII lines are decoded). */
   invalidUtf8 = 0;
 
-  private cap = 1 << 14;
+  // Big enough for the distinct words of a typical split without regrowing (2.5 MiB of typed arrays).
+  private cap = 1 << 17;
   private mask = this.cap - 1;
   private size = 0;
   private hashes = new Int32Array(this.cap);
   private offsets = new Int32Array(this.cap);
   private lengths = new Int32Array(this.cap); // 0 = empty slot (tokens are never empty)
   private counts = new Float64Array(this.cap);
-  private arena = new Uint8Array(1 << 16);
+  private arena = new Uint8Array(1 << 18);
   private arenaPos = 0;
   private pending = new Int32Array(256);
   private decoded = new Map<string, number>();
@@ -147,7 +149,7 @@ export class TokenCounter {
     for (let s = 0; s < this.cap; s++) {
       const len = lengths[s];
       if (len === 0 || counts[s] === 0) continue;
-      const word = asciiString(arena, offsets[s], len);
+      const word = byteString(arena, offsets[s], len);
       target.set(word, (target.get(word) ?? 0) + counts[s]);
     }
     this.decoded.forEach((count, word) => target.set(word, (target.get(word) ?? 0) + count));
@@ -177,7 +179,6 @@ export class TokenCounter {
   private slotFor(bytes: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
     const { hashes, lengths, offsets, arena } = this;
-    const keyByte = WORD_BYTE;
     const words = this.tokenizer === 'words';
     let s = h & this.mask;
     for (;;) {
@@ -187,11 +188,9 @@ export class TokenCounter {
         const off = offsets[s];
         let k = 0;
         if (words) {
-          // the apostrophe maps to 0 in WORD_BYTE, so compare it raw
-          for (; k < len; k++) {
-            const b = bytes[start + k];
-            if ((b === APOSTROPHE ? b : keyByte[b]) !== arena[off + k]) break;
-          }
+          // Token bytes are [0-9A-Za-z'], whose stored form is exactly b | 0x20 (lower case; digits
+          // and the apostrophe already have that bit): no table lookup per byte.
+          for (; k < len; k++) if ((bytes[start + k] | 0x20) !== arena[off + k]) break;
         } else {
           for (; k < len; k++) if (bytes[start + k] !== arena[off + k]) break;
         }
@@ -211,7 +210,7 @@ export class TokenCounter {
     const off = this.arenaPos;
     for (let k = 0; k < len; k++) {
       const b = bytes[start + k];
-      dst[off + k] = words ? (b === APOSTROPHE ? b : WORD_BYTE[b]) : b;
+      dst[off + k] = words ? b | 0x20 : b;
     }
     this.arenaPos += len;
     hashes[s] = h;
@@ -243,15 +242,6 @@ export class TokenCounter {
       this.counts[t] = counts[s];
     }
   }
-}
-
-function asciiString(bytes: Uint8Array, off: number, len: number): string {
-  if (len <= 64) return String.fromCharCode.apply(null, bytes.subarray(off, off + len) as unknown as number[]);
-  let s = '';
-  for (let k = 0; k < len; k += 4096) {
-    s += String.fromCharCode.apply(null, bytes.subarray(off + k, off + Math.min(len, k + 4096)) as unknown as number[]);
-  }
-  return s;
 }
 
 /** True if bytes[at..at+3) is a UTF-8 byte order mark. */

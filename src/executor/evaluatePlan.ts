@@ -1,35 +1,66 @@
 import { fnv1a } from '../common/checksum';
 import { decodeRecords, encodeRecords } from '../common/codec';
 import { replacedSequences } from '../common/invalidUtf8';
-import { splitLines } from '../common/lineSplits';
+import { forEachLine } from '../common/lineSplits';
 import { tokenizeLine } from '../common/tokenizer';
 import { checkpointBlockId, rddBlockId } from '../protocol/ids';
 import type { NarrowOp, PartitionPlan } from '../protocol/plan';
 import { readShuffle } from './readShuffle';
 import { readTextSplit } from './readTextSplit';
-import { operatorLabel, type TaskContext } from './taskContext';
+import { PROGRESS_EVERY, operatorLabel, type TaskContext } from './taskContext';
 import { TaskFailure, userFailure } from './taskFailure';
 
+/** Receives one record; the narrow operators and the sinks are all of this shape. */
+export type Push = (record: unknown) => void;
+
 /**
- * Turns a plan into an iterable of records. Async sources (input splits, blocks) are read first,
- * then narrow operators are chained as generators, so the whole chain runs as one pass per record.
+ * Shared by one pipeline's sources and its sink. A sink that wants no more records (take) sets
+ * `stopped` and throws STOP; source loops also check it before each record, so take(0) pulls nothing.
  */
-export async function evaluatePlan(plan: PartitionPlan, ctx: TaskContext): Promise<Iterable<unknown>> {
+export interface Flow {
+  stopped: boolean;
+}
+
+/** Thrown by a sink that has all it wants; runTask catches it. Never wrapped as a user failure. */
+export const STOP: unique symbol = Symbol('emberflow.stop');
+
+/**
+ * Runs a plan push-style: async sources (input splits, blocks) are read first, then each record is
+ * pushed through the narrow operators, compiled once per task into a chain of `(record) => void`
+ * functions, straight into the sink. No generator or iterator per record and stage.
+ */
+export async function pushPlan(plan: PartitionPlan, ctx: TaskContext, push: Push, flow: Flow): Promise<void> {
   switch (plan.kind) {
     case 'textSplit': {
       const split = await readTextSplit(plan, ctx);
-      const lines = splitLines(split.bytes, split.start, split.end, split.offset + split.start === 0);
-      ctx.invalidUtf8 += replacedSequences(lines, split.bytes, split.start, split.end);
-      return ctx.track(lines);
+      let n = ctx.recordsRead;
+      const decoded = forEachLine(split.bytes, split.start, split.end, split.offset + split.start === 0, (line) => {
+        if (flow.stopped) return false;
+        ctx.recordsRead = ++n;
+        if (n % PROGRESS_EVERY === 0) ctx.reportProgress();
+        push(line);
+        return true;
+      });
+      ctx.invalidUtf8 += replacedSequences(decoded.text, split.bytes, decoded.start, split.end);
+      return;
     }
-    case 'parallel':
-      return ctx.track(plan.records);
+    case 'parallel': {
+      const records = plan.records;
+      for (let i = 0; i < records.length; i++) {
+        if (flow.stopped) return;
+        if (++ctx.recordsRead % PROGRESS_EVERY === 0) ctx.reportProgress();
+        push(records[i]);
+      }
+      return;
+    }
     case 'shuffleRead':
-      return readShuffle(plan, ctx);
-    case 'narrow':
-      return applyNarrow(plan.op, plan.rddId, await evaluatePlan(plan.parent, ctx), ctx);
+      return pushAll(await readShuffle(plan, ctx), ctx, push, flow);
+    case 'narrow': {
+      if (plan.op.kind === 'mapPartitions') return pushMapPartitions(plan.op.fn, plan.parent, ctx, push, flow);
+      return pushPlan(plan.parent, ctx, compileOp(plan.op, plan.rddId, ctx, push), flow);
+    }
     case 'cached':
-      return readOrCache(plan, ctx);
+      return pushAll(await readOrCache(plan, ctx), ctx, push, flow);
     case 'checkpointRead': {
       const id = checkpointBlockId(plan.rddId, plan.partition);
       const records = await readBlockRecords(id, ctx);
@@ -41,8 +72,24 @@ export async function evaluatePlan(plan: PartitionPlan, ctx: TaskContext): Promi
           message: `The checkpoint of rdd ${plan.rddId} partition ${plan.partition} (${id}) was lost; it cannot be recomputed because checkpointing truncated its lineage. Run the job that checkpoints it again.`,
         });
       }
-      return records;
+      return pushAll(records, ctx, push, flow);
     }
+  }
+}
+
+/** All records of a plan as an array (cache fills, mapPartitions input). */
+export async function evaluatePlan(plan: PartitionPlan, ctx: TaskContext): Promise<unknown[]> {
+  const records: unknown[] = [];
+  await pushPlan(plan, ctx, (r) => records.push(r), { stopped: false });
+  return records;
+}
+
+/** Pushes materialized records, with a heartbeat every few thousand (they were counted when read). */
+function pushAll(records: readonly unknown[], ctx: TaskContext, push: Push, flow: Flow): void {
+  for (let i = 0; i < records.length; i++) {
+    if (flow.stopped) return;
+    if ((i + 1) % PROGRESS_EVERY === 0) ctx.reportProgress();
+    push(records[i]);
   }
 }
 
@@ -74,7 +121,7 @@ async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx
     const hit = await readBlockRecords(id, ctx);
     if (hit) return hit;
   }
-  const records = Array.from(await evaluatePlan(plan.parent, ctx));
+  const records = await evaluatePlan(plan.parent, ctx);
   const payload = encodeRecords(records, operatorLabel(plan.parent, ctx.fns));
   if (plan.level === 'memory') {
     ctx.env.memory.set(id, records);
@@ -97,105 +144,113 @@ async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx
   return records;
 }
 
-function applyNarrow(op: NarrowOp, rddId: number, input: Iterable<unknown>, ctx: TaskContext): Iterable<unknown> {
+/**
+ * mapPartitions hands the user an iterable of the whole partition: its input is gathered into an
+ * array first (rare operator; the other operators stream record by record).
+ */
+async function pushMapPartitions(ref: number, parent: PartitionPlan, ctx: TaskContext, push: Push, flow: Flow): Promise<void> {
+  const { fn, params, operator } = ctx.fn(ref);
+  if (flow.stopped) {
+    // Nothing wanted (take(0)): read the sources as before, but neither iterate nor call the function.
+    await pushPlan(parent, ctx, push, flow);
+    return;
+  }
+  const input = await evaluatePlan(parent, ctx);
+  let result: Iterable<unknown>;
+  try {
+    result = asIterable(fn(input, params), operator);
+  } catch (error) {
+    throw userFailure(operator, error);
+  }
+  pushIterable(result, operator, push, ctx);
+}
+
+/** One narrow operator as a push function feeding `next`. User errors name the operator. */
+function compileOp(op: Exclude<NarrowOp, { kind: 'mapPartitions' }>, rddId: number, ctx: TaskContext, next: Push): Push {
   switch (op.kind) {
     case 'map': {
       const { fn, params, operator } = ctx.fn(op.fn);
-      return (function* () {
-        for (const r of input) {
-          let out: unknown;
-          try {
-            out = fn(r, params);
-          } catch (error) {
-            throw userFailure(operator, error);
-          }
-          yield out;
-        }
-      })();
-    }
-    case 'filter': {
-      const { fn, params, operator } = ctx.fn(op.fn);
-      return (function* () {
-        for (const r of input) {
-          let keep: unknown;
-          try {
-            keep = fn(r, params);
-          } catch (error) {
-            throw userFailure(operator, error);
-          }
-          if (keep) yield r;
-        }
-      })();
-    }
-    case 'flatMap': {
-      const { fn, params, operator } = ctx.fn(op.fn);
-      return (function* () {
-        for (const r of input) {
-          let out: Iterable<unknown>;
-          try {
-            out = asIterable(fn(r, params), operator);
-          } catch (error) {
-            throw userFailure(operator, error);
-          }
-          yield* guard(out, operator);
-        }
-      })();
-    }
-    case 'mapPartitions': {
-      const { fn, params, operator } = ctx.fn(op.fn);
-      return (function* () {
-        let out: Iterable<unknown>;
+      return (r) => {
+        let out: unknown;
         try {
-          out = asIterable(fn(input, params), operator);
+          out = fn(r, params);
         } catch (error) {
           throw userFailure(operator, error);
         }
-        yield* guard(out, operator);
-      })();
+        next(out);
+      };
+    }
+    case 'filter': {
+      const { fn, params, operator } = ctx.fn(op.fn);
+      return (r) => {
+        let keep: unknown;
+        try {
+          keep = fn(r, params);
+        } catch (error) {
+          throw userFailure(operator, error);
+        }
+        if (keep) next(r);
+      };
+    }
+    case 'flatMap': {
+      const { fn, params, operator } = ctx.fn(op.fn);
+      return (r) => {
+        let out: unknown;
+        try {
+          out = fn(r, params);
+        } catch (error) {
+          throw userFailure(operator, error);
+        }
+        if (Array.isArray(out)) {
+          for (let i = 0; i < out.length; i++) next(out[i]);
+          return;
+        }
+        let it: Iterable<unknown>;
+        try {
+          it = asIterable(out, operator);
+        } catch (error) {
+          throw userFailure(operator, error);
+        }
+        pushIterable(it, operator, next, null);
+      };
     }
     case 'keyBy': {
       const { fn, params, operator } = ctx.fn(op.fn);
-      return (function* () {
-        for (const r of input) {
-          let key: unknown;
-          try {
-            key = fn(r, params);
-          } catch (error) {
-            throw userFailure(operator, error);
-          }
-          yield [key, r];
+      return (r) => {
+        let key: unknown;
+        try {
+          key = fn(r, params);
+        } catch (error) {
+          throw userFailure(operator, error);
         }
-      })();
+        next([key, r]);
+      };
     }
     case 'tokenize': {
       const operator = `tokenize at rdd ${rddId}`;
-      return (function* () {
-        for (const line of input) {
-          if (typeof line !== 'string') {
-            throw new TaskFailure({
-              kind: 'exception',
-              operator,
-              message: `tokenize expects lines of text, but got ${line === null ? 'null' : typeof line}.`,
-            });
-          }
-          yield* tokenizeLine(line, op.tokenizer);
+      const tokenizer = op.tokenizer;
+      return (line) => {
+        if (typeof line !== 'string') {
+          throw new TaskFailure({
+            kind: 'exception',
+            operator,
+            message: `tokenize expects lines of text, but got ${line === null ? 'null' : typeof line}.`,
+          });
         }
-      })();
+        const tokens = tokenizeLine(line, tokenizer);
+        for (let i = 0; i < tokens.length; i++) next(tokens[i]);
+      };
     }
     case 'pairWithOne':
-      return (function* () {
-        for (const token of input) yield [token, 1];
-      })();
+      return (token) => next([token, 1]);
     case 'values': {
       const operator = `values at rdd ${rddId}`;
-      return (function* () {
-        for (const r of input) {
-          if (!Array.isArray(r)) {
-            throw new TaskFailure({ kind: 'exception', operator, message: 'values expects [key, value] pairs.' });
-          }
-          yield r[1];
+      return (r) => {
+        if (!Array.isArray(r)) {
+          throw new TaskFailure({ kind: 'exception', operator, message: 'values expects [key, value] pairs.' });
         }
-      })();
+        next(r[1]);
+      };
     }
   }
 }
@@ -205,9 +260,13 @@ function asIterable(value: unknown, operator: string): Iterable<unknown> {
   throw new Error(`${operator} must return an iterable (for example an array), but returned ${value === null ? 'null' : typeof value}.`);
 }
 
-/** Iterates what a user function returned; a throw from inside a user generator is that operator's. */
-function* guard(out: Iterable<unknown>, operator: string): Generator<unknown> {
+/**
+ * Pushes what a user function returned; a throw from inside a user generator is that operator's.
+ * A sink that stops (take) closes the user's iterator, as a `break` out of for-of would.
+ */
+function pushIterable(out: Iterable<unknown>, operator: string, next: Push, ctx: TaskContext | null): void {
   const it = out[Symbol.iterator]();
+  let n = 0;
   for (;;) {
     let step: IteratorResult<unknown>;
     try {
@@ -216,6 +275,12 @@ function* guard(out: Iterable<unknown>, operator: string): Generator<unknown> {
       throw userFailure(operator, error);
     }
     if (step.done) return;
-    yield step.value;
+    if (ctx && ++n % PROGRESS_EVERY === 0) ctx.reportProgress();
+    try {
+      next(step.value);
+    } catch (error) {
+      if (error === STOP) it.return?.();
+      throw error;
+    }
   }
 }

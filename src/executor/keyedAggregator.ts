@@ -3,16 +3,20 @@ import type { CompiledFunction } from './compileFunctions';
 import { userFailure } from './taskFailure';
 
 /**
- * Merges values per key. Primitive keys use a Map directly (SameValueZero: 1 and "1" differ);
- * arrays and objects are keyed by their JSON text. Insertion order is kept, so output is deterministic.
+ * Merges values per key, in place in one Map. Primitive keys use the Map directly (SameValueZero:
+ * 1 and "1" differ); arrays and objects are keyed by their JSON text. Insertion order is kept (primitive
+ * keys first, then composite ones), so output is deterministic.
  */
 export class KeyedAggregator {
   private readonly primitive = new Map<unknown, unknown>();
   private readonly composite = new Map<string, [unknown, unknown]>();
   private readonly merge: (acc: unknown, value: unknown) => unknown;
   private readonly init: (value: unknown) => unknown;
+  /** Adds one value under its key. Specialized per aggregation when constructed. */
+  readonly add: (key: unknown, value: unknown) => void;
 
   constructor(aggregation: Aggregation, reduceFn: CompiledFunction | null) {
+    const prim = this.primitive;
     switch (aggregation.kind) {
       case 'sum':
         this.init = (v) => v;
@@ -30,31 +34,48 @@ export class KeyedAggregator {
         };
         break;
       case 'reduce': {
-        const f = reduceFn!;
+        const { fn, params, operator } = reduceFn!;
         this.init = (v) => v;
         this.merge = (a, v) => {
           try {
-            return f.fn(a, v, f.params);
+            return fn(a, v, params);
           } catch (error) {
-            throw userFailure(f.operator, error);
+            throw userFailure(operator, error);
           }
         };
-        break;
+        // The hot path of reduceByKey(fn): one lookup for a key seen before, the user function inline.
+        this.add = (key, value) => {
+          if (key !== null && typeof key === 'object') return this.addComposite(key, value);
+          const old = prim.get(key);
+          if (old === undefined && !prim.has(key)) {
+            prim.set(key, value);
+            return;
+          }
+          let merged: unknown;
+          try {
+            merged = fn(old, value, params);
+          } catch (error) {
+            throw userFailure(operator, error);
+          }
+          prim.set(key, merged);
+        };
+        return;
       }
     }
+    const { init, merge } = this;
+    this.add = (key, value) => {
+      if (key !== null && typeof key === 'object') return this.addComposite(key, value);
+      const old = prim.get(key);
+      if (old === undefined && !prim.has(key)) prim.set(key, init(value));
+      else prim.set(key, merge(old, value));
+    };
   }
 
-  add(key: unknown, value: unknown): void {
-    if (key !== null && typeof key === 'object') {
-      const k = JSON.stringify(key);
-      const entry = this.composite.get(k);
-      if (entry) entry[1] = this.merge(entry[1], value);
-      else this.composite.set(k, [key, this.init(value)]);
-      return;
-    }
-    const prim = this.primitive;
-    if (prim.has(key)) prim.set(key, this.merge(prim.get(key), value));
-    else prim.set(key, this.init(value));
+  private addComposite(key: object, value: unknown): void {
+    const k = JSON.stringify(key);
+    const entry = this.composite.get(k);
+    if (entry) entry[1] = this.merge(entry[1], value);
+    else this.composite.set(k, [key, this.init(value)]);
   }
 
   /** Fast path for word counts: string keys, numeric sums. */
@@ -68,10 +89,17 @@ export class KeyedAggregator {
     return this.primitive.size + this.composite.size;
   }
 
+  /** Visits every key with its merged value, in entries() order, without building pairs. */
+  forEach(visit: (key: unknown, value: unknown) => void): void {
+    this.primitive.forEach((v, k) => visit(k, v));
+    this.composite.forEach((e) => visit(e[0], e[1]));
+  }
+
   entries(): [unknown, unknown][] {
-    const out: [unknown, unknown][] = [];
-    this.primitive.forEach((v, k) => out.push([k, v]));
-    this.composite.forEach((e) => out.push([e[0], e[1]]));
+    const out: [unknown, unknown][] = new Array(this.size);
+    let i = 0;
+    this.primitive.forEach((v, k) => (out[i++] = [k, v]));
+    this.composite.forEach((e) => (out[i++] = [e[0], e[1]]));
     return out;
   }
 }

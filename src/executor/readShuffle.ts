@@ -1,4 +1,4 @@
-import { decodeRecords, forEachWordCount } from '../common/codec';
+import { decodeRecords, forEachPair, forEachWordCount } from '../common/codec';
 import { compareKeys } from '../common/ordering';
 import { shuffleBlockId } from '../protocol/ids';
 import type { PartitionPlan } from '../protocol/plan';
@@ -60,14 +60,12 @@ export async function readShuffle(plan: ShuffleReadPlan, ctx: TaskContext): Prom
           });
         }
       } else {
-        const records = decodeRecords(bytes);
-        ctx.recordsRead += records.length;
         if (aggregator) {
-          for (const r of records) {
-            const pair = r as [unknown, unknown];
-            aggregator.add(pair[0], pair[1]);
-          }
+          // Merged as decoded: no [key, value] array per record.
+          ctx.recordsRead += forEachPair(bytes, aggregator.add);
         } else {
+          const records = decodeRecords(bytes);
+          ctx.recordsRead += records.length;
           for (const r of records) plain.push(r);
         }
       }

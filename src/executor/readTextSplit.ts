@@ -1,4 +1,5 @@
-import { readAlignedSplit, type AlignedSplit } from '../common/lineSplits';
+import { ALIGN_CHUNK_BYTES, readAlignedSplit, type AlignedSplit, type ReadRange } from '../common/lineSplits';
+import { hasBomAt } from '../common/tokenizer';
 import type { PartitionPlan } from '../protocol/plan';
 import type { TaskContext } from './taskContext';
 import { TaskFailure, errorMessage } from './taskFailure';
@@ -15,8 +16,7 @@ function unreadable(plan: TextSplitPlan, detail: string): TaskFailure {
   });
 }
 
-/** Reads the whole lines of a text split from the stored input Blob. */
-export async function readTextSplit(plan: TextSplitPlan, ctx: TaskContext): Promise<AlignedSplit> {
+async function openSplit(plan: TextSplitPlan, ctx: TaskContext): Promise<{ read: ReadRange; fileSize: number }> {
   let blob: Blob | undefined;
   try {
     blob = await ctx.env.inputs.getBlob(plan.inputId);
@@ -33,7 +33,100 @@ export async function readTextSplit(plan: TextSplitPlan, ctx: TaskContext): Prom
       throw unreadable(plan, errorMessage(error));
     }
   };
-  const split = await readAlignedSplit(read, Math.min(plan.fileSize, source.size), plan.start, plan.end);
+  return { read, fileSize: Math.min(plan.fileSize, source.size) };
+}
+
+/** Reads the whole lines of a text split from the stored input Blob. */
+export async function readTextSplit(plan: TextSplitPlan, ctx: TaskContext): Promise<AlignedSplit> {
+  const { read, fileSize } = await openSplit(plan, ctx);
+  const split = await readAlignedSplit(read, fileSize, plan.start, plan.end);
   ctx.bytesRead += split.bytes.length;
   return split;
+}
+
+const NEWLINE = 10;
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * The same lines as readTextSplit, read in chunks of about `chunkBytes` instead of one buffer of the
+ * whole split: `visit(bytes, start, end)` gets whole lines only (a line cut by a chunk boundary is
+ * carried over and handed on joined), so peak memory is a chunk and no split-sized copy is made.
+ * A BOM at file offset 0 is skipped.
+ */
+export async function forEachTextChunk(
+  plan: TextSplitPlan,
+  ctx: TaskContext,
+  chunkBytes: number,
+  visit: (bytes: Uint8Array, start: number, end: number) => void,
+): Promise<void> {
+  const { read, fileSize } = await openSplit(plan, ctx);
+  const start = plan.start;
+  const end = Math.min(plan.end, fileSize);
+  if (start >= end) return;
+  let carry: Uint8Array | null = null;
+  /** Hands on the whole lines in chunk[from, to), the first one completing the carried partial line. */
+  const feed = (chunk: Uint8Array, from: number, to: number): void => {
+    if (carry) {
+      const nl = chunk.indexOf(NEWLINE, from);
+      const firstEnd = nl >= 0 && nl < to ? nl + 1 : to;
+      const joined = concat(carry, chunk.subarray(from, firstEnd));
+      carry = null;
+      visit(joined, 0, joined.length);
+      from = firstEnd;
+    }
+    if (from < to) visit(chunk, from, to);
+  };
+  const keep = (chunk: Uint8Array, from: number): void => {
+    if (from >= chunk.length) return;
+    carry = carry ? concat(carry, chunk.subarray(from)) : chunk.slice(from);
+  };
+  // A split with start > 0 begins after the first '\n' at or after start - 1 (see readAlignedSplit).
+  let pos = start > 0 ? start - 1 : 0;
+  let seeking = start > 0;
+  let first = true;
+  for (;;) {
+    if (pos >= fileSize) {
+      // EOF: a final line without '\n'.
+      if (carry) visit(carry, 0, (carry as Uint8Array).length);
+      return;
+    }
+    // (The first chunk of a file holds at least 3 bytes, so that a BOM is seen whole.)
+    const to =
+      pos >= end ? Math.min(fileSize, pos + ALIGN_CHUNK_BYTES) : Math.min(fileSize, Math.max(Math.min(end, pos + chunkBytes), first ? pos + 3 : 0));
+    const chunk = await read(pos, to);
+    ctx.bytesRead += chunk.length;
+    if (chunk.length === 0) {
+      if (carry) visit(carry, 0, (carry as Uint8Array).length);
+      return;
+    }
+    const base = pos;
+    pos += chunk.length;
+    let from = first && start === 0 && hasBomAt(chunk, 0) ? 3 : 0;
+    first = false;
+    if (seeking) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        if (pos >= end) return; // no line starts inside [start, end)
+        continue;
+      }
+      // A '\n' at end - 1 would start a line at `end`, which belongs to the next split.
+      if (base + nl + 1 >= end) return;
+      from = nl + 1;
+      seeking = false;
+    }
+    // The last line of the split is the one holding byte end - 1; it ends at the first '\n' from there.
+    const lastOwned = end - 1 - base;
+    const nl = lastOwned < chunk.length ? chunk.indexOf(NEWLINE, Math.max(from, lastOwned)) : -1;
+    let cut = nl >= 0 ? nl + 1 : chunk.lastIndexOf(NEWLINE) + 1;
+    if (cut > from) feed(chunk, from, cut);
+    else cut = from;
+    if (nl >= 0) return;
+    keep(chunk, cut);
+  }
 }

@@ -5,7 +5,8 @@ import type { PartitionPlan, ResultAction } from '../protocol/plan';
 import type { BlockRecord } from '../protocol/storage';
 import type { TaskContext } from './taskContext';
 import { userFailure } from './taskFailure';
-import type { SinkOutcome } from './writeShuffle';
+import { STOP, type Flow } from './evaluatePlan';
+import type { RecordSink, SinkOutcome } from './writeShuffle';
 
 /** Deterministic PRNG so a resampled partition draws the same keys. */
 export function mulberry32(seed: number): () => number {
@@ -47,73 +48,88 @@ async function storeRecords(id: BlockRecord['id'], records: unknown[], operator:
   return { output: { kind: 'stored', count: records.length }, checksum };
 }
 
-/** Runs a result stage's action over the partition's records. */
-export async function runResultAction(
-  action: ResultAction,
-  records: Iterable<unknown>,
-  plan: PartitionPlan,
-  operator: string,
-  ctx: TaskContext,
-): Promise<SinkOutcome> {
+/** A result stage's action as a push sink: records arrive one by one, then finish() gives the outcome. */
+export function resultSink(action: ResultAction, plan: PartitionPlan, operator: string, ctx: TaskContext, flow: Flow): RecordSink {
   switch (action.kind) {
-    case 'collect':
-      return recordsOutput(Array.from(records), operator, ctx);
+    case 'collect': {
+      const records: unknown[] = [];
+      return { push: (r) => records.push(r), finish: async () => recordsOutput(records, operator, ctx) };
+    }
     case 'take': {
       const taken: unknown[] = [];
-      if (action.n > 0) {
-        for (const r of records) {
+      const n = action.n;
+      if (n <= 0) flow.stopped = true;
+      return {
+        push: (r) => {
           taken.push(r);
-          if (taken.length >= action.n) break;
-        }
-      }
-      return recordsOutput(taken, operator, ctx);
+          if (taken.length >= n) {
+            // Like a break out of the loop: nothing upstream computes another record.
+            flow.stopped = true;
+            throw STOP;
+          }
+        },
+        finish: async () => recordsOutput(taken, operator, ctx),
+      };
     }
     case 'count': {
       let count = 0;
-      for (const _ of records) count++;
-      // No payload to hash: the count is the partition's fingerprint here.
-      return { output: { kind: 'count', count }, checksum: count >>> 0 };
+      return {
+        push: () => {
+          count++;
+        },
+        // No payload to hash: the count is the partition's fingerprint here.
+        finish: async () => ({ output: { kind: 'count', count }, checksum: count >>> 0 }),
+      };
     }
     case 'reduce': {
-      const f = ctx.fn(action.fn);
+      const { fn, params, operator: reduceOperator } = ctx.fn(action.fn);
       let acc: unknown;
       let any = false;
-      for (const r of records) {
-        if (!any) {
-          acc = r;
-          any = true;
-          continue;
-        }
-        try {
-          acc = f.fn(acc, r, f.params);
-        } catch (error) {
-          throw userFailure(f.operator, error);
-        }
-      }
-      if (!any) return { output: { kind: 'reduced', payload: null }, checksum: 0 };
-      const payload = encodeRecords([acc], f.operator);
-      ctx.recordsWritten += 1;
-      ctx.bytesWritten += payload.byteLength;
-      return { output: { kind: 'reduced', payload: payload.buffer as ArrayBuffer }, checksum: fnv1a(payload) };
+      return {
+        push: (r) => {
+          if (!any) {
+            acc = r;
+            any = true;
+            return;
+          }
+          try {
+            acc = fn(acc, r, params);
+          } catch (error) {
+            throw userFailure(reduceOperator, error);
+          }
+        },
+        finish: async () => {
+          if (!any) return { output: { kind: 'reduced', payload: null }, checksum: 0 };
+          const payload = encodeRecords([acc], reduceOperator);
+          ctx.recordsWritten += 1;
+          ctx.bytesWritten += payload.byteLength;
+          return { output: { kind: 'reduced', payload: payload.buffer as ArrayBuffer }, checksum: fnv1a(payload) };
+        },
+      };
     }
     case 'sampleKeys': {
       const random = mulberry32(action.seed ^ ctx.task.partition);
       const sample: unknown[] = [];
+      const n = action.n;
       let seen = 0;
-      for (const r of records) {
-        const key = Array.isArray(r) ? r[0] : r;
-        seen++;
-        if (sample.length < action.n) sample.push(key);
-        else {
-          const j = Math.floor(random() * seen);
-          if (j < action.n) sample[j] = key;
-        }
-      }
-      return recordsOutput(sample, operator, ctx);
+      return {
+        push: (r) => {
+          const key = Array.isArray(r) ? r[0] : r;
+          seen++;
+          if (sample.length < n) sample.push(key);
+          else {
+            const j = Math.floor(random() * seen);
+            if (j < n) sample[j] = key;
+          }
+        },
+        finish: async () => recordsOutput(sample, operator, ctx),
+      };
     }
     case 'save':
-      return storeRecords(datasetBlockId(action.datasetId, ctx.task.partition), Array.from(records), operator, ctx);
-    case 'checkpoint':
-      return storeRecords(checkpointBlockId(plan.rddId, ctx.task.partition), Array.from(records), operator, ctx);
+    case 'checkpoint': {
+      const records: unknown[] = [];
+      const id = action.kind === 'save' ? datasetBlockId(action.datasetId, ctx.task.partition) : checkpointBlockId(plan.rddId, ctx.task.partition);
+      return { push: (r) => records.push(r), finish: () => storeRecords(id, records, operator, ctx) };
+    }
   }
 }

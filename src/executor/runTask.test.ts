@@ -284,4 +284,21 @@ describe('runTask', () => {
     const lost = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'count' } }), env);
     expect(lost.status === 'failed' && lost.reason.message).toContain('checkpoint of rdd 5 partition 0');
   });
+  it('streams narrow operators push-style: take stops upstream, generators and mapPartitions work', async () => {
+    const { env } = makeEnv({});
+    const fns: ShippedFunction[] = [
+      { operator: 'flatMap (rdd 1)', source: 'function* (x) { yield x; yield x * 10; }', params: null },
+      { operator: 'map (rdd 2)', source: '(x) => { if (x === 20) throw new Error("too far"); return x; }', params: null },
+      { operator: 'mapPartitions (rdd 3)', source: '(it, p) => [...it].map((x) => x + p.add)', params: { add: 1 } },
+    ];
+    const source: PartitionPlan = { kind: 'parallel', rddId: 0, records: [1, 2, 3] };
+    const flat: PartitionPlan = { kind: 'narrow', rddId: 1, op: { kind: 'flatMap', fn: 0 }, parent: source };
+    const mapped: PartitionPlan = { kind: 'narrow', rddId: 2, op: { kind: 'map', fn: 1 }, parent: flat };
+    expect(collected(await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 3 } }, 0, fns), env))).toEqual([1, 10, 2]);
+    expect(collected(await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 0 } }, 0, fns), env))).toEqual([]);
+    const failed = await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 4 } }, 0, fns), env);
+    expect(failed.status === 'failed' && failed.reason).toEqual({ kind: 'exception', operator: 'map (rdd 2)', message: 'too far' });
+    const parts: PartitionPlan = { kind: 'narrow', rddId: 3, op: { kind: 'mapPartitions', fn: 2 }, parent: flat };
+    expect(collected(await runTask(task(parts, { kind: 'result', action: { kind: 'collect' } }, 0, fns), env))).toEqual([2, 11, 3, 21, 4, 31]);
+  });
 });

@@ -6,7 +6,8 @@ import type { TaskEnv } from './taskEnv';
 import { TaskFailure, errorMessage } from './taskFailure';
 import { StorageFullError } from '../storage/storageFullError';
 
-const PROGRESS_EVERY = 4096;
+/** Source loops report progress (the heartbeat) every this many records. */
+export const PROGRESS_EVERY = 4096;
 
 /** Per-task state shared by the plan evaluator and the sinks. */
 export class TaskContext {
@@ -35,14 +36,6 @@ export class TaskContext {
       });
     }
     return f;
-  }
-
-  /** Counts source records and reports progress every few thousand, from inside the loop. */
-  *track<T>(records: Iterable<T>): Generator<T> {
-    for (const r of records) {
-      if (++this.recordsRead % PROGRESS_EVERY === 0) this.reportProgress();
-      yield r;
-    }
   }
 
   reportProgress(): void {

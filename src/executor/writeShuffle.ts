@@ -1,5 +1,5 @@
 import { combineChecksums, fnv1a } from '../common/checksum';
-import { encodeRecords, encodeWordCounts } from '../common/codec';
+import { RecordWriter, encodeWordCounts } from '../common/codec';
 import { hashPartition, rangePartition } from '../common/ordering';
 import { shuffleBlockId } from '../protocol/ids';
 import type { TaskSink } from '../protocol/plan';
@@ -59,46 +59,71 @@ export async function storeShuffleOutput(
   return { output: { kind: 'mapOutput', sizes }, checksum: combineChecksums(checksums) };
 }
 
-/** Generic shuffle write: [key, value] records bucketed by reducer, optionally combined map-side. */
-export async function writeShuffle(
-  sink: ShuffleSink,
-  records: Iterable<unknown>,
-  operator: string,
-  ctx: TaskContext,
-): Promise<SinkOutcome> {
+/** A task's sink: records pushed one by one, then finished into its outcome. */
+export interface RecordSink {
+  push: (record: unknown) => void;
+  finish(): Promise<SinkOutcome>;
+}
+
+/**
+ * Generic shuffle write: [key, value] records bucketed by reducer. With a map-side combine, one Map
+ * per task merges values in place and keys are partitioned once each when the blocks are encoded;
+ * each block is encoded in a single pass into a growable buffer.
+ */
+export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskContext): RecordSink {
   const n = sink.numReducers;
   const partition = partitionerFor(sink);
   // Grouping map-side saves nothing (Spark disables it too) and would make the reducer unable to
   // tell combined arrays from values, so 'group' combine writes plain pairs.
   const combine = sink.combine && sink.combine.kind !== 'group' ? sink.combine : null;
-  const reduceFn = combine?.kind === 'reduce' ? ctx.fn(combine.fn) : null;
-  const aggregators: (KeyedAggregator | null)[] = new Array(n).fill(null);
+  const notPair = (r: unknown): TaskFailure =>
+    new TaskFailure({
+      kind: 'exception',
+      operator,
+      message: `A shuffle needs [key, value] pairs, but ${operator} produced ${Array.isArray(r) ? `an array of length ${r.length}` : r === null ? 'null' : typeof r}.`,
+    });
+  const writers: (RecordWriter | null)[] = new Array<RecordWriter | null>(n).fill(null);
+  const writer = (reduce: number): RecordWriter => (writers[reduce] ??= new RecordWriter(operator));
+  const finish = () =>
+    storeShuffleOutput(
+      sink,
+      writers.map((w) => (w && w.count > 0 ? w.finish() : null)),
+      writers.map((w) => w?.count ?? 0),
+      'records',
+      ctx,
+    );
+
+  if (combine) {
+    const agg = new KeyedAggregator(combine, combine.kind === 'reduce' ? ctx.fn(combine.fn) : null);
+    const add = agg.add;
+    return {
+      push: (r) => {
+        if (!Array.isArray(r) || r.length !== 2) throw notPair(r);
+        add(r[0], r[1]);
+      },
+      finish: () => {
+        agg.forEach((key, value) => writer(partition(key)).addPair(key, value));
+        return finish();
+      },
+    };
+  }
+  // No combine: records are kept as they come and encoded at the end, as the combine path is (an
+  // unserializable record fails the task only once every record was computed).
   const buckets: unknown[][] = Array.from({ length: n }, () => []);
-  for (const r of records) {
-    if (!Array.isArray(r) || r.length !== 2) {
-      throw new TaskFailure({
-        kind: 'exception',
-        operator,
-        message: `A shuffle needs [key, value] pairs, but ${operator} produced ${Array.isArray(r) ? `an array of length ${r.length}` : r === null ? 'null' : typeof r}.`,
+  return {
+    push: (r) => {
+      if (!Array.isArray(r) || r.length !== 2) throw notPair(r);
+      buckets[partition(r[0])].push(r);
+    },
+    finish: () => {
+      buckets.forEach((bucket, reduce) => {
+        if (bucket.length === 0) return;
+        const w = writer(reduce);
+        for (let i = 0; i < bucket.length; i++) w.add(bucket[i]);
       });
-    }
-    const reduce = partition(r[0]);
-    if (combine) {
-      let agg = aggregators[reduce];
-      if (!agg) agg = aggregators[reduce] = new KeyedAggregator(combine, reduceFn);
-      agg.add(r[0], r[1]);
-    } else {
-      buckets[reduce].push(r);
-    }
-  }
-  const payloads: (Uint8Array | null)[] = [];
-  const counts: number[] = [];
-  for (let reduce = 0; reduce < n; reduce++) {
-    const entries = combine ? (aggregators[reduce]?.entries() ?? []) : buckets[reduce];
-    counts.push(entries.length);
-    payloads.push(entries.length === 0 ? null : encodeRecords(entries, operator));
-  }
-  return storeShuffleOutput(sink, payloads, counts, 'records', ctx);
+      return finish();
+    },
+  };
 }
 
 /** Word-count map output: counts per word → 'word-counts' blocks, one per non-empty reducer. */
