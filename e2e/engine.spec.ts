@@ -78,6 +78,13 @@ test.describe('word count in a real browser (real workers, real IndexedDB)', () 
     ]);
   });
 
+  test('10,000 small files are grouped into a few tasks and counted exactly', async ({ harness }) => {
+    const corpusText = brownFiles(20).map((f) => f.text).join('\n');
+    const files = Array.from({ length: 10_000 }, (_, i) => ({ name: `small-${i}.txt`, text: corpusText.slice((i * 997) % 200_000, ((i * 997) % 200_000) + 300 + (i % 50)) }));
+    const rows = await wordCount(harness, files, { workers: 2, inputSplits: 4, shufflePartitions: 4 });
+    expect(rows).toEqual(referenceCounts(files));
+  });
+
   test('invalid UTF-8 is counted with replacement characters, as TextDecoder decodes it', async ({ harness }) => {
     const bytes = [0x61, 0x62, 0xff, 0x63, 0x0a, 0xe6, 0x97, 0x0a, 0x61, 0x62, 0xff, 0x63, 0x0a];
     const rows = await wordCount(harness, [{ name: 'bad.txt', bytes }], { workers: 1, inputSplits: 3, tokenizer: 'whitespace' });

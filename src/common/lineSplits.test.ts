@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SPLIT_BYTES, fileLines, planSplits, readAlignedSplit, splitLines } from './lineSplits';
+import { MAX_SPLIT_BYTES, fileLines, groupSplits, planSplits, readAlignedSplit, splitLines } from './lineSplits';
 import { countTokens, referenceCountTokens } from './tokenizer';
 
 const encoder = new TextEncoder();
@@ -109,5 +109,23 @@ describe('line-aligned splits', () => {
     expect(fileLines('a\r\nb\n')).toEqual(['a', 'b']);
     expect(fileLines('a\n\nb')).toEqual(['a', '', 'b']);
     expect(fileLines('\n')).toEqual(['']);
+  });
+});
+
+describe('groupSplits', () => {
+  it('packs many small files into about minPartitions partitions, in order, losing no byte', () => {
+    const sizes = Array.from({ length: 10_000 }, (_, i) => 100 + (i % 7));
+    const splits = planSplits(sizes, 4);
+    const groups = groupSplits(splits, 4);
+    expect(groups.length).toBeGreaterThanOrEqual(4);
+    expect(groups.length).toBeLessThanOrEqual(5);
+    expect(groups.flat()).toEqual(splits);
+  });
+
+  it('keeps splits of a big file apart, and the empty padding splits that make up minPartitions', () => {
+    const big = planSplits([64 * 1024 * 1024], 4);
+    expect(groupSplits(big, 4)).toEqual(big.map((s) => [s]));
+    const padded = planSplits([10], 4);
+    expect(groupSplits(padded, 4)).toHaveLength(4);
   });
 });

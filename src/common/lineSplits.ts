@@ -36,6 +36,31 @@ export function planSplits(fileSizes: readonly number[], minPartitions: number):
   return splits;
 }
 
+/**
+ * Groups consecutive splits into partitions of about total / minPartitions bytes, so that many small
+ * files do not each cost a task (Hadoop's CombineFileInputFormat). A split of that size or more stays
+ * alone, and so does an empty padding split, which keeps the partition count the caller asked for.
+ */
+export function groupSplits(splits: readonly Split[], minPartitions: number): Split[][] {
+  const total = splits.reduce((n, s) => n + s.end - s.start, 0);
+  const target = Math.min(MAX_SPLIT_BYTES, total / Math.max(1, Math.floor(minPartitions)));
+  const groups: Split[][] = [];
+  let current: Split[] = [];
+  let bytes = 0;
+  for (const split of splits) {
+    const size = split.end - split.start;
+    if (current.length > 0 && (size === 0 || bytes + size > target)) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(split);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
 export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
 /** The whole lines of a split: bytes[start, end), where bytes[0] is at file offset `offset`. */

@@ -2,7 +2,7 @@ import type { BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } fr
 import { datasetBlockId } from '../protocol';
 import { decodeRecords } from '../common/codec';
 import { compareKeys } from '../common/ordering';
-import { planSplits } from '../common/lineSplits';
+import { groupSplits, planSplits } from '../common/lineSplits';
 import type { BlockFilter, ChaosApi, ContextOptions, ExecutorSnapshot, ExecutorState, JobSettings, WordCountOptions } from './api';
 import type { ExecutorBackend } from './backend';
 import { BlockMaster } from './blockMaster';
@@ -177,7 +177,8 @@ export class EmberContext implements JobRunner {
     const refs = files.map((f, i) => ({ name: f instanceof Blob ? (f as File).name ?? `blob ${i}` : f.name, size: f.size }));
     const splits = planSplits(refs.map((r) => r.size), minPartitions);
     if (splits.length === 0) splits.push({ file: 0, start: 0, end: 0 });
-    const rdd = new RDD<string>(this, { kind: 'text', files: refs, splits }, splits.length, 'textFile');
+    const partitions = groupSplits(splits, minPartitions);
+    const rdd = new RDD<string>(this, { kind: 'text', files: refs, partitions }, partitions.length, 'textFile');
     const blobs = files.filter((f): f is Blob => f instanceof Blob);
     const stored = blobs.length > 0 ? this.#store.putInputs(blobs) : Promise.resolve([]);
     const ids = stored.then((infos) => {

@@ -1,8 +1,6 @@
 import type { EngineEvent, PartitionPlan } from '../protocol';
 import { plural } from './describe';
 
-type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
-
 /** The plan a task of (stage, stage attempt, partition) ran, if the task scheduler still knows it. */
 export type PlanLookup = (stageId: number, stageAttempt: number, partition: number) => PartitionPlan | undefined;
 
@@ -26,16 +24,20 @@ export class InputStats {
 
   observe(event: EngineEvent): void {
     if (event.type === 'task.ended') {
-      const invalid = event.metrics?.invalidUtf8 ?? 0;
-      if (event.outcome !== 'success' || invalid <= 0) return;
+      const invalid = event.metrics?.invalidUtf8;
+      if (event.outcome !== 'success' || !invalid) return;
       const key = `${event.stageId}/${event.partition}`;
       if (this.#counted.has(key)) return;
-      const split = textSplitOf(this.#planOf(event.stageId, event.stageAttempt, event.partition));
-      if (!split) return;
+      const names = fileNames(this.#planOf(event.stageId, event.stageAttempt, event.partition));
+      if (names.size === 0) return;
       this.#counted.add(key);
-      const entry = this.#pending.get(split.inputId) ?? { fileName: split.fileName, invalidUtf8: 0 };
-      entry.invalidUtf8 += invalid;
-      this.#pending.set(split.inputId, entry);
+      for (const [inputId, count] of Object.entries(invalid)) {
+        const fileName = names.get(inputId);
+        if (fileName === undefined) continue;
+        const entry = this.#pending.get(inputId) ?? { fileName, invalidUtf8: 0 };
+        entry.invalidUtf8 += count;
+        this.#pending.set(inputId, entry);
+      }
     } else if (event.type === 'job.succeeded' || event.type === 'job.failed') {
       const pending = [...this.#pending];
       this.#pending.clear();
@@ -47,10 +49,9 @@ export class InputStats {
   }
 }
 
-function textSplitOf(plan: PartitionPlan | undefined): TextSplitPlan | null {
-  while (plan) {
-    if (plan.kind === 'textSplit') return plan;
-    plan = plan.kind === 'narrow' || plan.kind === 'cached' ? plan.parent : undefined;
-  }
-  return null;
+/** The names of the input files a task's plan reads, by input id. */
+function fileNames(plan: PartitionPlan | undefined): Map<string, string> {
+  while (plan && (plan.kind === 'narrow' || plan.kind === 'cached')) plan = plan.parent;
+  const splits = plan?.kind === 'textSplit' ? [plan] : plan?.kind === 'textSplits' ? plan.splits : [];
+  return new Map(splits.map((s) => [s.inputId, s.fileName]));
 }

@@ -116,4 +116,17 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const lines = ctx.events.exportJsonLines().trim().split('\n').map((l) => JSON.parse(l) as { type: string });
     expect(lines.map((l) => l.type)).toEqual(['executor.added', 'executor.added', 'job.submitted', 'stage.submitted', 'task.started', 'task.ended', 'stage.completed', 'job.succeeded']);
   });
+
+  it('many small files are grouped into few tasks and still count exactly', async () => {
+    const { ctx, backend } = setup();
+    const files = Array.from({ length: 500 }, (_, i) => text(`file ${i} word\nWord ${i % 3}\n`, `f${i}.txt`));
+    const rows = await ctx.textFile(files, { minPartitions: 4 }).tokenize('words').pairWithOne().reduceByKey<string, number>('sum', { numPartitions: 2 }).collect();
+    const counts = new Map(rows);
+    expect(counts.get('word')).toBe(1000);
+    expect(counts.get('file')).toBe(500);
+    expect(counts.get('0')).toBe(1 + 167);
+    const mapTasks = backend.launched.filter((t) => t.stageId === 0);
+    expect(mapTasks.length).toBeGreaterThanOrEqual(4);
+    expect(mapTasks.length).toBeLessThanOrEqual(5);
+  });
 });

@@ -84,7 +84,8 @@ function innerShuffles(rdd: RDD<unknown>): ShuffleDependency[] {
 
 /** How an RDD computes its partitions from its parents: the edge of the lineage graph. */
 export type RddSource =
-  | { kind: 'text'; files: TextFileRef[]; splits: { file: number; start: number; end: number }[] }
+  /** Each partition reads one or more byte ranges (small files are grouped into one partition). */
+  | { kind: 'text'; files: TextFileRef[]; partitions: { file: number; start: number; end: number }[][] }
   | { kind: 'parallel'; slices: unknown[][] }
   | { kind: 'narrow'; parent: RDD<unknown>; op: NarrowOpSpec }
   | { kind: 'union'; parents: RDD<unknown>[] }

@@ -3,6 +3,8 @@ import type { AggregationSpec, NarrowOpSpec, RDD, ShuffleDependency } from './rd
 import type { MapOutputTracker } from './mapOutputTracker';
 import type { ActionSpec } from './rdd';
 
+type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
+
 /**
  * Turns the lineage of one stage into plain-data task plans. Narrow dependencies nest inside one plan
  * (pipelined in one task); a shuffle dependency becomes a shuffleRead leaf; a cached RDD wraps its
@@ -58,19 +60,13 @@ export class StagePlanner {
     const s = rdd.source;
     switch (s.kind) {
       case 'text': {
-        const split = s.splits[partition]!;
-        const file = s.files[split.file]!;
-        const inputId = this.#inputIds.get(rdd)?.[split.file];
-        if (!inputId) throw new Error(`Input of ${rdd.label} was not stored before planning.`);
-        return {
-          kind: 'textSplit',
-          rddId: rdd.id,
-          inputId,
-          fileName: file.name,
-          fileSize: file.size,
-          start: split.start,
-          end: split.end,
-        };
+        const inputIds = this.#inputIds.get(rdd);
+        if (!inputIds) throw new Error(`Input of ${rdd.label} was not stored before planning.`);
+        const splits = s.partitions[partition]!.map((split): TextSplitPlan => {
+          const file = s.files[split.file]!;
+          return { kind: 'textSplit', rddId: rdd.id, inputId: inputIds[split.file]!, fileName: file.name, fileSize: file.size, start: split.start, end: split.end };
+        });
+        return splits.length === 1 ? splits[0]! : { kind: 'textSplits', rddId: rdd.id, splits };
       }
       case 'parallel':
         return { kind: 'parallel', rddId: rdd.id, records: s.slices[partition]! };

@@ -41,9 +41,15 @@ export async function pushPlan(plan: PartitionPlan, ctx: TaskContext, push: Push
         push(line);
         return true;
       });
-      ctx.invalidUtf8 += replacedSequences(decoded.text, split.bytes, decoded.start, split.end);
+      ctx.addInvalidUtf8(plan.inputId, replacedSequences(decoded.text, split.bytes, decoded.start, split.end));
       return;
     }
+    case 'textSplits':
+      for (const part of plan.splits) {
+        if (flow.stopped) return;
+        await pushPlan(part, ctx, push, flow);
+      }
+      return;
     case 'parallel': {
       const records = plan.records;
       for (let i = 0; i < records.length; i++) {

@@ -152,7 +152,7 @@ describe('runTask', () => {
           const split = wordCountPlan(textSplit('u', bytes.length, s.start, s.end));
           const plan = generic ? ({ kind: 'narrow', rddId: 3, op: { kind: 'map', fn: 0 }, parent: split } as PartitionPlan) : split;
           const fns = generic ? [{ operator: 'map (rdd 3)', source: '(p) => p', params: null }] : [];
-          total += ok(await runTask(task(plan, shuffleSum(2), map, fns), env)).metrics.invalidUtf8 ?? 0;
+          total += ok(await runTask(task(plan, shuffleSum(2), map, fns), env)).metrics.invalidUtf8?.u ?? 0;
         }
         expect(total, `${generic ? 'generic' : 'fused'}, ${numSplits} splits`).toBe(whole);
       }

@@ -21,21 +21,33 @@ const FUSED_READ_BYTES = 4 << 20;
 type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
 
 /** textFile → tokenize → pairWithOne → shuffle with sum: the word count's map side. */
-function fusedWordCount(plan: PartitionPlan, sink: TaskSink): { split: TextSplitPlan; tokenizer: Tokenizer } | null {
+function fusedWordCount(plan: PartitionPlan, sink: TaskSink): { splits: TextSplitPlan[]; tokenizer: Tokenizer } | null {
   if (sink.kind !== 'shuffleWrite' || sink.combine?.kind !== 'sum') return null;
   if (plan.kind !== 'narrow' || plan.op.kind !== 'pairWithOne') return null;
   const tok = plan.parent;
-  if (tok.kind !== 'narrow' || tok.op.kind !== 'tokenize' || tok.parent.kind !== 'textSplit') return null;
-  return { split: tok.parent, tokenizer: tok.op.tokenizer };
+  if (tok.kind !== 'narrow' || tok.op.kind !== 'tokenize') return null;
+  const source = tok.parent;
+  if (source.kind === 'textSplit') return { splits: [source], tokenizer: tok.op.tokenizer };
+  if (source.kind === 'textSplits') return { splits: source.splits, tokenizer: tok.op.tokenizer };
+  return null;
 }
 
 async function runFusedWordCount(
-  split: TextSplitPlan,
+  splits: TextSplitPlan[],
   tokenizer: Tokenizer,
   sink: ShuffleSink,
   ctx: TaskContext,
 ): Promise<SinkOutcome> {
   const counter = new TokenCounter(tokenizer);
+  for (const split of splits) {
+    const invalidBefore = counter.invalidUtf8;
+    await countSplit(split, counter, ctx);
+    ctx.addInvalidUtf8(split.inputId, counter.invalidUtf8 - invalidBefore);
+  }
+  return writeWordCounts(sink, counter.toMap(), ctx);
+}
+
+async function countSplit(split: TextSplitPlan, counter: TokenCounter, ctx: TaskContext): Promise<void> {
   // Read in chunks cut at line ends: no split-sized buffer nor copy, so less memory and GC.
   await forEachTextChunk(split, ctx, FUSED_READ_BYTES, (bytes, start, end) => {
     let pos = start;
@@ -47,12 +59,10 @@ async function runFusedWordCount(
       }
       counter.addBytes(bytes, pos, chunkEnd);
       ctx.recordsRead = counter.lines;
-      ctx.invalidUtf8 = counter.invalidUtf8;
       ctx.reportProgress();
       pos = chunkEnd;
     }
   });
-  return writeWordCounts(sink, counter.toMap(), ctx);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -81,7 +91,7 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
     recordsWritten: ctx?.recordsWritten ?? 0,
     bytesWritten: ctx?.bytesWritten ?? 0,
     durationMs: env.now() - started,
-    ...(ctx && ctx.invalidUtf8 > 0 ? { invalidUtf8: ctx.invalidUtf8 } : {}),
+    ...(ctx && ctx.invalidUtf8.size > 0 ? { invalidUtf8: Object.fromEntries(ctx.invalidUtf8) } : {}),
   });
   let operator = 'executor';
   try {
@@ -105,7 +115,7 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
     let outcome: SinkOutcome;
     const fused = fusedWordCount(plan, sink);
     if (fused && sink.kind === 'shuffleWrite') {
-      outcome = await runFusedWordCount(fused.split, fused.tokenizer, sink, ctx);
+      outcome = await runFusedWordCount(fused.splits, fused.tokenizer, sink, ctx);
     } else {
       const flow: Flow = { stopped: false };
       const target = sink.kind === 'shuffleWrite' ? shuffleWriter(sink, operator, ctx) : resultSink(sink.action, plan, operator, ctx, flow);

@@ -16,7 +16,12 @@ export class TaskContext {
   recordsWritten = 0;
   bytesWritten = 0;
   /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding input text. */
-  invalidUtf8 = 0;
+  /** Ill-formed UTF-8 sequences replaced while decoding, by input id. */
+  readonly invalidUtf8 = new Map<string, number>();
+
+  addInvalidUtf8(inputId: string, count: number): void {
+    if (count > 0) this.invalidUtf8.set(inputId, (this.invalidUtf8.get(inputId) ?? 0) + count);
+  }
   /** Blocks this task stored (cache blocks and sink output), reported in the result. */
   readonly blocks: BlockInfo[] = [];
 
@@ -70,6 +75,7 @@ export class TaskContext {
 export function operatorLabel(plan: PartitionPlan, fns: readonly CompiledFunction[]): string {
   switch (plan.kind) {
     case 'textSplit':
+    case 'textSplits':
       return `textFile at rdd ${plan.rddId}`;
     case 'parallel':
       return `parallelize at rdd ${plan.rddId}`;

@@ -49,6 +49,8 @@ export type PartitionPlan =
       start: number;
       end: number;
     }
+  /** Several small splits read one after the other by one task (small files grouped together). */
+  | { kind: 'textSplits'; rddId: number; splits: Extract<PartitionPlan, { kind: 'textSplit' }>[] }
   | { kind: 'parallel'; rddId: number; records: unknown[] }
   | {
       kind: 'shuffleRead';

@@ -26,8 +26,8 @@ export interface TaskMetrics {
   recordsWritten: number;
   bytesWritten: number;
   durationMs: number;
-  /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding this task's input split (absent: none). */
-  invalidUtf8?: number;
+  /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding, by input id (absent: none). */
+  invalidUtf8?: Record<string, number>;
 }
 
 /** Why a task failed, as data: Comlink carries only name/message/stack of thrown errors. */
