@@ -7,35 +7,37 @@ import { StageNode, type StageFlowNode } from './StageNode';
 
 /** Defined once at module level: a new nodeTypes object per render makes React Flow remount every node. */
 const nodeTypes = { stage: StageNode };
+const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: 1 };
 
 export function DagView({ store }: { store: ViewStore }) {
   const jobs = useViewState(store, (s) => s.jobs);
   const runFirstJobId = useViewState(store, (s) => s.runFirstJobId);
-  const stages = useViewState(store, (s) => s.stages);
   const runJobs = useMemo(() => jobs.filter((j) => j.jobId >= runFirstJobId), [jobs, runFirstJobId]);
   const job = runJobs.at(-1) ?? null;
   const stageKey = [...new Set(runJobs.flatMap((j) => j.stageIds))].sort((a, b) => a - b).join(',');
 
-  const infos = useMemo(
-    () => (stageKey === '' ? [] : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []))),
-    // Layout depends on the run's stage set only, not on every progress update.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [stageKey],
-  );
+  // Layout depends on the run's stage set only, not on progress: the DAG view does not subscribe to
+  // the stages (every task event changes them); a stage's info is in the state by the time a job
+  // naming it is. dagre runs only when the stage set changes.
+  const infos = useMemo(() => {
+    const stages = store.getState().stages;
+    return stageKey === '' ? [] : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
+  }, [stageKey, store]);
   const positions = useMemo(() => layoutStages(infos), [infos]);
 
+  // Nodes (and edges) change with the stage set only: each StageNode subscribes to its own stage, so
+  // a task event re-renders that stage's card and nothing else, and React Flow sees the same arrays.
   const nodes: StageFlowNode[] = useMemo(
     () =>
       infos.flatMap((info) => {
-        const stage = stages[info.stageId];
         const position = positions.get(info.stageId);
-        if (!stage || !position) return [];
+        if (!position) return [];
         return [
           {
             id: String(info.stageId),
             type: 'stage' as const,
             position,
-            data: { stage, store },
+            data: { stageId: info.stageId, store },
             // The stage card is its own labelled group with focusable cells; a focusable wrapper
             // would add a second, unnamed tab stop per stage.
             focusable: false,
@@ -44,14 +46,14 @@ export function DagView({ store }: { store: ViewStore }) {
           },
         ];
       }),
-    [infos, positions, stages, store],
+    [infos, positions, store],
   );
 
-  const edges: Edge[] = useMemo(
-    () =>
-      infos.flatMap((info) =>
+  const edges: Edge[] = useMemo(() => {
+    const byId = new Map(infos.map((info) => [info.stageId, info]));
+    return infos.flatMap((info) =>
         info.parentStageIds.map((parent) => {
-          const shuffle = stages[parent]?.info.shuffleId;
+          const shuffle = byId.get(parent)?.shuffleId;
           return {
             id: `${parent}-${info.stageId}`,
             source: String(parent),
@@ -61,10 +63,8 @@ export function DagView({ store }: { store: ViewStore }) {
             focusable: false,
           };
         }),
-      ),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [infos],
-  );
+      );
+  }, [infos]);
 
   return (
     <section aria-label="DAG" className="panel dag-panel">
@@ -86,7 +86,7 @@ export function DagView({ store }: { store: ViewStore }) {
               edges={edges}
               nodeTypes={nodeTypes}
               fitView
-              fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+              fitViewOptions={FIT_VIEW_OPTIONS}
               minZoom={0.2}
               maxZoom={1.5}
               nodesDraggable={false}

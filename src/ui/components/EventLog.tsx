@@ -1,9 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { EngineSession } from '../EngineSession';
 import type { ViewStore } from '../store/createViewStore';
 import { downloadText } from '../tsv';
 import { useViewState } from '../hooks/useViewState';
 import { formatClock } from '../format';
+import type { LogEntry } from '../store/viewState';
 
 /** Drawing thousands of lines on every frame is wasteful; the newest few hundred tell the story. */
 const SHOWN = 400;
@@ -50,9 +51,7 @@ export function EventLog({ store, session }: { store: ViewStore; session: Engine
         ) : (
           <ol>
             {shown.map((entry) => (
-              <li key={entry.seq} className={`log-${entry.level}`}>
-                <time>{formatClock(entry.time)}</time> {entry.message}
-              </li>
+              <LogLine key={entry.seq} entry={entry} />
             ))}
           </ol>
         )}
@@ -60,3 +59,12 @@ export function EventLog({ store, session }: { store: ViewStore; session: Engine
     </section>
   );
 }
+
+/** Entries never change once logged: a frame that appends a few lines renders only those. */
+const LogLine = memo(function LogLine({ entry }: { entry: LogEntry }) {
+  return (
+    <li className={`log-${entry.level}`}>
+      <time>{formatClock(entry.time)}</time> {entry.message}
+    </li>
+  );
+});

@@ -1,55 +1,107 @@
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import { flushSync } from 'react-dom';
 import type { ViewStore } from '../store/createViewStore';
-import type { StageView } from '../store/viewState';
+import type { PartitionView, StageView } from '../store/viewState';
 import { PartitionPopover } from './PartitionPopover';
 
 const COLUMNS = 16;
+const CELL = 14;
+const GAP = 2;
+/**
+ * Cells mounted per frame. A word count's DAG appears with thousands of cells at once, and mounting
+ * them all in one (synchronous, store-driven) render was a long task; the grid reserves its full
+ * height at once, so the card's size, and the DAG's fitted view, do not change as cells fill in.
+ */
+const CELLS_PER_FRAME = 256;
+const DELTA: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: COLUMNS, ArrowUp: -COLUMNS };
+
+/** The cell index of an event target inside the grid, or null. */
+function cellIndex(target: EventTarget | null): number | null {
+  if (!(target instanceof HTMLElement)) return null;
+  const index = target.dataset.index;
+  return index === undefined ? null : Number(index);
+}
 
 /**
  * One small cell per partition, coloured by state. A roving tab index keeps the whole grid one tab
  * stop (a stage can have hundreds of partitions); arrow keys move between cells.
+ *
+ * Cells are memoised and the handlers live on the grid (events bubble to it): a task event replaces
+ * one PartitionView, so only that cell re-renders, instead of every cell of the stage once per frame.
  */
 export function PartitionGrid({ stage, store }: { stage: StageView; store: ViewStore }) {
   const [active, setActive] = useState(0);
   const [shown, setShown] = useState<{ partition: number; anchor: HTMLElement } | null>(null);
-  const cells = useRef<(HTMLButtonElement | null)[]>([]);
+  const grid = useRef<HTMLDivElement>(null);
   const popoverId = useId();
   const count = stage.partitions.length;
+  const [limit, setLimit] = useState(CELLS_PER_FRAME);
+  const rendered = Math.min(limit, count);
 
-  const move = (e: KeyboardEvent<HTMLButtonElement>, index: number) => {
-    const delta: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: COLUMNS, ArrowUp: -COLUMNS };
+  useEffect(() => {
+    if (limit >= count) return;
+    const id = requestAnimationFrame(() => setLimit((l) => l + CELLS_PER_FRAME));
+    return () => cancelAnimationFrame(id);
+  }, [limit, count]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const index = cellIndex(e.target);
+    if (index === null) return;
     let next: number | null = null;
-    if (e.key in delta) next = Math.min(count - 1, Math.max(0, index + (delta[e.key] ?? 0)));
+    if (e.key in DELTA) next = Math.min(count - 1, Math.max(0, index + (DELTA[e.key] ?? 0)));
     if (e.key === 'Home') next = 0;
     if (e.key === 'End') next = count - 1;
     if (e.key === 'Escape') setShown(null);
     if (next === null) return;
     e.preventDefault();
+    // A key can reach past the cells mounted so far (End on a fresh grid): mount them all now.
+    if (next >= rendered) flushSync(() => setLimit(count));
     setActive(next);
-    cells.current[next]?.focus();
+    grid.current?.querySelector<HTMLButtonElement>(`[data-index="${next}"]`)?.focus();
+  };
+
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const index = cellIndex(e.target);
+    if (index === null) return;
+    setActive(index);
+    setShown({ partition: stage.partitions[index]?.partition ?? index, anchor: e.target });
+  };
+
+  const onMouseOver = (e: MouseEvent<HTMLDivElement>) => {
+    const index = cellIndex(e.target);
+    if (index === null || !(e.target instanceof HTMLElement)) return;
+    const partition = stage.partitions[index]?.partition ?? index;
+    const anchor = e.target;
+    setShown((s) => (s?.partition === partition && s.anchor === anchor ? s : { partition, anchor }));
+  };
+
+  // Leaving a cell hides its popover, unless the pointer went straight to another cell (its mouseover shows that one).
+  const onMouseOut = (e: MouseEvent<HTMLDivElement>) => {
+    if (cellIndex(e.target) === null) return;
+    if (cellIndex(e.relatedTarget) !== null && grid.current?.contains(e.relatedTarget as Node)) return;
+    setShown(null);
   };
 
   return (
-    <div className="partition-grid nodrag nopan" role="group" aria-label="Partitions">
-      {stage.partitions.map((p, i) => (
-        <button
+    <div
+      ref={grid}
+      className="partition-grid nodrag nopan"
+      role="group"
+      aria-label="Partitions"
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
+      onBlur={() => setShown(null)}
+      onMouseOver={onMouseOver}
+      onMouseOut={onMouseOut}
+      style={{ minHeight: rows(count) * (CELL + GAP) - GAP }}
+    >
+      {stage.partitions.slice(0, rendered).map((p, i) => (
+        <Cell
           key={p.partition}
-          ref={(el) => {
-            cells.current[i] = el;
-          }}
-          type="button"
-          className={`cell-${p.status}`}
-          tabIndex={i === active ? 0 : -1}
-          aria-label={`Partition ${p.partition}: ${p.status}, ${p.taskIds.length} attempt${p.taskIds.length === 1 ? '' : 's'}`}
-          aria-describedby={shown?.partition === p.partition ? popoverId : undefined}
-          onFocus={(e) => {
-            setActive(i);
-            setShown({ partition: p.partition, anchor: e.currentTarget });
-          }}
-          onBlur={() => setShown(null)}
-          onMouseEnter={(e) => setShown({ partition: p.partition, anchor: e.currentTarget })}
-          onMouseLeave={() => setShown(null)}
-          onKeyDown={(e) => move(e, i)}
+          p={p}
+          index={i}
+          active={i === active}
+          describedBy={shown?.partition === p.partition ? popoverId : undefined}
         />
       ))}
       {shown && stage.partitions[shown.partition] && (
@@ -64,3 +116,21 @@ export function PartitionGrid({ stage, store }: { stage: StageView; store: ViewS
     </div>
   );
 }
+
+function rows(count: number): number {
+  return Math.ceil(count / COLUMNS);
+}
+
+const Cell = memo(function Cell({ p, index, active, describedBy }: { p: PartitionView; index: number; active: boolean; describedBy: string | undefined }) {
+  const attempts = p.taskIds.length;
+  return (
+    <button
+      type="button"
+      data-index={index}
+      className={`cell-${p.status}`}
+      tabIndex={active ? 0 : -1}
+      aria-label={`Partition ${p.partition}: ${p.status}, ${attempts} attempt${attempts === 1 ? '' : 's'}`}
+      aria-describedby={describedBy}
+    />
+  );
+});

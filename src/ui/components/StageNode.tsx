@@ -1,15 +1,21 @@
+import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { ViewStore } from '../store/createViewStore';
-import type { StageAttemptView, StageView } from '../store/viewState';
+import type { StageAttemptView } from '../store/viewState';
+import { useViewState } from '../hooks/useViewState';
 import { STAGE_WIDTH } from './layoutStages';
 import { PartitionGrid } from './PartitionGrid';
 
-export type StageFlowNode = Node<{ stage: StageView; store: ViewStore }, 'stage'>;
+export type StageFlowNode = Node<{ stageId: number; store: ViewStore }, 'stage'>;
 
-export function StageNode({ data }: NodeProps<StageFlowNode>) {
-  const { stage, store } = data;
+/** A stage card. It subscribes to its own stage: a task event of another stage leaves it alone. */
+export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNode>) {
+  const { stageId, store } = data;
+  const stage = useViewState(store, (s) => s.stages[stageId]);
+  if (!stage) return null;
   const { info, state } = stage;
-  const done = stage.partitions.filter((p) => p.status === 'succeeded').length;
+  let done = 0;
+  for (const p of stage.partitions) if (p.status === 'succeeded') done += 1;
   const attempt = 'attempt' in state ? state.attempt : Math.max(0, stage.attempts.length - 1);
 
   return (
@@ -49,7 +55,7 @@ export function StageNode({ data }: NodeProps<StageFlowNode>) {
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
-}
+});
 
 function attemptLine(a: StageAttemptView): string {
   const progress = `${a.done}/${a.partitions.length}`;

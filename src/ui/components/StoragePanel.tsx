@@ -1,14 +1,13 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EngineSession } from '../EngineSession';
 import type { ViewStore } from '../store/createViewStore';
-import { groupBlocks } from '../store/groupBlocks';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes } from '../format';
 import { RETENTION_RULE } from '../hooks/useWordCountRun';
 
 export function StoragePanel({ store, session }: { store: ViewStore; session: EngineSession }) {
-  const blocks = useViewState(store, (s) => s.blocks);
-  const summary = useMemo(() => groupBlocks(blocks), [blocks]);
+  // Running totals kept by the store: regrouping every stored block per frame made long jobs quadratic.
+  const summary = useViewState(store, (s) => s.blockSummary);
   const [message, setMessage] = useState<string | null>(null);
 
   const clear = (kind: 'shuffle' | 'cache') => {
@@ -120,17 +119,37 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
   );
 }
 
-/** navigator.storage.estimate(), refreshed whenever the stored blocks change. */
+/** While blocks keep changing (a running job), ask the browser at most this often. */
+const ESTIMATE_INTERVAL_MS = 1000;
+
+/**
+ * navigator.storage.estimate(), refreshed when the stored blocks change: at once when they have been
+ * quiet for a while, else at most once per ESTIMATE_INTERVAL_MS (a job changes them every frame), and
+ * always once after the last change.
+ */
 function useStorageEstimate(blockCount: number, blockBytes: number): { usage: number; quota: number } | null {
   const [estimate, setEstimate] = useState<{ usage: number; quota: number } | null>(null);
+  const lastAsked = useRef(-Infinity);
   useEffect(() => {
     let current = true;
-    navigator.storage?.estimate?.().then(
-      (e) => current && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }),
-      () => current && setEstimate(null),
-    );
+    const ask = () => {
+      lastAsked.current = performance.now();
+      navigator.storage?.estimate?.().then(
+        (e) => current && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }),
+        () => current && setEstimate(null),
+      );
+    };
+    const wait = lastAsked.current + ESTIMATE_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      ask();
+      return () => {
+        current = false;
+      };
+    }
+    const timer = setTimeout(ask, wait);
     return () => {
       current = false;
+      clearTimeout(timer);
     };
   }, [blockCount, blockBytes]);
   return estimate;

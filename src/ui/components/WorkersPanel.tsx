@@ -1,17 +1,16 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { EngineSession } from '../EngineSession';
 import type { ViewStore } from '../store/createViewStore';
-import { groupBlocks } from '../store/groupBlocks';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes, formatMs } from '../format';
 
 export function WorkersPanel({ store, session }: { store: ViewStore; session: EngineSession }) {
   const executors = useViewState(store, (s) => s.executors);
-  const blocks = useViewState(store, (s) => s.blocks);
+  // Running totals kept by the store: regrouping every stored block per frame made long jobs quadratic.
+  const byOwner = useViewState(store, (s) => s.blockSummary.byOwner);
   const tasks = useViewState(store, (s) => s.tasks);
   const now = useViewState(store, (s) => s.now);
   const [error, setError] = useState<string | null>(null);
-  const byOwner = useMemo(() => groupBlocks(blocks).byOwner, [blocks]);
   const list = Object.values(executors).sort((a, b) => a.executorId - b.executorId);
 
   const act = (f: () => unknown) => {

@@ -1,4 +1,5 @@
 import type { BlockInfo, EngineEvent, ExecutorSnapshot } from '../engineTypes';
+import { BlockIndex } from './groupBlocks';
 import { reduceEvents } from './reduceEvents';
 import { initialViewState, type ExecutorView, type ViewState } from './viewState';
 
@@ -72,7 +73,6 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
       queue = [];
       const base = initialViewState();
       const executors: Record<number, ExecutorView> = {};
-      const blocks: Record<string, BlockInfo> = {};
       for (const snap of seed?.executors ?? []) {
         const s = snap.state;
         executors[snap.executorId] =
@@ -86,13 +86,13 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
                 running: s.status === 'busy' ? [{ taskId: s.taskId, recordsRead: 0, bytesRead: 0 }] : [],
               };
       }
-      for (const b of seed?.blocks ?? []) blocks[b.id] = b;
+      const blocks = new BlockIndex(seed?.blocks ?? []);
       // The new pool's executor.added events fire before anyone can subscribe: say it here instead.
       const workers = Object.keys(executors).length;
       const seq = state.logSeq + 1;
       const log = workers > 0 ? [{ seq, time: 0, level: 'info' as const, message: `Started a new engine with ${workers} worker${workers === 1 ? '' : 's'}.` }] : [];
       // Keep the log sequence growing so React keys never repeat across engine instances.
-      state = { ...base, executors, blocks, log, logSeq: seq };
+      state = { ...base, executors, blocks, blockSummary: blocks.summary(), log, logSeq: seq };
       notify();
     },
   };

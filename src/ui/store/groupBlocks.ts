@@ -9,33 +9,96 @@ export interface BlockGroup {
 
 export interface BlockSummary {
   byKind: BlockGroup[];
-  byOwner: Map<number | null, { count: number; bytes: number }>;
+  byOwner: ReadonlyMap<number | null, { count: number; bytes: number }>;
   totalBytes: number;
   count: number;
 }
 
-/** Group block metadata by what produced it (shuffle n, cached RDD n, ...) and by owning worker. */
-export function groupBlocks(blocks: Readonly<Record<string, BlockInfo>>): BlockSummary {
-  const byKind = new Map<string, BlockGroup>();
-  const byOwner = new Map<number | null, { count: number; bytes: number }>();
-  let totalBytes = 0;
-  let count = 0;
-  for (const b of Object.values(blocks)) {
-    const [kind, id] = b.id.split('/');
-    const key = `${kind}/${id}`;
-    const group = byKind.get(key) ?? { key, label: kindLabel(kind ?? '', id ?? ''), count: 0, bytes: 0 };
-    group.count += 1;
-    group.bytes += b.bytes;
-    byKind.set(key, group);
-    const owner = byOwner.get(b.owner) ?? { count: 0, bytes: 0 };
-    owner.count += 1;
-    owner.bytes += b.bytes;
-    byOwner.set(b.owner, owner);
-    totalBytes += b.bytes;
-    count += 1;
+export const EMPTY_BLOCK_SUMMARY: BlockSummary = { byKind: [], byOwner: new Map(), totalBytes: 0, count: 0 };
+
+/**
+ * Every stored block by id, with running totals by producer (shuffle n, cached RDD n, ...) and by
+ * owning worker. A job with 1,000 map tasks and 500 reduce partitions stores 500,000 shuffle blocks:
+ * copying that map, or regrouping it, once per frame made the page quadratic. The index is mutated in
+ * place (it is shared by successive view states); components read the immutable `summary()` instead,
+ * which costs O(producers + workers) to build.
+ */
+export class BlockIndex {
+  readonly #blocks = new Map<string, BlockInfo>();
+  readonly #byKind = new Map<string, BlockGroup>();
+  readonly #byOwner = new Map<number | null, { count: number; bytes: number }>();
+  #totalBytes = 0;
+
+  constructor(blocks: Iterable<BlockInfo> = []) {
+    for (const b of blocks) this.add(b);
   }
-  const sorted = [...byKind.values()].sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
-  return { byKind: sorted, byOwner, totalBytes, count };
+
+  get size(): number {
+    return this.#blocks.size;
+  }
+
+  get(id: string): BlockInfo | undefined {
+    return this.#blocks.get(id);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#blocks.keys();
+  }
+
+  values(): IterableIterator<BlockInfo> {
+    return this.#blocks.values();
+  }
+
+  add(b: BlockInfo): void {
+    if (this.#blocks.has(b.id)) this.remove(b.id);
+    this.#blocks.set(b.id, b);
+    this.#tally(b, 1);
+  }
+
+  /** False if no such block was stored. */
+  remove(id: string): boolean {
+    const b = this.#blocks.get(id);
+    if (!b) return false;
+    this.#blocks.delete(id);
+    this.#tally(b, -1);
+    return true;
+  }
+
+  summary(): BlockSummary {
+    if (this.#blocks.size === 0) return EMPTY_BLOCK_SUMMARY;
+    const byKind = [...this.#byKind.values()]
+      .map((g) => ({ ...g }))
+      .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
+    const byOwner = new Map([...this.#byOwner].map(([owner, g]) => [owner, { ...g }]));
+    return { byKind, byOwner, totalBytes: this.#totalBytes, count: this.#blocks.size };
+  }
+
+  #tally(b: BlockInfo, sign: 1 | -1): void {
+    const [kind, id] = b.id.split('/', 2);
+    const key = `${kind}/${id}`;
+    let group = this.#byKind.get(key);
+    if (!group) {
+      group = { key, label: kindLabel(kind ?? '', id ?? ''), count: 0, bytes: 0 };
+      this.#byKind.set(key, group);
+    }
+    group.count += sign;
+    group.bytes += sign * b.bytes;
+    if (group.count === 0) this.#byKind.delete(key);
+    let owner = this.#byOwner.get(b.owner);
+    if (!owner) {
+      owner = { count: 0, bytes: 0 };
+      this.#byOwner.set(b.owner, owner);
+    }
+    owner.count += sign;
+    owner.bytes += sign * b.bytes;
+    if (owner.count === 0) this.#byOwner.delete(b.owner);
+    this.#totalBytes += sign * b.bytes;
+  }
+}
+
+/** Group block metadata by what produced it (shuffle n, cached RDD n, ...) and by owning worker. */
+export function groupBlocks(blocks: Iterable<BlockInfo>): BlockSummary {
+  return new BlockIndex(blocks).summary();
 }
 
 function kindLabel(kind: string, id: string): string {

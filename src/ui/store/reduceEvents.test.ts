@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, StageInfo } from '../engineTypes';
+import type { BlockInfo, EngineEvent, StageInfo } from '../engineTypes';
 import { createViewStore } from './createViewStore';
 import { reduceEvents } from './reduceEvents';
 import { initialViewState } from './viewState';
@@ -104,9 +104,17 @@ describe('reduceEvents', () => {
     const events = fetchFailureRun();
     const before = reduceEvents(initialViewState(), events.slice(0, 8));
     const snapshot = JSON.stringify(before);
+    const summary = before.blockSummary;
     const after = reduceEvents(before, events.slice(8));
     expect(JSON.stringify(before)).toBe(snapshot);
+    expect(before.blockSummary).toBe(summary);
     expect(after).not.toBe(before);
+    // Several task events for one stage in one batch: earlier states keep their own stage objects.
+    const mid = reduceEvents(before, events.slice(8, 14));
+    expect(mid.stages[1]).not.toBe(before.stages[1]);
+    expect(before.stages[1]!.partitions.map((p) => p.status)).toEqual(['pending', 'pending']);
+    // A stage no event of the batch touched keeps its identity, so its DAG node does not re-render.
+    expect(reduceEvents(mid, [started(9, 1, 0, 0, 1)]).stages[0]).toBe(mid.stages[0]);
     // Untouched executors keep their identity, so components selecting them do not re-render.
     expect(reduceEvents(after, [at({ type: 'log', level: 'info', message: 'x' })]).executors).toBe(after.executors);
   });
@@ -120,7 +128,32 @@ describe('reduceEvents', () => {
       at({ type: 'executor.heartbeat', executorId: 1, running: [] }),
     ]);
     expect(s.executors[1]!.status).toBe('lost');
-    expect(Object.keys(s.blocks)).toEqual(['shuffle/0/0/0']);
+    expect([...s.blocks.keys()]).toEqual(['shuffle/0/0/0']);
+    expect(s.blockSummary.count).toBe(1);
+  });
+
+  it('keeps block totals by producer and owner as blocks come and go', () => {
+    t = 0;
+    const block = (id: BlockInfo['id'], owner: number | null, bytes: number): BlockInfo => ({ id, owner, encoding: 'word-counts', bytes, records: 1, checksum: 1 });
+    const s0 = reduceEvents(initialViewState(), [
+      at({ type: 'blocks.added', blocks: [block('shuffle/0/0/0', 1, 10), block('shuffle/0/0/1', 2, 20), block('shuffle/10/0/0', 1, 5)] }),
+      at({ type: 'blocks.added', blocks: [block('rdd/3/0', null, 7), block('shuffle/0/0/1', 2, 30)] }),
+    ]);
+    expect(s0.blockSummary.byKind.map((g) => [g.label, g.count, g.bytes])).toEqual([
+      ['Cached RDD 3', 1, 7],
+      ['Shuffle 0', 2, 40],
+      ['Shuffle 10', 1, 5],
+    ]);
+    expect(s0.blockSummary.byOwner.get(2)).toEqual({ count: 1, bytes: 30 });
+    expect([s0.blockSummary.count, s0.blockSummary.totalBytes]).toEqual([4, 52]);
+    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['shuffle/0/0/1', 'shuffle/0/0/0', 'nope'], explanation: 'x' })]);
+    expect(s1.blockSummary.byKind.map((g) => g.label)).toEqual(['Cached RDD 3', 'Shuffle 10']);
+    expect(s1.blockSummary.byOwner.has(2)).toBe(false);
+    expect([s1.blockSummary.count, s1.blockSummary.totalBytes]).toEqual([2, 12]);
+    // The earlier summary is a value of its own.
+    expect(s0.blockSummary.count).toBe(4);
+    // A batch without block events keeps the summary's identity.
+    expect(reduceEvents(s1, [at({ type: 'log', level: 'info', message: 'x' })]).blockSummary).toBe(s1.blockSummary);
   });
 
   it('marks a speculative pair succeeded when one copy wins and the other is killed', () => {

@@ -5,19 +5,25 @@ import {
   type LogLevel,
   type PartitionStatus,
   type PartitionView,
+  type StageView,
   type ViewState,
 } from './viewState';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Collection = 'jobs' | 'stages' | 'tasks' | 'executors' | 'blocks' | 'log';
+type Collection = 'jobs' | 'stages' | 'tasks' | 'executors' | 'log';
+
+/** A stage this batch owns: its object and its arrays are fresh copies, safe to mutate in place. */
+type StageDraft = Mutable<StageView>;
 
 /**
  * A batch under construction. A collection is copied the first time the batch writes to it and then
  * mutated in place: copying a map of thousands of tasks per event would make a busy frame quadratic,
  * and leaving unwritten collections alone keeps their identity, so a heartbeat re-renders the workers
- * panel only. Objects inside are replaced, never mutated, so the previous ViewState stays intact.
+ * panel only. A stage is likewise copied (with its partition and attempt arrays) once per batch, not
+ * once per task event. Objects inside are replaced, never mutated, so the previous ViewState stays
+ * intact, except for the block index (see ViewState.blocks), whose changes show in a new blockSummary.
  */
-type Draft = Mutable<ViewState> & { owned: Set<Collection> };
+type Draft = Mutable<ViewState> & { owned: Set<Collection>; ownedStages: Map<number, StageDraft>; blocksChanged: boolean };
 
 function w<K extends Collection>(d: Draft, key: K): Mutable<ViewState[K]> {
   if (!d.owned.has(key)) {
@@ -28,12 +34,25 @@ function w<K extends Collection>(d: Draft, key: K): Mutable<ViewState[K]> {
   return d[key] as Mutable<ViewState[K]>;
 }
 
-/** Pure: applies events in order and returns the new view state (the input is not modified). */
+/** The stage, copied for this batch on first write (undefined if unknown). */
+function ws(d: Draft, stageId: number): StageDraft | undefined {
+  const owned = d.ownedStages.get(stageId);
+  if (owned) return owned;
+  const stage = d.stages[stageId];
+  if (!stage) return undefined;
+  const copy: StageDraft = { ...stage, attempts: stage.attempts.slice(), partitions: stage.partitions.slice() };
+  d.ownedStages.set(stageId, copy);
+  w(d, 'stages')[stageId] = copy;
+  return copy;
+}
+
+/** Applies events in order and returns the new view state (the input state is not modified, but see ViewState.blocks). */
 export function reduceEvents(state: ViewState, events: readonly EngineEvent[]): ViewState {
   if (events.length === 0) return state;
-  const draft: Draft = { ...state, owned: new Set() };
+  const draft: Draft = { ...state, owned: new Set(), ownedStages: new Map(), blocksChanged: false };
   for (const event of events) apply(draft, event);
-  const { owned: _owned, ...next } = draft;
+  const { owned: _owned, ownedStages: _ownedStages, blocksChanged, ...next } = draft;
+  if (blocksChanged) next.blockSummary = next.blocks.summary();
   if (next.log.length > LOG_LIMIT) next.log = next.log.slice(next.log.length - LOG_LIMIT);
   return next;
 }
@@ -77,29 +96,23 @@ function apply(d: Draft, e: EngineEvent): void {
       log(d, e.time, 'error', `Job ${e.jobId} failed: ${e.reason}`);
       return;
     case 'stage.submitted': {
-      const stage = d.stages[e.stageId];
+      const stage = ws(d, e.stageId);
       if (!stage) return;
-      const resubmitted = new Set(e.partitions);
-      w(d, 'stages')[e.stageId] = {
-        ...stage,
-        lastJobId: e.jobId,
-        state: { status: 'running', attempt: e.attempt },
-        attempts: [
-          ...stage.attempts,
-          {
-            attempt: e.attempt,
-            submittedAt: e.time,
-            partitions: e.partitions,
-            done: 0,
-            explanation: e.explanation,
-            outcome: { status: 'running' },
-          },
-        ],
-        // Partitions this attempt recomputes start over; the others keep their finished state.
-        partitions: stage.partitions.map((p) =>
-          resubmitted.has(p.partition) ? { ...p, status: 'pending' } : p,
-        ),
-      };
+      stage.lastJobId = e.jobId;
+      stage.state = { status: 'running', attempt: e.attempt };
+      stage.attempts.push({
+        attempt: e.attempt,
+        submittedAt: e.time,
+        partitions: e.partitions,
+        done: 0,
+        explanation: e.explanation,
+        outcome: { status: 'running' },
+      });
+      // Partitions this attempt recomputes start over; the others keep their finished state.
+      for (const i of e.partitions) {
+        const p = stage.partitions[i];
+        if (p) stage.partitions[i] = { ...p, status: 'pending' };
+      }
       // The engine's explanation is a whole sentence naming the stage; repeating it here would stutter.
       const what = `Stage ${e.stageId} attempt ${e.attempt} submitted with ${plural(e.partitions.length, 'task')}.`;
       log(d, e.time, e.attempt > 0 ? 'warn' : 'info', e.explanation ?? what);
@@ -111,42 +124,30 @@ function apply(d: Draft, e: EngineEvent): void {
       // succeeded: "skipped" would hide the work the user just watched.
       const ranThisRun = stage?.lastJobId !== null && stage?.lastJobId !== undefined && stage.lastJobId >= d.runFirstJobId;
       if (stage && !(ranThisRun && stage.state.status === 'succeeded')) {
-        w(d, 'stages')[e.stageId] = {
-          ...stage,
-          state: { status: 'skipped', explanation: e.explanation },
-          partitions: stage.partitions.map((p) =>
-            p.status === 'pending' ? { ...p, status: 'skipped' } : p,
-          ),
-        };
+        const draft = ws(d, e.stageId)!;
+        draft.state = { status: 'skipped', explanation: e.explanation };
+        draft.partitions.forEach((p, i) => {
+          if (p.status === 'pending') draft.partitions[i] = { ...p, status: 'skipped' };
+        });
       }
       // The engine's explanation already names the stage.
       log(d, e.time, 'info', e.explanation);
       return;
     }
     case 'stage.completed': {
-      const stage = d.stages[e.stageId];
+      const stage = ws(d, e.stageId);
       if (stage) {
-        w(d, 'stages')[e.stageId] = {
-          ...stage,
-          state: { status: 'succeeded', attempt: e.attempt },
-          attempts: stage.attempts.map((a) =>
-            a.attempt === e.attempt ? { ...a, outcome: { status: 'succeeded', at: e.time } } : a,
-          ),
-        };
+        stage.state = { status: 'succeeded', attempt: e.attempt };
+        setAttempt(stage, e.attempt, (a) => ({ ...a, outcome: { status: 'succeeded', at: e.time } }));
       }
       log(d, e.time, 'info', `Stage ${e.stageId} attempt ${e.attempt} completed.`);
       return;
     }
     case 'stage.failed': {
-      const stage = d.stages[e.stageId];
+      const stage = ws(d, e.stageId);
       if (stage) {
-        w(d, 'stages')[e.stageId] = {
-          ...stage,
-          state: { status: 'failed', attempt: e.attempt, reason: e.reason },
-          attempts: stage.attempts.map((a) =>
-            a.attempt === e.attempt ? { ...a, outcome: { status: 'failed', at: e.time, reason: e.reason } } : a,
-          ),
-        };
+        stage.state = { status: 'failed', attempt: e.attempt, reason: e.reason };
+        setAttempt(stage, e.attempt, (a) => ({ ...a, outcome: { status: 'failed', at: e.time, reason: e.reason } }));
       }
       log(d, e.time, 'warn', `Stage ${e.stageId} attempt ${e.attempt} failed: ${e.reason}`);
       return;
@@ -244,11 +245,11 @@ function apply(d: Draft, e: EngineEvent): void {
       return;
     }
     case 'blocks.added':
-      for (const b of e.blocks) w(d, 'blocks')[b.id] = b;
+      for (const b of e.blocks) d.blocks.add(b);
+      if (e.blocks.length > 0) d.blocksChanged = true;
       return;
     case 'blocks.removed': {
-      const blocks = w(d, 'blocks');
-      for (const id of e.blockIds) delete blocks[id];
+      for (const id of e.blockIds) if (d.blocks.remove(id)) d.blocksChanged = true;
       if (e.blockIds.length > 0) log(d, e.time, 'warn', `${plural(e.blockIds.length, 'block')} removed: ${e.explanation}`);
       return;
     }
@@ -267,21 +268,20 @@ function partitionStatusAfterEnd(d: Draft, p: PartitionView, outcome: 'success' 
 }
 
 function updatePartition(d: Draft, stageId: number, partition: number, f: (p: PartitionView) => PartitionView): void {
-  const stage = d.stages[stageId];
-  const p = stage?.partitions[partition];
-  if (!stage || !p) return;
-  const partitions = stage.partitions.slice();
-  partitions[partition] = f(p);
-  w(d, 'stages')[stageId] = { ...stage, partitions };
+  if (!d.stages[stageId]?.partitions[partition]) return;
+  const stage = ws(d, stageId)!;
+  stage.partitions[partition] = f(stage.partitions[partition]!);
+}
+
+function setAttempt(stage: StageDraft, attempt: number, f: (a: StageView['attempts'][number]) => StageView['attempts'][number]): void {
+  stage.attempts.forEach((a, i) => {
+    if (a.attempt === attempt) stage.attempts[i] = f(a);
+  });
 }
 
 function countDone(d: Draft, stageId: number, stageAttempt: number): void {
-  const stage = d.stages[stageId];
-  if (!stage) return;
-  w(d, 'stages')[stageId] = {
-    ...stage,
-    attempts: stage.attempts.map((a) => (a.attempt === stageAttempt ? { ...a, done: a.done + 1 } : a)),
-  };
+  const stage = ws(d, stageId);
+  if (stage) setAttempt(stage, stageAttempt, (a) => ({ ...a, done: a.done + 1 }));
 }
 
 function endJob(d: Draft, jobId: number, state: ViewState['jobs'][number]['state']): void {
@@ -292,18 +292,14 @@ function endJob(d: Draft, jobId: number, state: ViewState['jobs'][number]['state
   if (state.status !== 'failed') return;
   // Stages a failed job leaves running will never finish: show them as failed with the job's reason.
   for (const id of job.stageIds) {
-    const stage = d.stages[id];
-    if (stage?.state.status !== 'running') continue;
-    const attempt = stage.state.attempt;
-    w(d, 'stages')[id] = {
-      ...stage,
-      state: { status: 'failed', attempt, reason: state.reason },
-      attempts: stage.attempts.map((a) =>
-        a.attempt === attempt && a.outcome.status === 'running'
-          ? { ...a, outcome: { status: 'failed', at: state.endedAt, reason: state.reason } }
-          : a,
-      ),
-    };
+    const current = d.stages[id];
+    if (current?.state.status !== 'running') continue;
+    const attempt = current.state.attempt;
+    const stage = ws(d, id)!;
+    stage.state = { status: 'failed', attempt, reason: state.reason };
+    setAttempt(stage, attempt, (a) =>
+      a.outcome.status === 'running' ? { ...a, outcome: { status: 'failed', at: state.endedAt, reason: state.reason } } : a,
+    );
   }
 }
 

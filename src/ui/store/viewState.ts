@@ -1,4 +1,5 @@
-import type { BlockInfo, ExecutorId, StageInfo, TaskOutcome } from '../engineTypes';
+import type { ExecutorId, StageInfo, TaskOutcome } from '../engineTypes';
+import { BlockIndex, EMPTY_BLOCK_SUMMARY, type BlockSummary } from './groupBlocks';
 
 /** One launch of one task, as the partition popover and the timeline show it. */
 export interface TaskRun {
@@ -114,7 +115,13 @@ export interface ViewState {
   /** Every task launch by task id. */
   tasks: Readonly<Record<number, TaskRun>>;
   executors: Readonly<Record<number, ExecutorView>>;
-  blocks: Readonly<Record<string, BlockInfo>>;
+  /**
+   * Every stored block. Mutated in place and shared by successive states (a job can store hundreds of
+   * thousands of shuffle blocks): render from `blockSummary`, which is replaced whenever it changes.
+   */
+  blocks: BlockIndex;
+  /** Blocks grouped by producer and owner; a new object whenever a batch adds or removes blocks. */
+  blockSummary: BlockSummary;
   log: LogEntry[];
   logSeq: number;
 }
@@ -122,5 +129,17 @@ export interface ViewState {
 export const LOG_LIMIT = 2000;
 
 export function initialViewState(): ViewState {
-  return { now: 0, jobs: [], runFirstJobId: 0, runStartedAt: 0, stages: {}, tasks: {}, executors: {}, blocks: {}, log: [], logSeq: 0 };
+  return {
+    now: 0,
+    jobs: [],
+    runFirstJobId: 0,
+    runStartedAt: 0,
+    stages: {},
+    tasks: {},
+    executors: {},
+    blocks: new BlockIndex(),
+    blockSummary: EMPTY_BLOCK_SUMMARY,
+    log: [],
+    logSeq: 0,
+  };
 }
