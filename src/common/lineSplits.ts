@@ -7,8 +7,8 @@ export interface Split {
   end: number;
 }
 
-/** Big inputs get more splits, so that one task never holds more than this in memory and two workers stay evenly busy (a split is one task). */
-export const MAX_SPLIT_BYTES = 8 * 1024 * 1024;
+/** Big inputs get more splits, so that one task never holds more than this (measured: smaller splits cost more than they balance, as every split builds and ships its own table of distinct words). */
+export const MAX_SPLIT_BYTES = 32 * 1024 * 1024;
 /** How far past its end a split reads per step while looking for the end of its last line. */
 export const ALIGN_CHUNK_BYTES = 64 * 1024;
 

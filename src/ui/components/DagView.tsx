@@ -24,6 +24,17 @@ export function DagView({ store }: { store: ViewStore }) {
     return stageKey === '' ? [] : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
   }, [stageKey, store]);
   const positions = useMemo(() => layoutStages(infos), [infos]);
+  // Stages recomputing lost output (a running retry): the edges from them to the stages that wait for
+  // that output light up, tracing the path back through the lineage to where recomputation starts.
+  const recovering = useViewState(store, (s) =>
+    infos
+      .filter((info) => {
+        const state = s.stages[info.stageId]?.state;
+        return state?.status === 'running' && state.attempt > 0;
+      })
+      .map((info) => info.stageId)
+      .join(','),
+  );
 
   // Nodes (and edges) change with the stage set only: each StageNode subscribes to its own stage, so
   // a task event re-renders that stage's card and nothing else, and React Flow sees the same arrays.
@@ -51,20 +62,24 @@ export function DagView({ store }: { store: ViewStore }) {
 
   const edges: Edge[] = useMemo(() => {
     const byId = new Map(infos.map((info) => [info.stageId, info]));
+    const lit = new Set(recovering.split(',').filter((id) => id !== '').map(Number));
     return infos.flatMap((info) =>
         info.parentStageIds.map((parent) => {
           const shuffle = byId.get(parent)?.shuffleId;
+          const recovery = lit.has(parent);
           return {
             id: `${parent}-${info.stageId}`,
             source: String(parent),
             target: String(info.stageId),
-            label: shuffle === null || shuffle === undefined ? undefined : `shuffle ${shuffle}`,
+            label: shuffle === null || shuffle === undefined ? undefined : `shuffle ${shuffle}${recovery ? ' (recomputing)' : ''}`,
             markerEnd: { type: MarkerType.ArrowClosed },
+            animated: recovery,
+            className: recovery ? 'edge-recovery' : undefined,
             focusable: false,
           };
         }),
       );
-  }, [infos]);
+  }, [infos, recovering]);
 
   return (
     <section aria-label="DAG" className="panel dag-panel">

@@ -17,9 +17,11 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
   let done = 0;
   for (const p of stage.partitions) if (p.status === 'succeeded') done += 1;
   const attempt = 'attempt' in state ? state.attempt : Math.max(0, stage.attempts.length - 1);
+  // A running retry is recomputation: the card lights up and says why, in the engine's words.
+  const recovery = state.status === 'running' && state.attempt > 0 ? stage.attempts.at(-1)?.explanation ?? null : null;
 
   return (
-    <div role="group" aria-label={`Stage ${info.stageId}`} className={`stage stage-${state.status}`} style={{ width: STAGE_WIDTH }}>
+    <div role="group" aria-label={`Stage ${info.stageId}`} className={`stage stage-${state.status}${recovery ? ' stage-recovering' : ''}`} style={{ width: STAGE_WIDTH }}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="stage-head">
         <strong>Stage {info.stageId}</strong>
@@ -40,6 +42,7 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
           </>
         )}
       </p>
+      {recovery && <p className="stage-recovery">{recovery}</p>}
       {state.status === 'failed' && <p className="stage-reason">{state.reason}</p>}
       {state.status === 'skipped' && <p className="stage-reason">{state.explanation}</p>}
       {stage.attempts.length > 1 && (
