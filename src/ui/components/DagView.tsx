@@ -71,7 +71,7 @@ export function DagView({ store }: { store: ViewStore }) {
             id: `${parent}-${info.stageId}`,
             source: String(parent),
             target: String(info.stageId),
-            label: shuffle === null || shuffle === undefined ? undefined : `shuffle ${shuffle}${recovery ? ' (recomputing)' : ''}`,
+            label: shuffle === null || shuffle === undefined ? undefined : `shuffle ${shuffle}`,
             markerEnd: { type: MarkerType.ArrowClosed },
             animated: recovery,
             className: recovery ? 'edge-recovery' : undefined,
