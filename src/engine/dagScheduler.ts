@@ -135,25 +135,28 @@ export class DagScheduler implements TaskSchedulerListener {
     const existing = this.#shuffleStages.get(dep.shuffleId);
     if (existing) return existing;
     const parents = this.#shuffleDepsOf(dep.parent).map((d) => this.#shuffleMapStage(d, jobId));
-    const stage: ShuffleMapStage = {
-      kind: 'shuffleMap',
-      id: this.#nextStageId++,
-      rdd: dep.parent,
-      dep,
-      numPartitions: dep.parent.numPartitions,
-      parents,
-      firstJobId: jobId,
-      latestAttempt: -1,
-      pending: new Set(),
-      failedAttempts: new Set(),
-      taskSet: null,
-      resubmitReason: null,
-      indeterminate: false,
-    };
+    const stage: ShuffleMapStage = { kind: 'shuffleMap', dep, ...this.#newStage(dep.parent, parents, jobId) };
     this.#tracker.registerShuffle(dep.shuffleId, stage.numPartitions);
     this.#stages.set(stage.id, stage);
     this.#shuffleStages.set(dep.shuffleId, stage);
     return stage;
+  }
+
+  /** The fields every stage starts with: not yet submitted, nothing pending, no failed attempt. */
+  #newStage(rdd: RDD<unknown>, parents: ShuffleMapStage[], jobId: number) {
+    return {
+      id: this.#nextStageId++,
+      rdd,
+      numPartitions: rdd.numPartitions,
+      parents,
+      firstJobId: jobId,
+      latestAttempt: -1,
+      pending: new Set<number>(),
+      failedAttempts: new Set<number>(),
+      taskSet: null,
+      resubmitReason: null,
+      indeterminate: false,
+    };
   }
 
   #allStages(stage: Stage, out = new Set<Stage>()): Set<Stage> {
@@ -221,20 +224,7 @@ export class DagScheduler implements TaskSchedulerListener {
     const jobId = this.#nextJobId++;
     const parts = partitions ?? [...Array(rdd.numPartitions).keys()];
     const parents = this.#shuffleDepsOf(rdd).map((d) => this.#shuffleMapStage(d, jobId));
-    const finalStage: ResultStage = {
-      kind: 'result',
-      id: this.#nextStageId++,
-      rdd,
-      numPartitions: rdd.numPartitions,
-      parents,
-      firstJobId: jobId,
-      latestAttempt: -1,
-      pending: new Set(),
-      failedAttempts: new Set(),
-      taskSet: null,
-      resubmitReason: null,
-      indeterminate: false,
-    };
+    const finalStage: ResultStage = { kind: 'result', ...this.#newStage(rdd, parents, jobId) };
     this.#stages.set(finalStage.id, finalStage);
     return new Promise<TaskOutput[]>((resolve, reject) => {
       const job: ActiveJob = {
