@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fileLines, planSplits } from '../common/lineSplits';
+import { ALIGN_CHUNK_BYTES, fileLines, planSplits } from '../common/lineSplits';
+import { TokenCounter, referenceCountTokens } from '../common/tokenizer';
 import type { PartitionPlan, TaskDescription } from '../protocol';
 import { forEachTextChunk, readTextSplit } from './readTextSplit';
 import { TaskContext } from './taskContext';
@@ -61,6 +62,26 @@ describe('forEachTextChunk', () => {
         }
         expect(fileLines(all.join(''))).toEqual(fileLines(decoder.decode(bytes).replace(/^\uFEFF/, '')));
       }
+    }
+  });
+
+  it('with soft breaks, hands a huge line on in bounded pieces cut after a space, counting the same', async () => {
+    const words = ['Alpha', 'beta', 'ΟΔΟΣ', 'don’t', '東京', 'γάμμα\tdelta'];
+    const text = Array.from({ length: 6000 }, (_, i) => words[i % words.length]).join(' ') + '\nlast line\n';
+    const bytes = new TextEncoder().encode(text);
+    for (const numSplits of [1, 3]) {
+      const counter = new TokenCounter('words');
+      let largest = 0;
+      for (const s of planSplits([bytes.length], numSplits)) {
+        const plan: TextSplitPlan = { kind: 'textSplit', rddId: 0, inputId: 'x', fileName: 'x', fileSize: bytes.length, start: s.start, end: s.end };
+        await forEachTextChunk(plan, ctxFor(bytes), 1024, (b, start, end) => {
+          largest = Math.max(largest, end - start);
+          counter.addBytes(b, start, end);
+        }, true);
+      }
+      // Past its end a split reads ALIGN_CHUNK_BYTES at a time while it finishes its last line.
+      expect(largest).toBeLessThanOrEqual(2 * 1024 + ALIGN_CHUNK_BYTES);
+      expect(new Map([...counter.toMap()].sort()), `${numSplits} splits`).toEqual(new Map([...referenceCountTokens(text, 'words')].sort()));
     }
   });
 });

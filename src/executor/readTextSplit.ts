@@ -53,17 +53,28 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+function lastSpaceOrTab(bytes: Uint8Array): number {
+  for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] === 0x20 || bytes[i] === 0x09) return i;
+  return -1;
+}
+
 /**
  * The same lines as readTextSplit, read in chunks of about `chunkBytes` instead of one buffer of the
  * whole split: `visit(bytes, start, end)` gets whole lines only (a line cut by a chunk boundary is
  * carried over and handed on joined), so peak memory is a chunk and no split-sized copy is made.
  * A BOM at file offset 0 is skipped.
+ *
+ * With `softBreaks`, a line longer than a chunk is handed on in pieces cut after an ASCII space or tab,
+ * so that memory stays bounded even for a file that is one huge line. Only a consumer for which such a
+ * cut changes nothing may ask for it: the word tokenizers (no token contains a space or tab, and a
+ * space or tab is never part of a multi-byte sequence nor case-mapping context).
  */
 export async function forEachTextChunk(
   plan: TextSplitPlan,
   ctx: TaskContext,
   chunkBytes: number,
   visit: (bytes: Uint8Array, start: number, end: number) => void,
+  softBreaks = false,
 ): Promise<void> {
   const { read, fileSize } = await openSplit(plan, ctx);
   const start = plan.start;
@@ -84,7 +95,15 @@ export async function forEachTextChunk(
   };
   const keep = (chunk: Uint8Array, from: number): void => {
     if (from >= chunk.length) return;
-    carry = carry ? concat(carry, chunk.subarray(from)) : chunk.slice(from);
+    let kept: Uint8Array = carry ? concat(carry, chunk.subarray(from)) : chunk.slice(from);
+    if (softBreaks && kept.length > chunkBytes) {
+      const cut = lastSpaceOrTab(kept) + 1;
+      if (cut > 0) {
+        visit(kept, 0, cut);
+        kept = kept.slice(cut);
+      }
+    }
+    carry = kept;
   };
   // A split with start > 0 begins after the first '\n' at or after start - 1 (see readAlignedSplit).
   let pos = start > 0 ? start - 1 : 0;

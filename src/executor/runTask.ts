@@ -48,7 +48,8 @@ async function runFusedWordCount(
 }
 
 async function countSplit(split: TextSplitPlan, counter: TokenCounter, ctx: TaskContext): Promise<void> {
-  // Read in chunks cut at line ends: no split-sized buffer nor copy, so less memory and GC.
+  // Chunks cut at line ends (and a huge line after a space or tab): memory stays bounded, and no
+  // split-sized buffer or copy is made.
   await forEachTextChunk(split, ctx, FUSED_READ_BYTES, (bytes, start, end) => {
     let pos = start;
     while (pos < end) {
@@ -62,7 +63,7 @@ async function countSplit(split: TextSplitPlan, counter: TokenCounter, ctx: Task
       ctx.reportProgress();
       pos = chunkEnd;
     }
-  });
+  }, true);
 }
 
 function sleep(ms: number): Promise<void> {
