@@ -113,10 +113,10 @@ export class EmberContext implements JobRunner {
         this.events.emit({ type: 'executor.added', executorId: id, reason });
         this.#tasks.schedule();
       },
-      executorLost: (id, cause, reason) => {
+      executorLost: (id, _cause, reason) => {
         this.#executors.set(id, { status: 'lost', reason });
         this.events.emit({ type: 'executor.removed', executorId: id, reason: `Worker ${id} lost: ${reason}.` });
-        this.#dag.executorLost(id, cause, reason);
+        this.#dag.executorLost(id, reason);
       },
       heartbeat: (hb) => {
         const running = this.#tasks.runningTaskOn(hb.executorId);

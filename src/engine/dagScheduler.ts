@@ -1,4 +1,4 @@
-import type { ExecutorId, ExecutorLossCause, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import type { ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
 import { rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockMaster } from './blockMaster';
 import type { EventBus } from './eventBus';
@@ -569,7 +569,8 @@ export class DagScheduler implements TaskSchedulerListener {
 
   // ---------------------------------------------------------------- executors
 
-  executorLost(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void {
+  /** An executor is gone: its outputs and blocks with it (its running tasks fail through the backend). */
+  executorLost(executorId: ExecutorId, reason: string): void {
     const lostBlocks = this.#blocks.ownedBy(executorId).filter(
       (b) => !(this.#config.shuffleService && b.id.startsWith('shuffle/')),
     );
@@ -588,7 +589,6 @@ export class DagScheduler implements TaskSchedulerListener {
         }.`,
       });
     }
-    void cause;
   }
 
   #bumpEpoch(): number {

@@ -94,11 +94,6 @@ export class TaskScheduler {
     if (!this.#sets.includes(tsm)) this.#sets.push(tsm);
   }
 
-  executorLost(executorId: ExecutorId): void {
-    // Its running task settles through the backend as an executorLost failure; nothing to launch there.
-    if (!this.#busy.has(executorId)) return;
-  }
-
   schedule(): void {
     const live = new Set(this.#backend.liveExecutors());
     // First every free executor takes a task whose cached input it holds; then the rest are placed,
