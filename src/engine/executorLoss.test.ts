@@ -1,16 +1,11 @@
 /** Spark's executor-loss scenarios (DAGSchedulerSuite, TaskSetManagerSuite) on the scripted backend. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BlockInfo } from '../protocol';
-import type { EmberContext } from './context';
 import { flush, type Launched } from '../testing/scriptedBackend';
-import { count, harness, ownerOf, shuffleReadOf } from '../testing/schedulerHarness';
+import { count, harness, ownerOf, twoStages, shuffleReadOf } from '../testing/schedulerHarness';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
-
-function twoStages(ctx: EmberContext, maps = 2, reducers = 2) {
-  return ctx.parallelize([1, 2, 3, 4, 5, 6, 7, 8], maps).map((x: number) => [x % 4, x] as [number, number]).reduceByKey('sum', { numPartitions: reducers });
-}
 
 /** Map tasks report the shuffle blocks they wrote, as real executors do. */
 const shuffleBlocks = (l: Launched): BlockInfo[] =>

@@ -5,15 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmberContext } from './context';
-import { count, harness, ownerOf } from '../testing/schedulerHarness';
+import { count, harness, ownerOf, twoStages } from '../testing/schedulerHarness';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
-
-/** parallelize (rdd 0) → map (rdd 1) │ reduceByKey (rdd 2): stage 0 writes shuffle 0, stage 1 is the result. */
-function twoStages(ctx: EmberContext, maps = 2, reducers = 2) {
-  return ctx.parallelize([1, 2, 3, 4, 5, 6, 7, 8], maps).map((x: number) => [x % 4, x] as [number, number]).reduceByKey('sum', { numPartitions: reducers });
-}
 
 /** … │ reduceByKey (rdd 2) → map (rdd 3) │ reduceByKey (rdd 4): stages 0 and 1 write shuffles 0 and 1, stage 2 is the result. */
 function threeStages(ctx: EmberContext) {

@@ -1,14 +1,9 @@
 /** Spark's task-level scenarios (TaskSetManagerSuite, TaskSchedulerImplSuite, DAGSchedulerSuite). */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EmberContext } from './context';
-import { count, harness, ownerOf } from '../testing/schedulerHarness';
+import { count, harness, ownerOf, twoStages } from '../testing/schedulerHarness';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
-
-function twoStages(ctx: EmberContext, maps = 2, reducers = 2) {
-  return ctx.parallelize([1, 2, 3, 4, 5, 6, 7, 8], maps).map((x: number) => [x % 4, x] as [number, number]).reduceByKey('sum', { numPartitions: reducers });
-}
 
 const boom = (n: number) => ({ kind: 'exception' as const, operator: 'map (rdd 1)', message: `boom ${n}` });
 

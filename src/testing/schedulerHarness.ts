@@ -70,3 +70,8 @@ export function ownerOf(l: Launched, map: number): number | null {
 }
 
 export const count = (n: number): TaskOutput => ({ kind: 'count', count: n });
+
+/** parallelize → map to pairs │ reduceByKey: stage 0 writes shuffle 0, stage 1 is the result. */
+export function twoStages(ctx: EmberContext, maps = 2, reducers = 2) {
+  return ctx.parallelize([1, 2, 3, 4, 5, 6, 7, 8], maps).map((x: number) => [x % 4, x] as [number, number]).reduceByKey('sum', { numPartitions: reducers });
+}
