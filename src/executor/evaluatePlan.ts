@@ -171,42 +171,36 @@ async function pushMapPartitions(ref: number, parent: PartitionPlan, ctx: TaskCo
   pushIterable(result, operator, push, ctx);
 }
 
+/** A user function, called so that whatever it throws becomes a failure naming its operator. */
+function guarded(ref: number, ctx: TaskContext): (record: unknown) => unknown {
+  const { fn, params, operator } = ctx.fn(ref);
+  return (record) => {
+    try {
+      return fn(record, params);
+    } catch (error) {
+      throw userFailure(operator, error);
+    }
+  };
+}
+
 /** One narrow operator as a push function feeding `next`. User errors name the operator. */
 function compileOp(op: Exclude<NarrowOp, { kind: 'mapPartitions' }>, rddId: number, ctx: TaskContext, next: Push): Push {
   switch (op.kind) {
     case 'map': {
-      const { fn, params, operator } = ctx.fn(op.fn);
-      return (r) => {
-        let out: unknown;
-        try {
-          out = fn(r, params);
-        } catch (error) {
-          throw userFailure(operator, error);
-        }
-        next(out);
-      };
+      const call = guarded(op.fn, ctx);
+      return (r) => next(call(r));
     }
     case 'filter': {
-      const { fn, params, operator } = ctx.fn(op.fn);
+      const call = guarded(op.fn, ctx);
       return (r) => {
-        let keep: unknown;
-        try {
-          keep = fn(r, params);
-        } catch (error) {
-          throw userFailure(operator, error);
-        }
-        if (keep) next(r);
+        if (call(r)) next(r);
       };
     }
     case 'flatMap': {
-      const { fn, params, operator } = ctx.fn(op.fn);
+      const call = guarded(op.fn, ctx);
+      const { operator } = ctx.fn(op.fn);
       return (r) => {
-        let out: unknown;
-        try {
-          out = fn(r, params);
-        } catch (error) {
-          throw userFailure(operator, error);
-        }
+        const out = call(r);
         if (Array.isArray(out)) {
           for (let i = 0; i < out.length; i++) next(out[i]);
           return;
@@ -221,16 +215,8 @@ function compileOp(op: Exclude<NarrowOp, { kind: 'mapPartitions' }>, rddId: numb
       };
     }
     case 'keyBy': {
-      const { fn, params, operator } = ctx.fn(op.fn);
-      return (r) => {
-        let key: unknown;
-        try {
-          key = fn(r, params);
-        } catch (error) {
-          throw userFailure(operator, error);
-        }
-        next([key, r]);
-      };
+      const call = guarded(op.fn, ctx);
+      return (r) => next([call(r), r]);
     }
     case 'tokenize': {
       const operator = `tokenize at rdd ${rddId}`;
