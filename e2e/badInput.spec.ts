@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { expectedTsv } from './expectedTsv';
 
 // Inputs that are not plain, well-formed text, through the page as a user drives it.
 
@@ -11,20 +12,6 @@ interface Upload {
 }
 
 const text = (name: string, body: string): Upload => ({ name, mimeType: 'text/plain', buffer: Buffer.from(body, 'utf8') });
-
-/** The `words` tokenizer's contract, computed independently of the engine, as the results TSV. */
-function expectedTsv(texts: string[]): string {
-  const counts = new Map<string, number>();
-  for (const t of texts) {
-    for (const word of t.toLowerCase().match(/[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu) ?? []) {
-      counts.set(word, (counts.get(word) ?? 0) + 1);
-    }
-  }
-  return [...counts]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([w, n]) => `${w}\t${n}\n`)
-    .join('');
-}
 
 const status = (page: Page) => page.getByRole('status', { name: 'Job status' });
 const inputsList = (page: Page) => page.getByRole('list', { name: 'Input files' });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { expectedTsv } from './expectedTsv';
 
 // The page as a user drives it: locate by role and accessible name only.
 
@@ -14,20 +15,6 @@ const FILE_B = {
   mimeType: 'text/plain',
   text: 'the end\n\nÜber straße, über Straße. 42 42\nit’s the end of the fox\n',
 };
-
-/** The `words` tokenizer's contract, computed independently of the engine. */
-function expectedTsv(texts: string[]): string {
-  const counts = new Map<string, number>();
-  for (const text of texts) {
-    for (const word of text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu) ?? []) {
-      counts.set(word, (counts.get(word) ?? 0) + 1);
-    }
-  }
-  return [...counts]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([w, n]) => `${w}\t${n}\n`)
-    .join('');
-}
 
 /** Number inputs by exact accessible name ("Workers" alone would also match the Workers region). */
 const field = (page: Page, name: string) => page.getByRole('spinbutton', { name, exact: true });

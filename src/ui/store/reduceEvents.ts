@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../engineTypes';
-import { describeReason } from './describeReason';
+import { describeReason } from '../../engine';
 import {
   LOG_LIMIT,
   type LogLevel,
