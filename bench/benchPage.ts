@@ -110,9 +110,14 @@ class RunWatcher {
   mapDone = 0;
   tasksStarted = 0;
   failedOrKilled = 0;
+  /** Attempts started for a partition that had been started before in this run (work done again). */
   recomputed = 0;
+  started = new Set<string>();
   succeeded = new Set<string>();
+  /** Finished map partitions whose shuffle blocks the engine reported removed while the job ran. */
   lost = new Set<string>();
+  /** Set once the result is in: later removals are cleanup, not loss. */
+  finished = false;
   chaosAt: number | null = null;
   chaosDone = false;
   detectMs: number | null = null;
@@ -176,10 +181,8 @@ class RunWatcher {
       case 'task.started': {
         this.tasksStarted++;
         const k = this.key(e.stageId, e.partition);
-        if (this.succeeded.has(k)) {
-          this.recomputed++;
-          this.lost.add(k);
-        }
+        if (this.started.has(k)) this.recomputed++;
+        this.started.add(k);
         break;
       }
       case 'task.ended': {
@@ -211,6 +214,13 @@ class RunWatcher {
         }
         break;
       }
+      case 'blocks.removed':
+        if (this.finished) break;
+        for (const id of e.blockIds) {
+          const [kind, shuffle, map] = id.split('/');
+          if (kind === 'shuffle' && this.succeeded.has(`m${shuffle}/${map}`)) this.lost.add(`m${shuffle}/${map}`);
+        }
+        break;
       case 'executor.removed':
         if (this.chaos === 'silence' && e.executorId === 1 && this.chaosAt !== null && this.detectMs === null) this.detectMs = now - this.chaosAt;
         break;
@@ -228,23 +238,30 @@ function summarize(rows: [string, number][]): { distinct: number; total: number 
   return { distinct: rows.length, total };
 }
 
-/** The page's word count (default settings: 4 input splits, 4 shuffle partitions, two workers), timed from run to result collected. */
-async function engineRun(name: string, tokenizer: Tokenizer, chaos: Chaos = 'none', hold = false): Promise<EngineRun> {
-  const { ctx, inputs } = await openContext(name);
-  // --profile: pause once the workers are up and once the result is in, so that the driver can start
-  // and stop the workers' CPU profilers (the workers end with ctx.stop()).
-  const gate = async (flag: string) => {
-    if (!hold) return;
-    const w = window as unknown as Record<string, unknown>;
-    await new Promise((resolve) => ((w[`${flag}Release`] = resolve), (w[flag] = true)));
-  };
-  await gate('__benchWorkersUp');
+/** The middle one by time of a method's timed runs, with every run's time. */
+export type Timed<T extends { ms: number }> = T & { allMs: number[] };
+
+/**
+ * The second and later of `1 + runs` runs of the same work: the first warms the JIT of the workers
+ * (the app page keeps its workers up between runs); the median run by time is returned.
+ */
+async function warmThenTimed<T extends { ms: number }>(runs: number, run: () => Promise<T>, warmUp: () => Promise<unknown> = run): Promise<Timed<T>> {
+  await warmUp();
+  const timed: T[] = [];
+  for (let r = 0; r < runs; r++) timed.push(await run());
+  const byTime = [...timed].sort((x, y) => x.ms - y.ms);
+  return { ...byTime[(byTime.length - 1) >> 1], allMs: timed.map((t) => t.ms) };
+}
+
+/** One timed word count in `ctx`, followed by its events (task accounting, stage timings, chaos). */
+async function watchedCount(ctx: EmberContext, count: () => Promise<[string, number][]>, chaos: Chaos, gate: (flag: string) => Promise<void>): Promise<EngineRun> {
   const watch = new RunWatcher(ctx, chaos);
   const off = ctx.events.subscribe(watch.onEvent);
   try {
     const t0 = performance.now();
-    const rows = await ctx.wordCount({ inputs, tokenizer, inputSplits: 4, shufflePartitions: 4 }).collect();
+    const rows = await count();
     const t1 = performance.now();
+    watch.finished = true;
     await gate('__benchCollected');
     await watch.settle();
     const lastEnd = Math.max(...[...watch.jobs.values()].map((j) => j.endedAt ?? 0));
@@ -265,23 +282,50 @@ async function engineRun(name: string, tokenizer: Tokenizer, chaos: Chaos = 'non
     };
   } finally {
     off();
+  }
+}
+
+/**
+ * The page's word count (default settings: 4 input splits, 4 shuffle partitions, two workers), timed
+ * from run to result collected, in one context: an untimed warm-up run, then `runs` timed runs, each
+ * with the given fault (a fault changes the pool, so the driver gives each fault run its own context).
+ */
+async function engineRun(name: string, tokenizer: Tokenizer, chaos: Chaos = 'none', runs = 1, hold = false): Promise<Timed<EngineRun>> {
+  const { ctx, inputs } = await openContext(name);
+  const count = () => ctx.wordCount({ inputs, tokenizer, inputSplits: 4, shufflePartitions: 4 }).collect();
+  // --profile: pause once the workers are up and once the result is in, so that the driver can start
+  // and stop the workers' CPU profilers (the workers end with ctx.stop()).
+  const gate = async (flag: string) => {
+    if (!hold) return;
+    const w = window as unknown as Record<string, unknown>;
+    await new Promise((resolve) => ((w[`${flag}Release`] = resolve), (w[flag] = true)));
+  };
+  try {
+    const warmUp = async () => {
+      await count();
+      await gate('__benchWorkersUp');
+    };
+    return await warmThenTimed(runs, () => watchedCount(ctx, count, chaos, gate), warmUp);
+  } finally {
     await ctx.stop();
   }
 }
 
 /** The same count through the generic RDD API (line strings, shipped closures), whitespace semantics. */
-async function genericRun(name: string): Promise<{ ms: number; distinct: number; total: number }> {
+async function genericRun(name: string, runs = 1): Promise<Timed<{ ms: number; distinct: number; total: number }>> {
   const { ctx, inputs } = await openContext(name);
   try {
-    const t0 = performance.now();
-    const rows = await ctx
-      .textFile(inputs, { minPartitions: 4 })
-      .flatMap((line: string) => line.split(/\s+/))
-      .filter((w: string) => w !== '')
-      .map((w: string): [string, number] => [w, 1])
-      .reduceByKey((a: number, b: number) => a + b, { numPartitions: 4 })
-      .collect();
-    return { ms: performance.now() - t0, ...summarize(rows) };
+    return await warmThenTimed(runs, async () => {
+      const t0 = performance.now();
+      const rows = await ctx
+        .textFile(inputs, { minPartitions: 4 })
+        .flatMap((line: string) => line.split(/\s+/))
+        .filter((w: string) => w !== '')
+        .map((w: string): [string, number] => [w, 1])
+        .reduceByKey((a: number, b: number) => a + b, { numPartitions: 4 })
+        .collect();
+      return { ms: performance.now() - t0, ...summarize(rows) };
+    });
   } finally {
     await ctx.stop();
   }
@@ -289,18 +333,23 @@ async function genericRun(name: string): Promise<{ ms: number; distinct: number;
 
 let singleWorker: Worker | null = null;
 
-/** single / naive in ONE dedicated worker (started before the clock, as the engine's pool is). */
-async function singleRun(req: { kind: 'single'; tokenizer: Tokenizer } | { kind: 'naive' }): Promise<SingleResponse & { pageMs: number }> {
+/** single / naive in ONE dedicated worker (started before the clock, as the engine's pool is); warm-up then `runs` timed. */
+async function singleRun(req: { kind: 'single'; tokenizer: Tokenizer } | { kind: 'naive' }, runs = 1): Promise<Timed<SingleResponse & { pageMs: number }>> {
   singleWorker ??= new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' });
   const worker = singleWorker;
-  const t0 = performance.now();
-  const res = await new Promise<SingleResponse>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<SingleResponse>) => resolve(e.data);
-    worker.onerror = (e) => reject(new Error(e.message));
-    worker.postMessage({ ...req, blob: need() } as SingleRequest);
-  });
-  if (res.error) throw new Error(`${req.kind}: ${res.error}`);
-  return { ...res, pageMs: performance.now() - t0 };
+  const once = async () => {
+    const t0 = performance.now();
+    const res = await new Promise<SingleResponse>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<SingleResponse>) => resolve(e.data);
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage({ ...req, blob: need() } as SingleRequest);
+    });
+    if (res.error) throw new Error(`${req.kind}: ${res.error}`);
+    const pageMs = performance.now() - t0;
+    // Timed from the page, as the engine is: the worker's own figure is in `workerMs`.
+    return { ...res, workerMs: res.ms, ms: pageMs, pageMs };
+  };
+  return warmThenTimed(runs, once);
 }
 
 let duck: { db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection } | null = null;
@@ -318,7 +367,11 @@ async function duckInit(): Promise<number> {
 }
 
 /** Lines read from the same Blob, split on \s+, unnested and grouped in SQL; the grouped rows come back to JS. */
-async function duckRun(): Promise<{ ms: number; distinct: number; total: number; version: string }> {
+async function duckRun(runs = 1): Promise<Timed<{ ms: number; distinct: number; total: number; version: string }>> {
+  return warmThenTimed(runs, duckQuery);
+}
+
+async function duckQuery(): Promise<{ ms: number; distinct: number; total: number; version: string }> {
   if (!duck) await duckInit();
   const { db, conn } = duck!;
   const file = `corpus-${need().size}.txt`;

@@ -23,7 +23,7 @@ const MiB = 1 << 20;
 // ------------------------------------------------------------------ options
 
 function parseArgs(argv) {
-  const opts = { sizes: [32, 128, 512], json: null, profile: false, ui: true, faultSize: 128 };
+  const opts = { sizes: [32, 128, 512], json: null, profile: false, ui: true, faultSize: 128, runs: 3 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -38,8 +38,10 @@ function parseArgs(argv) {
     else if (a === '--profile') opts.profile = true;
     else if (a === '--skip-ui') opts.ui = false;
     else if (a === '--fault-size') opts.faultSize = Number(value());
-    else throw new Error(`unknown option ${a} (use --sizes 32,128,512 --json FILE --profile --skip-ui --fault-size N)`);
+    else if (a === '--runs') opts.runs = Number(value());
+    else throw new Error(`unknown option ${a} (use --sizes 32,128,512 --json FILE --profile --skip-ui --fault-size N --runs N)`);
   }
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`--runs: a whole number ≥ 1, got ${opts.runs}`);
   if (opts.sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 2048)) throw new Error(`--sizes: whole MiB between 1 and 2048, got ${opts.sizes}`);
   if (!opts.sizes.includes(opts.faultSize)) opts.faultSize = opts.sizes.includes(128) ? 128 : opts.sizes[0];
   return opts;
@@ -184,6 +186,7 @@ async function main() {
     cores: cpus().length,
     date: new Date().toISOString(),
     sizes_mib: opts.sizes,
+    timed_runs: opts.runs,
   };
   const perSize = {};
   let faults = null;
@@ -210,6 +213,7 @@ async function main() {
     const duckInitMs = await page.evaluate(() => window.emberBench.duckInit());
     log(`duckdb-wasm (eh bundle, local) instantiated in ${duckInitMs.toFixed(0)} ms`);
 
+    const runs = opts.runs;
     for (const mib of opts.sizes) {
       const { file, bytes } = sizes[mib];
       const name = `bench-${mib}`;
@@ -219,28 +223,28 @@ async function main() {
       await page.evaluate((url) => window.emberBench.loadCorpus(url), `/corpus/${file}`);
       r.store_ms = await page.evaluate((n) => window.emberBench.storeInput(n), name);
 
-      const engine = await withHeapSampling(cdpPage, workerCdp, () => page.evaluate((n) => window.emberBench.engineRun(n, 'words'), name));
+      const engine = await withHeapSampling(cdpPage, workerCdp, () => page.evaluate(([n, k]) => window.emberBench.engineRun(n, 'words', 'none', k), [name, runs]));
       r.engine = engine.result;
       r.main_heap_base = engine.mainBase;
       r.main_heap_peak = engine.mainPeak;
       r.worker_heap_peaks = engine.workerPeaks;
       r.worker_heap_error = engine.workerPeaks.length === 0 ? (engine.workerError ?? 'no worker targets found') : null;
       log(`  engine (words): ${engine.result.ms.toFixed(0)} ms, ${engine.result.distinct} distinct; main heap peak ${(engine.mainPeak / MiB).toFixed(1)} MiB`);
-      r.engine_ws = await page.evaluate((n) => window.emberBench.engineRun(n, 'whitespace'), name);
+      r.engine_ws = await page.evaluate(([n, k]) => window.emberBench.engineRun(n, 'whitespace', 'none', k), [name, runs]);
       log(`  engine (whitespace): ${r.engine_ws.ms.toFixed(0)} ms, ${r.engine_ws.distinct} distinct`);
-      r.generic = await page.evaluate((n) => window.emberBench.genericRun(n), name);
+      r.generic = await page.evaluate(([n, k]) => window.emberBench.genericRun(n, k), [name, runs]);
       log(`  generic: ${r.generic.ms.toFixed(0)} ms, ${r.generic.distinct} distinct`);
-      r.single = await page.evaluate(() => window.emberBench.singleRun({ kind: 'single', tokenizer: 'words' }));
+      r.single = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'words' }, k), runs);
       log(`  single (words): ${r.single.pageMs.toFixed(0)} ms, ${r.single.distinct} distinct`);
-      r.single_ws = await page.evaluate(() => window.emberBench.singleRun({ kind: 'single', tokenizer: 'whitespace' }));
+      r.single_ws = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'whitespace' }, k), runs);
       log(`  single (whitespace): ${r.single_ws.pageMs.toFixed(0)} ms, ${r.single_ws.distinct} distinct`);
-      r.naive = await page.evaluate(() => window.emberBench.singleRun({ kind: 'naive' }));
+      r.naive = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'naive' }, k), runs);
       log(`  naive: ${r.naive.pageMs.toFixed(0)} ms, ${r.naive.distinct} distinct`);
-      r.duckdb = await page.evaluate(() => window.emberBench.duckRun());
+      r.duckdb = await page.evaluate((k) => window.emberBench.duckRun(k), runs);
       log(`  duckdb: ${r.duckdb.ms.toFixed(0)} ms, ${r.duckdb.distinct} distinct`);
 
-      const check = (label, runs) => {
-        const [first, ...rest] = runs;
+      const check = (label, results) => {
+        const [first, ...rest] = results;
         for (const [l, x] of rest) {
           if (x.distinct !== first[1].distinct || x.total !== first[1].total) {
             failures.push(`${mib} MiB, ${label}: ${first[0]} has ${first[1].distinct} distinct / ${first[1].total} tokens but ${l} has ${x.distinct} / ${x.total}`);
@@ -252,10 +256,17 @@ async function main() {
 
       if (mib === opts.faultSize) {
         log(`faults at ${mib} MiB: clean, kill, clear, silent death...`);
-        const clean = await page.evaluate((n) => window.emberBench.engineRun(n, 'words', 'none'), name);
-        const kill = await page.evaluate((n) => window.emberBench.engineRun(n, 'words', 'kill'), name);
-        const clear = await page.evaluate((n) => window.emberBench.engineRun(n, 'words', 'clear'), name);
-        const silence = await page.evaluate((n) => window.emberBench.engineRun(n, 'words', 'silence'), name);
+        // Each fault run in its own context (a fault changes the pool); the median of `runs` by time.
+        const faultRun = async (chaos) => {
+          const all = [];
+          for (let k = 0; k < runs; k++) all.push(await page.evaluate(([n, c]) => window.emberBench.engineRun(n, 'words', c, 1), [name, chaos]));
+          const byTime = [...all].sort((x, y) => x.ms - y.ms);
+          return { ...byTime[(byTime.length - 1) >> 1], allMs: all.map((x) => x.ms) };
+        };
+        const clean = await faultRun('none');
+        const kill = await faultRun('kill');
+        const clear = await faultRun('clear');
+        const silence = await faultRun('silence');
         for (const [l, x] of [['clean', clean], ['kill', kill], ['clear', clear], ['silence', silence]]) {
           if (x.distinct !== r.engine.distinct || x.total !== r.engine.total) failures.push(`${mib} MiB, ${l} run: ${x.distinct} / ${x.total} differs from the fault-free ${r.engine.distinct} / ${r.engine.total}`);
           if (l !== 'clean' && !x.chaosDone) failures.push(`${mib} MiB, ${l} run: the fault was not injected (the job ended first?)`);
@@ -298,6 +309,7 @@ async function main() {
     out[`engine_vs_duckdb_${mib}`] = r.duckdb.ms / r.engine.ms;
     out[`generic_vs_naive_${mib}`] = r.naive.pageMs / r.generic.ms;
     out[`engine_ms_${mib}`] = r.engine.ms;
+    for (const m of ['engine', 'engine_ws', 'generic', 'single', 'single_ws', 'naive', 'duckdb']) out[`${m}_all_ms_${mib}`] = r[m].allMs;
     out[`input_store_ms_${mib}`] = r.store_ms;
     out[`distinct_words_${mib}`] = r.engine.distinct;
     out[`distinct_whitespace_${mib}`] = r.generic.distinct;
@@ -333,7 +345,7 @@ async function main() {
   out.bench_wall_s = (Date.now() - started) / 1000;
 
   // ---------------------------------------------------------------- report
-  console.log(`\nEmberflow benchmark — ${out.date}, ${chromiumVersion}, ${out.cores} cores\n`);
+  console.log(`\nEmberflow benchmark — ${out.date}, ${chromiumVersion}, ${out.cores} cores; each figure the median of ${opts.runs} timed run(s) after one warm-up run\n`);
   const rows = [];
   for (const [mib, r] of Object.entries(perSize)) {
     const b = r.bytes;
@@ -406,7 +418,7 @@ async function profileRun(page, cdpPage, workerCdp, name) {
     window.__benchWorkersUp = false;
     window.__benchCollected = false;
   });
-  const run = page.evaluate((n) => window.emberBench.engineRun(n, 'words', 'none', true), name);
+  const run = page.evaluate((n) => window.emberBench.engineRun(n, 'words', 'none', 1, true), name);
   await waitFlag('__benchWorkersUp');
   const sessions = await workerCdp.workers(/\/assets\/worker-[^/]*\.js/);
   for (const s of sessions) {

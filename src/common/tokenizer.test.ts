@@ -141,6 +141,19 @@ describe('countTokens', () => {
     }
   });
 
+  it('keeps tokens apart across the 4-byte packed keys, long keys and table growth', () => {
+    // 200,000 distinct tokens force the table (131,072 slots) to grow twice; tokens of 1 to 8 bytes
+    // cover both key kinds, and "abcd"/"abcde"/"xabcd" share packed bytes at different lengths.
+    const words: string[] = [];
+    for (let n = 0; n < 200_000; n++) words.push(String(n), `Q${n.toString(36)}'s`);
+    words.push('abcd', 'abcde', 'xabcd', 'ABCD', 'bcd', "a'b", 'a', 'A');
+    const text = words.join(' ');
+    for (const mode of modes) expectSame(encoder.encode(text), mode);
+    const counts = counted(encoder.encode(text), 'words');
+    expect(counts.size).toBe(400_000 + 6);
+    expect([counts.get('abcd'), counts.get('abcde'), counts.get('a'), counts.get("a'b")]).toEqual([2, 1, 2, 1]);
+  });
+
   it('tokenizeLine follows the same rules for string lines', () => {
     expect(tokenizeLine("Don’t STOP rock'n'roll ΟΔΟΣ", 'words')).toEqual(['don’t', 'stop', "rock'n'roll", '\u03bf\u03b4\u03bf\u03c2']);
     expect(tokenizeLine(' a\u00a0b\u0085c ', 'whitespace')).toEqual(['a', 'b\u0085c']);

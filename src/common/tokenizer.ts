@@ -39,12 +39,24 @@ NONSPACE_BYTE[0] = 0x80;
 
 const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+// The table is one Int32Array of 4-int slots, so a probe touches one cache line, not four arrays.
+const KEY = 0; // a token of ≤ 4 bytes: its byte classes packed into an int (exact); longer: FNV-1a
+const LEN = 1; // 0 = empty slot (tokens are never empty)
+const OFF = 2; // where the token's stored bytes start in the arena
+const COUNT = 3;
+const SLOT = 4;
+const PACKED_MAX = 4;
+const GOLDEN = 0x9e3779b1 | 0;
+// Counts are int32: a counter refuses input that could hold 2^31 tokens (every token takes ≥ 2 bytes).
+const MAX_TOKENS = 0x7fffffff;
+
 /**
  * Counts tokens straight from UTF-8 bytes. Pure-ASCII lines go through a lookup table and an
  * open-addressing table keyed by the token bytes, so a word becomes a string once per distinct word,
- * not once per occurrence. A line with any byte >= 0x80 is decoded and handed to the regex reference
- * (tokens and lower-casing context never cross '\n', so per-line handling is exact); the ASCII tokens
- * already counted for that line are undone first.
+ * not once per occurrence; a token of up to 4 bytes is compared as one packed int, not byte by byte.
+ * A line with any byte >= 0x80 is decoded and handed to the regex reference (tokens and lower-casing
+ * context never cross '\n', so per-line handling is exact); the ASCII tokens already counted for that
+ * line are undone first.
  */
 export class TokenCounter {
   /** Lines seen (a final line without '\n' included), for metrics. */
@@ -54,14 +66,11 @@ export class TokenCounter {
   /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding (only non-ASCII lines are decoded). */
   invalidUtf8 = 0;
 
-  // Big enough for the distinct words of a typical split without regrowing (2.5 MiB of typed arrays).
+  // Big enough for the distinct words of a typical split without regrowing (2 MiB).
   private cap = 1 << 17;
-  private mask = this.cap - 1;
+  private shift = 32 - 17;
   private size = 0;
-  private hashes = new Int32Array(this.cap);
-  private offsets = new Int32Array(this.cap);
-  private lengths = new Int32Array(this.cap); // 0 = empty slot (tokens are never empty)
-  private counts = new Float64Array(this.cap);
+  private slots = new Int32Array(this.cap * SLOT);
   private arena = new Uint8Array(1 << 18);
   private arenaPos = 0;
   private pending = new Int32Array(256);
@@ -74,6 +83,9 @@ export class TokenCounter {
 
   /** Adds the tokens of the lines in bytes[start, end); callers split ranges only at line starts. */
   addBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (this.tokens + (end - start) / 2 >= MAX_TOKENS) {
+      throw new RangeError('A TokenCounter counts at most 2^31 - 1 tokens: give each 4 GiB of text its own counter.');
+    }
     const cls = this.classOf;
     const words = this.tokenizer === 'words';
     let pendingN = 0;
@@ -103,21 +115,27 @@ export class TokenCounter {
         continue;
       }
       const tokStart = i;
-      let h = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
-      i++;
-      while (i < end) {
+      let h = FNV_OFFSET;
+      let packed = 0;
+      for (;;) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        packed = (packed << 8) | c;
+        i++;
+        if (i >= end) break;
         b = bytes[i];
         c = cls[b];
-        if (c !== 0) {
-          h = Math.imul(h ^ c, FNV_PRIME);
+        if (c !== 0) continue;
+        if (words && b === APOSTROPHE && i + 1 < end && (c = cls[bytes[i + 1]]) !== 0) {
+          h = Math.imul(h ^ APOSTROPHE, FNV_PRIME);
+          packed = (packed << 8) | APOSTROPHE;
           i++;
-        } else if (words && b === APOSTROPHE && i + 1 < end && (c = cls[bytes[i + 1]]) !== 0) {
-          h = Math.imul(Math.imul(h ^ APOSTROPHE, FNV_PRIME) ^ c, FNV_PRIME);
-          i += 2;
-        } else break;
+          continue;
+        }
+        break;
       }
-      const slot = this.slotFor(bytes, tokStart, i, h);
-      this.counts[slot]++;
+      const len = i - tokStart;
+      const slot = this.slotFor(bytes, tokStart, len, len <= PACKED_MAX ? packed : h);
+      this.slots[slot + COUNT]++;
       tokens++;
       if (pendingN === this.pending.length) {
         const grown = new Int32Array(pendingN * 2);
@@ -145,12 +163,13 @@ export class TokenCounter {
 
   /** Adds every count into `target`. */
   addTo(target: Map<string, number>): void {
-    const { lengths, counts, offsets, arena } = this;
-    for (let s = 0; s < this.cap; s++) {
-      const len = lengths[s];
-      if (len === 0 || counts[s] === 0) continue;
-      const word = byteString(arena, offsets[s], len);
-      target.set(word, (target.get(word) ?? 0) + counts[s]);
+    const { slots, arena } = this;
+    for (let s = 0; s < slots.length; s += SLOT) {
+      const len = slots[s + LEN];
+      const count = slots[s + COUNT];
+      if (len === 0 || count === 0) continue;
+      const word = byteString(arena, slots[s + OFF], len);
+      target.set(word, (target.get(word) ?? 0) + count);
     }
     this.decoded.forEach((count, word) => target.set(word, (target.get(word) ?? 0) + count));
   }
@@ -162,7 +181,7 @@ export class TokenCounter {
   }
 
   private undo(pendingN: number): void {
-    for (let k = 0; k < pendingN; k++) this.counts[this.pending[k]]--;
+    for (let k = 0; k < pendingN; k++) this.slots[this.pending[k] + COUNT]--;
   }
 
   /** Tokenizes the line starting at lineStart through the reference path; returns the next line start. */
@@ -176,18 +195,20 @@ export class TokenCounter {
     return nl < end ? nl + 1 : end;
   }
 
-  private slotFor(bytes: Uint8Array, start: number, end: number, h: number): number {
-    const len = end - start;
-    const { hashes, lengths, offsets, arena } = this;
-    const words = this.tokenizer === 'words';
-    let s = h & this.mask;
+  /** The slot (index of its first int) of the token bytes[start, start + len), inserted if new. */
+  private slotFor(bytes: Uint8Array, start: number, len: number, key: number): number {
+    const { slots, arena } = this;
+    const last = slots.length - SLOT;
+    let s = (Math.imul(key, GOLDEN) >>> this.shift) * SLOT;
     for (;;) {
-      const l = lengths[s];
+      const l = slots[s + LEN];
       if (l === 0) break;
-      if (l === len && hashes[s] === h) {
-        const off = offsets[s];
+      if (l === len && slots[s + KEY] === key) {
+        // A packed key is the token itself.
+        if (len <= PACKED_MAX) return s;
+        const off = slots[s + OFF];
         let k = 0;
-        if (words) {
+        if (this.tokenizer === 'words') {
           // Token bytes are [0-9A-Za-z'], whose stored form is exactly b | 0x20 (lower case; digits
           // and the apostrophe already have that bit): no table lookup per byte.
           for (; k < len; k++) if ((bytes[start + k] | 0x20) !== arena[off + k]) break;
@@ -196,9 +217,12 @@ export class TokenCounter {
         }
         if (k === len) return s;
       }
-      s = (s + 1) & this.mask;
+      s = s === last ? 0 : s + SLOT;
     }
-    // insert
+    return this.insert(bytes, start, len, key, s);
+  }
+
+  private insert(bytes: Uint8Array, start: number, len: number, key: number, s: number): number {
     if (this.arenaPos + len > this.arena.length) {
       let size = this.arena.length * 2;
       while (size < this.arenaPos + len) size *= 2;
@@ -208,38 +232,36 @@ export class TokenCounter {
     }
     const dst = this.arena;
     const off = this.arenaPos;
+    const words = this.tokenizer === 'words';
     for (let k = 0; k < len; k++) {
       const b = bytes[start + k];
       dst[off + k] = words ? b | 0x20 : b;
     }
     this.arenaPos += len;
-    hashes[s] = h;
-    lengths[s] = len;
-    offsets[s] = off;
-    this.counts[s] = 0;
+    const slots = this.slots;
+    slots[s + KEY] = key;
+    slots[s + LEN] = len;
+    slots[s + OFF] = off;
+    slots[s + COUNT] = 0;
     if (++this.size * 2 > this.cap) {
       this.grow();
-      return this.slotFor(bytes, start, end, h);
+      return this.slotFor(bytes, start, len, key);
     }
     return s;
   }
 
   private grow(): void {
-    const { hashes, lengths, offsets, counts, cap } = this;
-    this.cap = cap * 2;
-    this.mask = this.cap - 1;
-    this.hashes = new Int32Array(this.cap);
-    this.lengths = new Int32Array(this.cap);
-    this.offsets = new Int32Array(this.cap);
-    this.counts = new Float64Array(this.cap);
-    for (let s = 0; s < cap; s++) {
-      if (lengths[s] === 0) continue;
-      let t = hashes[s] & this.mask;
-      while (this.lengths[t] !== 0) t = (t + 1) & this.mask;
-      this.hashes[t] = hashes[s];
-      this.lengths[t] = lengths[s];
-      this.offsets[t] = offsets[s];
-      this.counts[t] = counts[s];
+    const old = this.slots;
+    this.cap *= 2;
+    this.shift--;
+    this.slots = new Int32Array(this.cap * SLOT);
+    const slots = this.slots;
+    const last = slots.length - SLOT;
+    for (let o = 0; o < old.length; o += SLOT) {
+      if (old[o + LEN] === 0) continue;
+      let s = (Math.imul(old[o + KEY], GOLDEN) >>> this.shift) * SLOT;
+      while (slots[s + LEN] !== 0) s = s === last ? 0 : s + SLOT;
+      slots.set(old.subarray(o, o + SLOT), s);
     }
   }
 }

@@ -109,16 +109,18 @@ export async function forEachTextChunk(
   let pos = start > 0 ? start - 1 : 0;
   let seeking = start > 0;
   let first = true;
+  // (The first chunk of a file holds at least 3 bytes, so that a BOM is seen whole.)
+  const chunkEnd = (at: number): number =>
+    at >= end ? Math.min(fileSize, at + ALIGN_CHUNK_BYTES) : Math.min(fileSize, Math.max(Math.min(end, at + chunkBytes), first ? at + 3 : 0));
+  let ahead: Promise<Uint8Array> | null = null;
   for (;;) {
     if (pos >= fileSize) {
       // EOF: a final line without '\n'.
       if (carry) visit(carry, 0, (carry as Uint8Array).length);
       return;
     }
-    // (The first chunk of a file holds at least 3 bytes, so that a BOM is seen whole.)
-    const to =
-      pos >= end ? Math.min(fileSize, pos + ALIGN_CHUNK_BYTES) : Math.min(fileSize, Math.max(Math.min(end, pos + chunkBytes), first ? pos + 3 : 0));
-    const chunk = await read(pos, to);
+    const chunk = await (ahead ?? read(pos, chunkEnd(pos)));
+    ahead = null;
     ctx.bytesRead += chunk.length;
     if (chunk.length === 0) {
       if (carry) visit(carry, 0, (carry as Uint8Array).length);
@@ -128,6 +130,12 @@ export async function forEachTextChunk(
     pos += chunk.length;
     let from = first && start === 0 && hasBomAt(chunk, 0) ? 3 : 0;
     first = false;
+    if (pos < end && pos < fileSize) {
+      // The split goes on past this chunk: read the next one while this one is visited (the read is
+      // done outside this thread). Its failure is seen when it is awaited, not as an unhandled rejection.
+      ahead = read(pos, chunkEnd(pos));
+      ahead.catch(() => undefined);
+    }
     if (seeking) {
       const nl = chunk.indexOf(NEWLINE);
       if (nl < 0) {
