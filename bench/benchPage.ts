@@ -433,3 +433,4 @@ declare global {
 
 window.emberBench = api;
 document.title = 'bench ready';
+

@@ -17,33 +17,48 @@ export interface SingleResponse {
 const CHUNK = 16 << 20;
 const NEWLINE = 10;
 
-/** Calls visit(bytes, end) with buffers whose [0, end) holds whole lines only (the last one may lack '\n'). */
-async function forEachLineChunk(blob: Blob, visit: (bytes: Uint8Array, end: number) => void): Promise<void> {
-  let carry = new Uint8Array(0);
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Calls visit(bytes, start, end) with whole lines only (the last one may lack '\n'), reading the next
+ * chunk while this one is visited and copying only the line that straddles two chunks.
+ */
+async function forEachLineChunk(blob: Blob, visit: (bytes: Uint8Array, start: number, end: number) => void): Promise<void> {
+  const read = async (pos: number) => new Uint8Array(await blob.slice(pos, Math.min(blob.size, pos + CHUNK)).arrayBuffer());
+  let carry: Uint8Array | null = null;
+  let next = read(0);
   for (let pos = 0; pos < blob.size; pos += CHUNK) {
-    const chunk = new Uint8Array(await blob.slice(pos, Math.min(blob.size, pos + CHUNK)).arrayBuffer());
-    let bytes = chunk;
-    if (carry.length > 0) {
-      bytes = new Uint8Array(carry.length + chunk.length);
-      bytes.set(carry);
-      bytes.set(chunk, carry.length);
+    const chunk = await next;
+    if (pos + CHUNK < blob.size) next = read(pos + CHUNK);
+    let from = 0;
+    if (carry) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        carry = concat(carry, chunk);
+        continue;
+      }
+      const joined = concat(carry, chunk.subarray(0, nl + 1));
+      visit(joined, 0, joined.length);
+      from = nl + 1;
+      carry = null;
     }
-    const last = bytes.lastIndexOf(NEWLINE);
-    if (last < 0) {
-      carry = bytes;
-      continue;
-    }
-    visit(bytes, last + 1);
-    carry = bytes.slice(last + 1);
+    const end = Math.max(from, chunk.lastIndexOf(NEWLINE) + 1);
+    if (end > from) visit(chunk, from, end);
+    if (end < chunk.length) carry = chunk.slice(end);
   }
-  if (carry.length > 0) visit(carry, carry.length);
+  if (carry) visit(carry, 0, carry.length);
 }
 
 async function single(blob: Blob, tokenizer: Tokenizer): Promise<Omit<SingleResponse, 'ms'>> {
   const counter = new TokenCounter(tokenizer);
   let first = true;
-  await forEachLineChunk(blob, (bytes, end) => {
-    const start = first && hasBomAt(bytes, 0) ? 3 : 0;
+  await forEachLineChunk(blob, (bytes, start, end) => {
+    if (first && hasBomAt(bytes, start)) start += 3;
     first = false;
     counter.addBytes(bytes, start, end);
   });
@@ -57,8 +72,8 @@ async function single(blob: Blob, tokenizer: Tokenizer): Promise<Omit<SingleResp
 async function naive(blob: Blob): Promise<Omit<SingleResponse, 'ms'>> {
   const counts = new Map<string, number>();
   const decoder = new TextDecoder();
-  await forEachLineChunk(blob, (bytes, end) => {
-    const text = decoder.decode(bytes.subarray(0, end));
+  await forEachLineChunk(blob, (bytes, start, end) => {
+    const text = decoder.decode(bytes.subarray(start, end));
     for (const w of text.split(/\s+/)) {
       if (w !== '') counts.set(w, (counts.get(w) ?? 0) + 1);
     }

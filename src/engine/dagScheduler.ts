@@ -369,7 +369,15 @@ export class DagScheduler implements TaskSchedulerListener {
     const stage = this.#stages.get(tsm.taskSet.stageId);
     if (!stage) return;
     const partition = tsm.taskSet.tasks[task.index]!.partition;
-    if (result.blocks.length > 0) {
+    const failedAt = this.#executorFailureEpoch.get(result.executorId);
+    const lostSinceLaunch = failedAt !== undefined && failedAt > task.epoch;
+    if (result.blocks.length > 0 && lostSinceLaunch) {
+      // The worker was declared lost while this task ran (a kill can land between its result and this
+      // call): what it wrote is lost with it, as the blocks it held when it was declared lost were.
+      const ids = result.blocks.map((b) => b.id);
+      this.#effects.deleteBlocks(ids);
+      this.#bus.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was declared lost were dropped.` });
+    } else if (result.blocks.length > 0) {
       this.#blocks.add(result.blocks);
       this.#bus.emit({ type: 'blocks.added', blocks: result.blocks });
     }
@@ -404,8 +412,7 @@ export class DagScheduler implements TaskSchedulerListener {
       return;
     }
     stage.pending.delete(partition);
-    const failedAt = this.#executorFailureEpoch.get(result.executorId);
-    if (failedAt !== undefined && failedAt > task.epoch) {
+    if (lostSinceLaunch) {
       this.#bus.emit({ type: 'log', level: 'warn', message: `Ignored a map output of stage ${tsm.stageName} from worker ${result.executorId}: it was launched before that worker was declared lost.` });
       this.#lostWhy.set(stage, `their output came from worker ${result.executorId} after it was declared lost, so it was not trusted`);
     } else {

@@ -33,6 +33,25 @@ describe('executor loss', () => {
     await expect(job).resolves.toBe(2);
   });
 
+  it('a worker killed from a task.ended listener loses the blocks of the task that just ended', async () => {
+    const h = harness(2);
+    const job = twoStages(h.ctx).count();
+    // The kill lands inside the success event of map 0 on worker 1, before its blocks are registered.
+    const off = h.ctx.events.subscribe((e) => {
+      if (e.type === 'task.ended' && e.executorId === 1 && e.outcome === 'success') {
+        off();
+        h.backend.loseExecutor(1, 'killed', 'killed by the user', true);
+      }
+    });
+    await h.complete(0, 0, undefined, shuffleBlocks);
+    expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual(['2 blocks written by worker 1 after it was declared lost were dropped.']);
+    expect(h.ctx.blocks().every((b) => b.owner !== 1)).toBe(true);
+    await h.complete(0, 1, undefined, shuffleBlocks);
+    await h.complete(1, 0);
+    expect(h.submitted()).toEqual(['0.0[0,1]', '0.1[0]', '1.0[0,1]']);
+    await expect(job).resolves.toBe(2);
+  });
+
   it('shuffle files not lost when executor failure with shuffle service', async () => {
     const h = harness(2);
     h.ctx.configure({ shuffleService: true });

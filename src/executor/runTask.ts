@@ -16,7 +16,7 @@ export type { TaskEnv } from './taskEnv';
 // Heartbeats come from progress calls, so the fused loop yields progress at least this often.
 const FUSED_CHUNK_BYTES = 1 << 20;
 // The fused path reads its split in pieces of this size (whole lines each).
-const FUSED_READ_BYTES = 4 << 20;
+const FUSED_READ_BYTES = 16 << 20;
 
 type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
 
