@@ -27,6 +27,13 @@ export class ByteWriter {
     this.buf[this.pos++] = b;
   }
 
+  /** bytes[start, start + len) as they are. */
+  bytes(bytes: Uint8Array, start: number, len: number): void {
+    this.ensure(len);
+    this.buf.set(bytes.subarray(start, start + len), this.pos);
+    this.pos += len;
+  }
+
   /** Unsigned LEB128 for values up to 2^53. */
   varint(v: number): void {
     this.ensure(8);

@@ -261,18 +261,42 @@ export function forEachPair(bytes: Uint8Array, visit: (key: unknown, value: unkn
  * count. Accepts a Map (or any iterable of pairs) so callers need not build an intermediate array.
  */
 export function encodeWordCounts(entries: Iterable<readonly [string, number]>, sizeHint = 0): Uint8Array {
-  const w = new ByteWriter(Math.max(64, sizeHint * 10));
-  w.byte(FORMAT_WORD_COUNTS);
-  w.ensure(4);
-  w.pos += 4;
-  let n = 0;
-  for (const [word, count] of entries) {
-    w.string(word);
-    w.varint(count);
-    n++;
-  }
-  w.uint32At(1, n);
+  const w = new WordCountsWriter(sizeHint);
+  for (const [word, count] of entries) w.add(word, count);
   return w.finish();
+}
+
+/** Writes a word-counts block entry by entry; a word may come as a string or as its ASCII bytes. */
+export class WordCountsWriter {
+  #w: ByteWriter;
+  /** Entries written so far. */
+  count = 0;
+
+  constructor(sizeHint = 0) {
+    this.#w = new ByteWriter(Math.max(64, sizeHint * 10));
+    this.#w.byte(FORMAT_WORD_COUNTS);
+    this.#w.ensure(4);
+    this.#w.pos += 4;
+  }
+
+  add(word: string, count: number): void {
+    this.#w.string(word);
+    this.#w.varint(count);
+    this.count++;
+  }
+
+  /** The word spelled by ASCII bytes[start, start + len) (its UTF-8 form is those bytes). */
+  addAscii(bytes: Uint8Array, start: number, len: number, count: number): void {
+    this.#w.varint(len);
+    this.#w.bytes(bytes, start, len);
+    this.#w.varint(count);
+    this.count++;
+  }
+
+  finish(): Uint8Array {
+    this.#w.uint32At(1, this.count);
+    return this.#w.finish();
+  }
 }
 
 /** Calls `visit` per entry without building pairs; the fast path of the reduce side. */

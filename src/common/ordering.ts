@@ -106,6 +106,13 @@ export function hashKey(key: unknown): number {
   }
 }
 
+/** hashKey of the string that the ASCII bytes[start, start + len) spell, without making the string. */
+export function hashAsciiBytes(bytes: Uint8Array, start: number, len: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < start + len; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
+  return h >>> 0;
+}
+
 export function hashPartition(key: unknown, numPartitions: number): number {
   return hashKey(key) % numPartitions;
 }

@@ -155,6 +155,25 @@ export class TokenCounter {
     this.tokens += found.length;
   }
 
+  /**
+   * Visits each distinct token once without turning table tokens into strings: table tokens as their
+   * stored ASCII bytes, then tokens of decoded lines as strings. Tokens of decoded lines that are pure
+   * ASCII are first moved into the table, so that no token is visited twice.
+   */
+  forEachToken(
+    visitAscii: (bytes: Uint8Array, start: number, len: number, count: number) => void,
+    visitString: (token: string, count: number) => void,
+  ): void {
+    this.foldAsciiDecoded();
+    const { slots, arena } = this;
+    for (let s = 0; s < slots.length; s += SLOT) {
+      const len = slots[s + LEN];
+      const count = slots[s + COUNT];
+      if (len !== 0 && count !== 0) visitAscii(arena, slots[s + OFF], len, count);
+    }
+    this.decoded.forEach((count, token) => visitString(token, count));
+  }
+
   /** Visits each distinct token with its count (order: ASCII table first, then decoded-line tokens). */
   forEach(visit: (token: string, count: number) => void): void {
     const merged = this.toMap();
@@ -178,6 +197,28 @@ export class TokenCounter {
     const m = new Map<string, number>();
     this.addTo(m);
     return m;
+  }
+
+  private foldAsciiDecoded(): void {
+    const cls = this.classOf;
+    const words = this.tokenizer === 'words';
+    for (const [token, count] of this.decoded) {
+      if (!/^[\0-\x7f]+$/.test(token)) continue;
+      const bytes = new Uint8Array(token.length);
+      let h = FNV_OFFSET;
+      let packed = 0;
+      for (let k = 0; k < token.length; k++) {
+        const b = token.charCodeAt(k);
+        bytes[k] = b;
+        // The classes addBytes hashes: a words-mode apostrophe has no class of its own there.
+        const c = words && b === APOSTROPHE ? APOSTROPHE : cls[b];
+        h = Math.imul(h ^ c, FNV_PRIME);
+        packed = (packed << 8) | c;
+      }
+      const slot = this.slotFor(bytes, 0, token.length, token.length <= PACKED_MAX ? packed : h);
+      this.slots[slot + COUNT] += count;
+      this.decoded.delete(token);
+    }
   }
 
   private undo(pendingN: number): void {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRecords } from '../common/codec';
+import { decodeRecords, forEachWordCount } from '../common/codec';
+import { hashPartition } from '../common/ordering';
 import { planSplits } from '../common/lineSplits';
 import { referenceCountTokens } from '../common/tokenizer';
 import type { BlockRecord, PartitionPlan, ShippedFunction, TaskDescription, TaskResult, TaskSink } from '../protocol';
@@ -121,6 +122,25 @@ describe('runTask', () => {
       expect(counts.size).toBe(reference.size);
       expect(new Map([...counts].sort())).toEqual(new Map([...reference].sort()));
       expect(counts.get('the')).toBe(reference.get('the'));
+    }
+  });
+
+  it('fused map output: a word from ASCII and non-ASCII lines is one entry, in the reducer hashKey picks', async () => {
+    // "the" and "cafe" are counted from the byte table on ASCII lines and from decoded non-ASCII lines.
+    const text = 'the cafe The end\ncafé the KELVIN \u212a cafe\nthe k naïve\nK the\n';
+    const bytes = new TextEncoder().encode(text);
+    for (const numSplits of [1, 2]) {
+      const { env, blocks } = makeEnv({ t: bytes });
+      const counts = await wordCount(env, 't', bytes, numSplits, 3, false);
+      expect(new Map([...counts].sort())).toEqual(new Map([...referenceCountTokens(text, 'words')].sort()));
+      expect([counts.get('the'), counts.get('k'), counts.get('cafe')]).toEqual([5, 3, 2]);
+      for (const [id, block] of blocks) {
+        if (!id.startsWith('shuffle/')) continue;
+        const words: string[] = [];
+        forEachWordCount(new Uint8Array(block.payload), (w) => words.push(w));
+        expect(new Set(words).size, id).toBe(words.length);
+        for (const w of words) expect(hashPartition(w, 3), `${w} in ${id}`).toBe(Number(id.split('/')[3]));
+      }
     }
   });
 

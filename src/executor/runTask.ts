@@ -9,7 +9,7 @@ import { resultSink } from './runResultAction';
 import { TaskContext, operatorLabel } from './taskContext';
 import type { TaskEnv } from './taskEnv';
 import { TaskFailure, errorMessage } from './taskFailure';
-import { shuffleWriter, writeWordCounts, type ShuffleSink, type SinkOutcome } from './writeShuffle';
+import { shuffleWriter, writeTokenCounts, type ShuffleSink, type SinkOutcome } from './writeShuffle';
 
 export type { TaskEnv } from './taskEnv';
 
@@ -44,7 +44,7 @@ async function runFusedWordCount(
     await countSplit(split, counter, ctx);
     ctx.addInvalidUtf8(split.inputId, counter.invalidUtf8 - invalidBefore);
   }
-  return writeWordCounts(sink, counter.toMap(), ctx);
+  return writeTokenCounts(sink, counter, ctx);
 }
 
 async function countSplit(split: TextSplitPlan, counter: TokenCounter, ctx: TaskContext): Promise<void> {

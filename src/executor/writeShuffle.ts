@@ -1,6 +1,7 @@
 import { combineChecksums, fnv1a } from '../common/checksum';
-import { RecordWriter, encodeWordCounts } from '../common/codec';
-import { hashPartition, rangePartition } from '../common/ordering';
+import { RecordWriter, WordCountsWriter, encodeWordCounts } from '../common/codec';
+import { hashAsciiBytes, hashPartition, rangePartition } from '../common/ordering';
+import type { TokenCounter } from '../common/tokenizer';
 import { shuffleBlockId } from '../protocol/ids';
 import type { TaskSink } from '../protocol/plan';
 import type { BlockEncoding, BlockRecord } from '../protocol/storage';
@@ -127,7 +128,28 @@ export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskCont
 }
 
 /** Word-count map output: counts per word → 'word-counts' blocks, one per non-empty reducer. */
-export async function writeWordCounts(
+/**
+ * The fused word count's map output straight from the counter's table: no string per table word, and
+ * the reducer of an ASCII word hashed from its bytes exactly as hashKey hashes the string.
+ */
+export function writeTokenCounts(sink: ShuffleSink, counter: TokenCounter, ctx: TaskContext): Promise<SinkOutcome> {
+  if (sink.partitioner.kind !== 'hash') return writeWordCounts(sink, counter.toMap(), ctx);
+  const n = sink.numReducers;
+  const writers = Array.from({ length: n }, () => new WordCountsWriter(4096));
+  counter.forEachToken(
+    (bytes, start, len, count) => writers[hashAsciiBytes(bytes, start, len) % n].addAscii(bytes, start, len, count),
+    (token, count) => writers[hashPartition(token, n)].add(token, count),
+  );
+  return storeShuffleOutput(
+    sink,
+    writers.map((w) => (w.count === 0 ? null : w.finish())),
+    writers.map((w) => w.count),
+    'word-counts',
+    ctx,
+  );
+}
+
+async function writeWordCounts(
   sink: ShuffleSink,
   counts: Map<string, number>,
   ctx: TaskContext,

@@ -14,7 +14,9 @@ export async function putAll<S extends WritableStore>(
   bytes: number,
 ): Promise<void> {
   if (values.length === 0) return;
-  const tx = db.transaction(store, 'readwrite');
+  // Blocks can be recomputed from lineage, so they need not wait for a flush to disk (like Spark's
+  // shuffle files, written through the OS cache); inputs cannot, so they keep the default.
+  const tx = db.transaction(store, 'readwrite', { durability: store === 'blocks' ? 'relaxed' : 'default' });
   const puts: Promise<unknown>[] = [];
   try {
     // Issue every put before awaiting anything, so the transaction cannot auto-commit half-way.
