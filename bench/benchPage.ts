@@ -352,6 +352,37 @@ async function singleRun(req: { kind: 'single'; tokenizer: Tokenizer } | { kind:
   return warmThenTimed(runs, once);
 }
 
+let pairWorkers: Worker[] = [];
+
+/**
+ * The machine's two-worker ceiling, no engine: the single baseline in two dedicated workers at once,
+ * each on half of the Blob (cut at a line end), the two count maps merged on the page.
+ */
+async function pairRun(tokenizer: Tokenizer, runs = 1): Promise<Timed<{ ms: number; distinct: number; total: number }>> {
+  if (pairWorkers.length === 0) pairWorkers = [0, 1].map(() => new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' }));
+  const blob = need();
+  const mid = blob.size >> 1;
+  const nl = new Uint8Array(await blob.slice(mid, mid + (1 << 20)).arrayBuffer()).indexOf(10);
+  if (nl < 0) throw new Error('pairRun: no line end within 1 MiB of the middle');
+  const halves = [blob.slice(0, mid + nl + 1), blob.slice(mid + nl + 1)];
+  const count = (worker: Worker, half: Blob) =>
+    new Promise<SingleResponse>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<SingleResponse>) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data));
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage({ kind: 'single', tokenizer, blob: half, returnCounts: true } as SingleRequest);
+    });
+  return warmThenTimed(runs, async () => {
+    const t0 = performance.now();
+    const [a, b] = await Promise.all(pairWorkers.map((w, i) => count(w, halves[i])));
+    const merged = a.counts!;
+    b.counts!.forEach((n, word) => merged.set(word, (merged.get(word) ?? 0) + n));
+    const ms = performance.now() - t0;
+    let total = 0;
+    merged.forEach((n) => (total += n));
+    return { ms, distinct: merged.size, total };
+  });
+}
+
 let duck: { db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection } | null = null;
 
 /** DuckDB-WASM's eh bundle from node_modules, served by the bench server (no CDN). */
@@ -422,7 +453,7 @@ function heap(): { used: number; total: number } | null {
   return m ? { used: m.usedJSHeapSize, total: m.totalJSHeapSize } : null;
 }
 
-const api = { loadCorpus, storeInput, dropDatabase, engineRun, genericRun, singleRun, duckInit, duckRun, longTaskJob, heap };
+const api = { loadCorpus, storeInput, dropDatabase, engineRun, genericRun, singleRun, pairRun, duckInit, duckRun, longTaskJob, heap };
 export type BenchApi = typeof api;
 
 declare global {

@@ -236,6 +236,8 @@ async function main() {
       log(`  generic: ${r.generic.ms.toFixed(0)} ms, ${r.generic.distinct} distinct`);
       r.single = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'words' }, k), runs);
       log(`  single (words): ${r.single.pageMs.toFixed(0)} ms, ${r.single.distinct} distinct`);
+      r.pair = await page.evaluate((k) => window.emberBench.pairRun('words', k), runs);
+      log(`  two workers, no engine (words): ${r.pair.ms.toFixed(0)} ms, ${r.pair.distinct} distinct`);
       r.single_ws = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'whitespace' }, k), runs);
       log(`  single (whitespace): ${r.single_ws.pageMs.toFixed(0)} ms, ${r.single_ws.distinct} distinct`);
       r.naive = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'naive' }, k), runs);
@@ -251,7 +253,7 @@ async function main() {
           }
         }
       };
-      check('words mode', [['engine', r.engine], ['single', r.single]]);
+      check('words mode', [['engine', r.engine], ['single', r.single], ['two workers, no engine', r.pair]]);
       check('whitespace mode', [['engine-whitespace', r.engine_ws], ['generic', r.generic], ['naive', r.naive], ['duckdb', r.duckdb], ['single-whitespace', r.single_ws]]);
 
       if (mib === opts.faultSize) {
@@ -306,10 +308,14 @@ async function main() {
     out[`naive_mibs_${mib}`] = mibs(b, r.naive.pageMs);
     out[`duckdb_mibs_${mib}`] = mibs(b, r.duckdb.ms);
     out[`engine_vs_single_${mib}`] = r.single.pageMs / r.engine.ms;
+    out[`pair_mibs_${mib}`] = mibs(b, r.pair.ms);
+    // The machine's two-worker scaling without any engine, and the engine against that ceiling.
+    out[`pair_vs_single_${mib}`] = r.single.pageMs / r.pair.ms;
+    out[`engine_vs_pair_${mib}`] = r.pair.ms / r.engine.ms;
     out[`engine_vs_duckdb_${mib}`] = r.duckdb.ms / r.engine.ms;
     out[`generic_vs_naive_${mib}`] = r.naive.pageMs / r.generic.ms;
     out[`engine_ms_${mib}`] = r.engine.ms;
-    for (const m of ['engine', 'engine_ws', 'generic', 'single', 'single_ws', 'naive', 'duckdb']) out[`${m}_all_ms_${mib}`] = r[m].allMs;
+    for (const m of ['engine', 'engine_ws', 'generic', 'single', 'pair', 'single_ws', 'naive', 'duckdb']) out[`${m}_all_ms_${mib}`] = r[m].allMs;
     out[`input_store_ms_${mib}`] = r.store_ms;
     out[`distinct_words_${mib}`] = r.engine.distinct;
     out[`distinct_whitespace_${mib}`] = r.generic.distinct;
@@ -352,6 +358,7 @@ async function main() {
     const row = (name, ms, x, mode) => rows.push([`${mib} MiB`, name, mode, fmt(ms / 1000, 2), fmt(mibs(b, ms)), x.distinct, x.total]);
     row('engine wordCount', r.engine.ms, r.engine, 'words');
     row('single (byte tokenizer, 1 worker)', r.single.pageMs, r.single, 'words');
+    row('two workers, no engine (halves)', r.pair.ms, r.pair, 'words');
     row('engine wordCount', r.engine_ws.ms, r.engine_ws, 'whitespace');
     row('generic RDD pipeline', r.generic.ms, r.generic, 'whitespace');
     row('single (byte tokenizer, 1 worker)', r.single_ws.pageMs, r.single_ws, 'whitespace');
@@ -363,13 +370,15 @@ async function main() {
   const ratios = Object.entries(perSize).map(([mib]) => [
     `${mib} MiB`,
     fmt(out[`engine_vs_single_${mib}`], 2),
+    fmt(out[`pair_vs_single_${mib}`], 2),
+    fmt(out[`engine_vs_pair_${mib}`], 2),
     fmt(out[`engine_vs_duckdb_${mib}`], 2),
     fmt(out[`generic_vs_naive_${mib}`], 2),
     fmt(out[`main_heap_mib_${mib}`]),
     out[`worker_heap_mib_${mib}`] === null ? `null (${out[`worker_heap_null_reason_${mib}`]})` : fmt(out[`worker_heap_mib_${mib}`]),
     fmt(out[`input_store_ms_${mib}`] / 1000, 2),
   ]);
-  console.log(table(['size', 'engine/single', 'engine/duckdb', 'generic/naive', 'main heap peak MiB', 'worker heap peak MiB', 'input store s'], ratios));
+  console.log(table(['size', 'engine/single', 'two workers/single', 'engine/two workers', 'engine/duckdb', 'generic/naive', 'main heap peak MiB', 'worker heap peak MiB', 'input store s'], ratios));
   if (big !== small) console.log(`\nengine time ${big}/${small} MiB: ${fmt(out[`engine_time_${big}_over_${small}`], 2)} (target ≤ ${big / small * 17 / 16}); main heap growth ${fmt(out[`main_heap_growth_mib_${small}_to_${big}`])} MiB`);
   if (faults) {
     console.log(`\nFaults at ${faults.size_mib} MiB (clean run ${fmt(faults.clean.ms / 1000, 2)} s):`);

@@ -6,11 +6,13 @@
 import { TokenCounter, hasBomAt } from '../src/common/tokenizer';
 import type { Tokenizer } from '../src/protocol';
 
-export type SingleRequest = { kind: 'single'; blob: Blob; tokenizer: Tokenizer } | { kind: 'naive'; blob: Blob };
+/** `returnCounts`: send the counts back (the two-worker ceiling merges two halves). */
+export type SingleRequest = { kind: 'single'; blob: Blob; tokenizer: Tokenizer; returnCounts?: boolean } | { kind: 'naive'; blob: Blob };
 export interface SingleResponse {
   ms: number;
   distinct: number;
   total: number;
+  counts?: Map<string, number>;
   error?: string;
 }
 
@@ -54,7 +56,7 @@ async function forEachLineChunk(blob: Blob, visit: (bytes: Uint8Array, start: nu
   if (carry) visit(carry, 0, carry.length);
 }
 
-async function single(blob: Blob, tokenizer: Tokenizer): Promise<Omit<SingleResponse, 'ms'>> {
+async function single(blob: Blob, tokenizer: Tokenizer, returnCounts: boolean): Promise<Omit<SingleResponse, 'ms'>> {
   const counter = new TokenCounter(tokenizer);
   let first = true;
   await forEachLineChunk(blob, (bytes, start, end) => {
@@ -66,7 +68,7 @@ async function single(blob: Blob, tokenizer: Tokenizer): Promise<Omit<SingleResp
   counter.addTo(counts);
   let total = 0;
   counts.forEach((n) => (total += n));
-  return { distinct: counts.size, total };
+  return { distinct: counts.size, total, ...(returnCounts ? { counts } : {}) };
 }
 
 async function naive(blob: Blob): Promise<Omit<SingleResponse, 'ms'>> {
@@ -87,7 +89,7 @@ self.onmessage = async (e: MessageEvent<SingleRequest>) => {
   const req = e.data;
   const t0 = performance.now();
   try {
-    const r = req.kind === 'single' ? await single(req.blob, req.tokenizer) : await naive(req.blob);
+    const r = req.kind === 'single' ? await single(req.blob, req.tokenizer, req.returnCounts === true) : await naive(req.blob);
     self.postMessage({ ...r, ms: performance.now() - t0 } satisfies SingleResponse);
   } catch (err) {
     self.postMessage({ ms: performance.now() - t0, distinct: -1, total: -1, error: String(err) } satisfies SingleResponse);
