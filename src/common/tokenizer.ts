@@ -174,12 +174,6 @@ export class TokenCounter {
     this.decoded.forEach((count, token) => visitString(token, count));
   }
 
-  /** Visits each distinct token with its count (order: ASCII table first, then decoded-line tokens). */
-  forEach(visit: (token: string, count: number) => void): void {
-    const merged = this.toMap();
-    merged.forEach((count, token) => visit(token, count));
-  }
-
   /** Adds every count into `target`. */
   addTo(target: Map<string, number>): void {
     const { slots, arena } = this;

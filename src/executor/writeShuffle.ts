@@ -127,7 +127,6 @@ export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskCont
   };
 }
 
-/** Word-count map output: counts per word → 'word-counts' blocks, one per non-empty reducer. */
 /**
  * The fused word count's map output straight from the counter's table: no string per table word, and
  * the reducer of an ASCII word hashed from its bytes exactly as hashKey hashes the string.
@@ -149,6 +148,7 @@ export function writeTokenCounts(sink: ShuffleSink, counter: TokenCounter, ctx: 
   );
 }
 
+/** Word-count map output: counts per word → 'word-counts' blocks, one per non-empty reducer. */
 async function writeWordCounts(
   sink: ShuffleSink,
   counts: Map<string, number>,
