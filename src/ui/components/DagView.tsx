@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
 import type { ViewStore } from '../store/createViewStore';
 import { useViewState } from '../hooks/useViewState';
@@ -14,7 +14,9 @@ export function DagView({ store }: { store: ViewStore }) {
   const runFirstJobId = useViewState(store, (s) => s.runFirstJobId);
   const runJobs = useMemo(() => jobs.filter((j) => j.jobId >= runFirstJobId), [jobs, runFirstJobId]);
   const job = runJobs.at(-1) ?? null;
-  const stageKey = [...new Set(runJobs.flatMap((j) => j.stageIds))].sort((a, b) => a - b).join(',');
+  // A new stage set mounts a whole new graph (cards, thousands of partition cells, React Flow's
+  // measuring): deferred, React renders it interruptibly instead of in one long task at job start.
+  const stageKey = useDeferredValue([...new Set(runJobs.flatMap((j) => j.stageIds))].sort((a, b) => a - b).join(','));
 
   // Layout depends on the run's stage set only, not on progress: the DAG view does not subscribe to
   // the stages (every task event changes them); a stage's info is in the state by the time a job

@@ -15,6 +15,44 @@ interface Scale {
   width: number;
 }
 
+interface Palette {
+  success: string;
+  running: string;
+  failed: string;
+  killed: string;
+  muted: string;
+  border: string;
+}
+
+function readPalette(): Palette {
+  const css = getComputedStyle(document.documentElement);
+  const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    success: color('--succeeded', '#16a34a'),
+    running: color('--running', '#3b82f6'),
+    failed: color('--failed', '#dc2626'),
+    killed: color('--killed', '#a16207'),
+    muted: color('--muted', '#5b6675'),
+    border: color('--border', '#d5dae1'),
+  };
+}
+
+/**
+ * The theme's colours, read when the page loads and when the colour scheme changes. Reading computed
+ * style in every draw forced a style recalculation of the whole page per frame, and at the start of a
+ * big job (thousands of new partition cells) that alone was a long task.
+ */
+function usePalette(): Palette {
+  const [palette, setPalette] = useState(readPalette);
+  useEffect(() => {
+    const media = matchMedia('(prefers-color-scheme: dark)');
+    const update = () => setPalette(readPalette());
+    media.addEventListener('change', update);
+    return () => media.removeEventListener('change', update);
+  }, []);
+  return palette;
+}
+
 /**
  * One lane per worker, a bar per task launch over engine time; failures are red and marked ✕.
  *
@@ -27,6 +65,7 @@ export function Timeline({ store }: { store: ViewStore }) {
   const runStartedAt = useViewState(store, (s) => s.runStartedAt);
   const executors = useViewState(store, (s) => s.executors);
   const now = useViewState(store, (s) => s.now);
+  const palette = usePalette();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
@@ -75,8 +114,8 @@ export function Timeline({ store }: { store: ViewStore }) {
   useEffect(() => {
     const el = canvas.current;
     if (!el || width <= 0) return;
-    draw(el, bars, lanes, now, { start, end, width }, height);
-  }, [bars, lanes, now, start, end, width, height]);
+    draw(el, palette, bars, lanes, now, { start, end, width }, height);
+  }, [palette, bars, lanes, now, start, end, width, height]);
 
   if (!visible) {
     return (
@@ -148,7 +187,7 @@ function barAt(bars: TaskRun[], lanes: number[], now: number, scale: Scale, x: n
   return null;
 }
 
-function draw(el: HTMLCanvasElement, bars: TaskRun[], lanes: number[], now: number, scale: Scale, height: number): void {
+function draw(el: HTMLCanvasElement, fill: Palette, bars: TaskRun[], lanes: number[], now: number, scale: Scale, height: number): void {
   const dpr = window.devicePixelRatio || 1;
   const pw = Math.round(scale.width * dpr);
   const ph = Math.round(height * dpr);
@@ -156,15 +195,7 @@ function draw(el: HTMLCanvasElement, bars: TaskRun[], lanes: number[], now: numb
   if (el.height !== ph) el.height = ph;
   const ctx = el.getContext('2d');
   if (!ctx) return;
-  const css = getComputedStyle(el);
-  const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  const fill = {
-    success: color('--succeeded', '#16a34a'),
-    running: color('--running', '#3b82f6'),
-    failed: color('--failed', '#dc2626'),
-    killed: color('--killed', '#a16207'),
-  };
-  const muted = color('--muted', '#5b6675');
+  const muted = fill.muted;
 
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, scale.width, height);
@@ -174,7 +205,7 @@ function draw(el: HTMLCanvasElement, bars: TaskRun[], lanes: number[], now: numb
   ctx.textAlign = 'left';
   const laneOf = new Map(lanes.map((id, i) => [id, i]));
 
-  ctx.strokeStyle = color('--border', '#d5dae1');
+  ctx.strokeStyle = fill.border;
   ctx.lineWidth = 1;
   ctx.beginPath();
   lanes.forEach((_, i) => {
