@@ -36,7 +36,10 @@ async function forEachLineChunk(blob: Blob, visit: (bytes: Uint8Array, start: nu
   let next = read(0);
   for (let pos = 0; pos < blob.size; pos += CHUNK) {
     const chunk = await next;
-    if (pos + CHUNK < blob.size) next = read(pos + CHUNK);
+    if (pos + CHUNK < blob.size) {
+      next = read(pos + CHUNK);
+      next.catch(() => undefined); // seen when awaited
+    }
     let from = 0;
     if (carry) {
       const nl = chunk.indexOf(NEWLINE);

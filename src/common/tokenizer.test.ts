@@ -154,6 +154,17 @@ describe('countTokens', () => {
     expect([counts.get('abcd'), counts.get('abcde'), counts.get('a'), counts.get("a'b")]).toEqual([2, 1, 2, 1]);
   });
 
+  it('undoes the ASCII tokens of a line that turns out non-ASCII after the table grew mid-line', () => {
+    // 65,533 distinct words fill the table to just below its growth point; the next line inserts new
+    // words (the table grows among them) and only then meets "café", so its ASCII tokens are undone.
+    const first: string[] = [];
+    for (let n = 0; n < 65_533; n++) first.push(`w${n}`);
+    const text = `${first.join(' ')}\nw0 w1 w2 w3 a0 a1 a2 a3 a4 a5 café w0\nw1 a1\n`;
+    for (const mode of modes) expectSame(encoder.encode(text), mode);
+    const counts = counted(encoder.encode(text), 'words');
+    expect([counts.get('w0'), counts.get('w1'), counts.get('w4'), counts.get('a1'), counts.get('a5')]).toEqual([3, 3, 1, 2, 1]);
+  });
+
   it('tokenizeLine follows the same rules for string lines', () => {
     expect(tokenizeLine("Don’t STOP rock'n'roll ΟΔΟΣ", 'words')).toEqual(['don’t', 'stop', "rock'n'roll", '\u03bf\u03b4\u03bf\u03c2']);
     expect(tokenizeLine(' a\u00a0b\u0085c ', 'whitespace')).toEqual(['a', 'b\u0085c']);

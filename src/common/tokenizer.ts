@@ -73,7 +73,10 @@ export class TokenCounter {
   private slots = new Int32Array(this.cap * SLOT);
   private arena = new Uint8Array(1 << 18);
   private arenaPos = 0;
+  // Slots of the tokens counted so far on the current line, to undo if the line turns out non-ASCII.
   private pending = new Int32Array(256);
+  // Set by grow(): where each old slot went, for the pending slots to follow.
+  private moved: Int32Array | null = null;
   private decoded = new Map<string, number>();
   private readonly classOf: Uint8Array;
 
@@ -135,6 +138,10 @@ export class TokenCounter {
       }
       const len = i - tokStart;
       const slot = this.slotFor(bytes, tokStart, len, len <= PACKED_MAX ? packed : h);
+      if (this.moved !== null) {
+        for (let k = 0; k < pendingN; k++) this.pending[k] = this.moved[this.pending[k] / SLOT];
+        this.moved = null;
+      }
       this.slots[slot + COUNT]++;
       tokens++;
       if (pendingN === this.pending.length) {
@@ -292,12 +299,15 @@ export class TokenCounter {
     this.slots = new Int32Array(this.cap * SLOT);
     const slots = this.slots;
     const last = slots.length - SLOT;
+    const moved = new Int32Array(old.length / SLOT);
     for (let o = 0; o < old.length; o += SLOT) {
       if (old[o + LEN] === 0) continue;
       let s = (Math.imul(old[o + KEY], GOLDEN) >>> this.shift) * SLOT;
       while (slots[s + LEN] !== 0) s = s === last ? 0 : s + SLOT;
       slots.set(old.subarray(o, o + SLOT), s);
+      moved[o / SLOT] = s;
     }
+    this.moved = moved;
   }
 }
 

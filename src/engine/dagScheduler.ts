@@ -1,4 +1,4 @@
-import type { ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import type { BlockInfo, ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
 import { rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockMaster } from './blockMaster';
 import type { EventBus } from './eventBus';
@@ -62,6 +62,8 @@ export class DagScheduler implements TaskSchedulerListener {
   readonly #inputIds = new Map<RDD<unknown>, string[]>();
   /** Epoch at which each executor was last declared lost: map outputs of tasks launched before are ignored. */
   readonly #executorFailureEpoch = new Map<ExecutorId, number>();
+  /** Workers removed for good (killed, silent, replaced); ids are never reused. */
+  readonly #removedExecutors = new Set<ExecutorId>();
   /**
    * Epoch at which each executor's shuffle outputs were last unregistered. Kept apart from the failure
    * epoch (SPARK-32003): with the shuffle service a lost executor keeps its outputs until a fetch fails.
@@ -371,15 +373,25 @@ export class DagScheduler implements TaskSchedulerListener {
     const partition = tsm.taskSet.tasks[task.index]!.partition;
     const failedAt = this.#executorFailureEpoch.get(result.executorId);
     const lostSinceLaunch = failedAt !== undefined && failedAt > task.epoch;
-    if (result.blocks.length > 0 && lostSinceLaunch) {
-      // The worker was declared lost while this task ran (a kill can land between its result and this
-      // call): what it wrote is lost with it, as the blocks it held when it was declared lost were.
-      const ids = result.blocks.map((b) => b.id);
+    // A worker can be removed between this task's result and this call (a kill from an event
+    // listener): the blocks it owned die with it, as executorLost drops those it held then. Blocks
+    // without an owner (datasets, checkpoints), shuffle blocks kept by the shuffle service, and ids
+    // another worker's copy holds are kept.
+    const diesWithWorker = (b: BlockInfo) =>
+      this.#removedExecutors.has(result.executorId) &&
+      b.owner === result.executorId &&
+      !(this.#config.shuffleService && b.id.startsWith('shuffle/')) &&
+      (this.#blocks.get(b.id)?.owner ?? result.executorId) === result.executorId;
+    const dead = result.blocks.filter(diesWithWorker);
+    const kept = result.blocks.filter((b) => !diesWithWorker(b));
+    if (dead.length > 0) {
+      const ids = dead.map((b) => b.id);
       this.#effects.deleteBlocks(ids);
-      this.#bus.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was declared lost were dropped.` });
-    } else if (result.blocks.length > 0) {
-      this.#blocks.add(result.blocks);
-      this.#bus.emit({ type: 'blocks.added', blocks: result.blocks });
+      this.#bus.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was removed died with it.` });
+    }
+    if (kept.length > 0) {
+      this.#blocks.add(kept);
+      this.#bus.emit({ type: 'blocks.added', blocks: kept });
     }
     if (tsm.stale) {
       this.#bus.emit({ type: 'log', level: 'info', message: `Ignored the result of task ${partition} of stage ${tsm.stageName}: it read data that was rolled back.` });
@@ -578,6 +590,7 @@ export class DagScheduler implements TaskSchedulerListener {
 
   /** An executor is gone: its outputs and blocks with it (its running tasks fail through the backend). */
   executorLost(executorId: ExecutorId, reason: string): void {
+    this.#removedExecutors.add(executorId);
     const lostBlocks = this.#blocks.ownedBy(executorId).filter(
       (b) => !(this.#config.shuffleService && b.id.startsWith('shuffle/')),
     );

@@ -44,7 +44,7 @@ describe('executor loss', () => {
       }
     });
     await h.complete(0, 0, undefined, shuffleBlocks);
-    expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual(['2 blocks written by worker 1 after it was declared lost were dropped.']);
+    expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual(['2 blocks written by worker 1 after it was removed died with it.']);
     expect(h.ctx.blocks().every((b) => b.owner !== 1)).toBe(true);
     await h.complete(0, 1, undefined, shuffleBlocks);
     await h.complete(1, 0);

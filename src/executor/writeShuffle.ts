@@ -134,15 +134,17 @@ export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskCont
 export function writeTokenCounts(sink: ShuffleSink, counter: TokenCounter, ctx: TaskContext): Promise<SinkOutcome> {
   if (sink.partitioner.kind !== 'hash') return writeWordCounts(sink, counter.toMap(), ctx);
   const n = sink.numReducers;
-  const writers = Array.from({ length: n }, () => new WordCountsWriter(4096));
+  // Made on first use: a shuffle can have many more reducers than a split has words.
+  const writers: (WordCountsWriter | undefined)[] = new Array(n).fill(undefined);
+  const writer = (r: number) => (writers[r] ??= new WordCountsWriter());
   counter.forEachToken(
-    (bytes, start, len, count) => writers[hashAsciiBytes(bytes, start, len) % n].addAscii(bytes, start, len, count),
-    (token, count) => writers[hashPartition(token, n)].add(token, count),
+    (bytes, start, len, count) => writer(hashAsciiBytes(bytes, start, len) % n).addAscii(bytes, start, len, count),
+    (token, count) => writer(hashPartition(token, n)).add(token, count),
   );
   return storeShuffleOutput(
     sink,
-    writers.map((w) => (w.count === 0 ? null : w.finish())),
-    writers.map((w) => w.count),
+    writers.map((w) => w?.finish() ?? null),
+    writers.map((w) => w?.count ?? 0),
     'word-counts',
     ctx,
   );
