@@ -292,7 +292,8 @@ async function watchedCount(ctx: EmberContext, count: () => Promise<[string, num
  */
 async function engineRun(name: string, tokenizer: Tokenizer, chaos: Chaos = 'none', runs = 1, hold = false): Promise<Timed<EngineRun>> {
   const { ctx, inputs } = await openContext(name);
-  const count = () => ctx.wordCount({ inputs, tokenizer, inputSplits: 4, shufflePartitions: 4 }).collect();
+  // As the page runs it: journaled (resumable after a reload), its cached counts released when done.
+  const count = () => ctx.runWordCount({ inputs, tokenizer, inputSplits: 4, shufflePartitions: 4 });
   // --profile: pause once the workers are up and once the result is in, so that the driver can start
   // and stop the workers' CPU profilers (the workers end with ctx.stop()).
   const gate = async (flag: string) => {

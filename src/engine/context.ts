@@ -73,6 +73,9 @@ export class EmberContext implements JobRunner {
       wordCount: (options) => this.wordCount(options),
       shuffleDependencies: (rdd) => shuffleDependencies(rdd as RDD<unknown>),
       restoreMapOutput: (dep, map, sizes) => this.#dag.restoreMapOutput(dep, map, sizes),
+      releaseCaches: async (rdd) => {
+        for (const r of lineage(rdd as RDD<unknown>)) if (r.storageLevel) await r.unpersist();
+      },
       log: (level, message) => this.events.emit({ type: 'log', level, message }),
     });
     this.#tasks = new TaskScheduler(
@@ -332,8 +335,17 @@ export class EmberContext implements JobRunner {
   }
 
   async dropCachedRdd(rddId: number): Promise<void> {
-    await this.chaos.clearBlocks({ rdd: rddId });
+    const ids = this.#selectBlocks({ rdd: rddId }).map((b) => b.id);
+    await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of rdd ${rddId} released (unpersisted).`);
     this.#cachedRdds.delete(rddId);
+  }
+
+  async #removeBlocks(ids: string[], explanation: string): Promise<void> {
+    if (ids.length === 0) return;
+    this.#blocks.remove(ids);
+    await this.#store.deleteBlocks(ids);
+    await this.#dropMemory?.(ids);
+    this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation });
   }
 
   /** Fails every running job with "Cancelled by the user". */
@@ -367,11 +379,7 @@ export class EmberContext implements JobRunner {
     hangExecutor: (executorId) => this.#silence(executorId, 'hang'),
     clearBlocks: async (filter) => {
       const ids = this.#selectBlocks(filter).map((b) => b.id);
-      if (ids.length === 0) return [];
-      this.#blocks.remove(ids);
-      await this.#store.deleteBlocks(ids);
-      await this.#dropMemory?.(ids);
-      this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.` });
+      await this.#removeBlocks(ids, `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`);
       return ids;
     },
   };

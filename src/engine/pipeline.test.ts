@@ -47,6 +47,15 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     expect(events.some((e) => e.type === 'stage.skipped' && e.stageId === 0)).toBe(true);
   });
 
+  it("the page's journaled word count drops its cached counts when done, run after run", async () => {
+    const { ctx } = setup();
+    const inputs = await ctx.inputs.add([text('b a b\nc b a\n')]);
+    for (let run = 0; run < 3; run++) {
+      expect(await ctx.runWordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 })).toEqual([['b', 3], ['a', 2], ['c', 1]]);
+      expect(ctx.blocks().filter((b) => b.id.startsWith('rdd/'))).toEqual([]);
+    }
+  });
+
   it('skips a map stage whose outputs exist and computes only missing partitions', async () => {
     const { ctx, backend, events } = setup();
     const counts = ctx

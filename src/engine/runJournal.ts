@@ -12,6 +12,8 @@ export interface JournalHost {
   wordCount(options: WordCountOptions): RDD<[string, number]>;
   shuffleDependencies(rdd: RDD<[string, number]>): ShuffleDependency[];
   restoreMapOutput(dep: ShuffleDependency, map: number, sizes: number[]): void;
+  /** Drops the cached partitions of every persisted RDD in the lineage. */
+  releaseCaches(rdd: RDD<[string, number]>): Promise<void>;
   log(level: 'info' | 'warn', message: string): void;
 }
 
@@ -129,6 +131,9 @@ export class RunJournal {
     } finally {
       deps.forEach((d) => this.#byShuffle.delete(d.shuffleId));
       await this.#host.store.saveRun(run).catch(() => undefined);
+      // The reduced counts were cached for the sort's two jobs only: a page that runs word count after
+      // word count must not keep every run's counts in its workers' memory.
+      await this.#host.releaseCaches(rdd).catch((e: unknown) => this.#host.log('warn', `Could not drop the run's cached counts: ${String(e)}.`));
     }
   }
 }
