@@ -344,6 +344,7 @@ async function main() {
       clear_tasks_lost: lost(faults.clear),
       clear_tasks_recomputed: faults.clear.recomputed,
       silent_death_detect_ms: faults.silence.detectMs,
+      fault_all_ms: { clean: faults.clean.allMs, kill: faults.kill.allMs, clear: faults.clear.allMs, silence: faults.silence.allMs },
       silence_run_ms: faults.silence.ms,
     });
   }
