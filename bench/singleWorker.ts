@@ -3,6 +3,7 @@
 //   naive:  TextDecoder + String.split(/\s+/) + Map, the way most people would write it
 // The Blob is read in line-aligned chunks: a 512 MiB text is longer than V8's maximum string length,
 // and reading in slices keeps the baseline's memory comparable to the engine's.
+import { concatBytes } from '../src/common/concatBytes';
 import { TokenCounter, hasBomAt } from '../src/common/tokenizer';
 import type { Tokenizer } from '../src/protocol';
 
@@ -18,13 +19,6 @@ export interface SingleResponse {
 
 const CHUNK = 16 << 20;
 const NEWLINE = 10;
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 /**
  * Calls visit(bytes, start, end) with whole lines only (the last one may lack '\n'), reading the next
@@ -44,10 +38,10 @@ async function forEachLineChunk(blob: Blob, visit: (bytes: Uint8Array, start: nu
     if (carry) {
       const nl = chunk.indexOf(NEWLINE);
       if (nl < 0) {
-        carry = concat(carry, chunk);
+        carry = concatBytes(carry, chunk);
         continue;
       }
-      const joined = concat(carry, chunk.subarray(0, nl + 1));
+      const joined = concatBytes(carry, chunk.subarray(0, nl + 1));
       visit(joined, 0, joined.length);
       from = nl + 1;
       carry = null;

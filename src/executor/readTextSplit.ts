@@ -1,3 +1,4 @@
+import { concatBytes } from '../common/concatBytes';
 import { ALIGN_CHUNK_BYTES, readAlignedSplit, type AlignedSplit, type ReadRange } from '../common/lineSplits';
 import { hasBomAt } from '../common/tokenizer';
 import type { PartitionPlan } from '../protocol/plan';
@@ -46,13 +47,6 @@ export async function readTextSplit(plan: TextSplitPlan, ctx: TaskContext): Prom
 
 const NEWLINE = 10;
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 function lastSpaceOrTab(bytes: Uint8Array): number {
   for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] === 0x20 || bytes[i] === 0x09) return i;
   return -1;
@@ -86,7 +80,7 @@ export async function forEachTextChunk(
     if (carry) {
       const nl = chunk.indexOf(NEWLINE, from);
       const firstEnd = nl >= 0 && nl < to ? nl + 1 : to;
-      const joined = concat(carry, chunk.subarray(from, firstEnd));
+      const joined = concatBytes(carry, chunk.subarray(from, firstEnd));
       carry = null;
       visit(joined, 0, joined.length);
       from = firstEnd;
@@ -95,7 +89,7 @@ export async function forEachTextChunk(
   };
   const keep = (chunk: Uint8Array, from: number): void => {
     if (from >= chunk.length) return;
-    let kept: Uint8Array = carry ? concat(carry, chunk.subarray(from)) : chunk.slice(from);
+    let kept: Uint8Array = carry ? concatBytes(carry, chunk.subarray(from)) : chunk.slice(from);
     if (softBreaks && kept.length > chunkBytes) {
       const cut = lastSpaceOrTab(kept) + 1;
       if (cut > 0) {
