@@ -8,8 +8,12 @@ import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 // Two servers:
 //   preview  the production build in dist/ (`npm test` runs `npm run build` first), all specs except *.dev.spec.ts
 //   dev      the Vite dev server, only *.dev.spec.ts (function shipping under the dev transform)
-const PREVIEW_URL = 'http://127.0.0.1:4173';
-const DEV_URL = 'http://127.0.0.1:5173';
+// E2E_PREVIEW_PORT / E2E_DEV_PORT move the servers, so that two checkouts can run their suites at once
+// without one reusing the other's server.
+const PREVIEW_PORT = Number(process.env.E2E_PREVIEW_PORT ?? 4173);
+const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 5173);
+const PREVIEW_URL = `http://127.0.0.1:${PREVIEW_PORT}`;
+const DEV_URL = `http://127.0.0.1:${DEV_PORT}`;
 const reuseExistingServer = !process.env.CI;
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
@@ -54,7 +58,7 @@ export default defineConfig({
       // vite preview would serve 404s and Playwright would only time out.
       command:
         'test -f dist/e2e/harness.html || { echo "dist/e2e/harness.html is missing: run npm run build first" >&2; exit 1; }; ' +
-        'exec npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
+        `exec npx vite preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`,
       url: `${PREVIEW_URL}/e2e/harness.html`,
       reuseExistingServer,
       cwd: ROOT,
@@ -63,7 +67,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: 'npx vite --host 127.0.0.1 --port 5173 --strictPort',
+      command: `npx vite --host 127.0.0.1 --port ${DEV_PORT} --strictPort`,
       url: `${DEV_URL}/e2e/harness.html`,
       reuseExistingServer,
       cwd: ROOT,

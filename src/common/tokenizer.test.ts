@@ -12,9 +12,9 @@ function reference(bytes: Uint8Array, tokenizer: Tokenizer): Map<string, number>
   return referenceCountTokens(new TextDecoder('utf-8').decode(bytes), tokenizer);
 }
 
-function counted(bytes: Uint8Array, tokenizer: Tokenizer): Map<string, number> {
+function counted(bytes: Uint8Array, tokenizer: Tokenizer, tableBits?: number): Map<string, number> {
   const counts = new Map<string, number>();
-  countTokens(bytes, 0, bytes.length, tokenizer, counts);
+  countTokens(bytes, 0, bytes.length, tokenizer, counts, tableBits);
   return counts;
 }
 
@@ -22,8 +22,8 @@ function sorted(m: Map<string, number>): [string, number][] {
   return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-function expectSame(bytes: Uint8Array, tokenizer: Tokenizer): void {
-  expect(sorted(counted(bytes, tokenizer))).toEqual(sorted(reference(bytes, tokenizer)));
+function expectSame(bytes: Uint8Array, tokenizer: Tokenizer, tableBits?: number): void {
+  expect(sorted(counted(bytes, tokenizer, tableBits))).toEqual(sorted(reference(bytes, tokenizer)));
 }
 
 const modes: Tokenizer[] = ['words', 'whitespace'];
@@ -142,26 +142,27 @@ describe('countTokens', () => {
   });
 
   it('keeps tokens apart across the 4-byte packed keys, long keys and table growth', () => {
-    // 200,000 distinct tokens force the table (131,072 slots) to grow twice; tokens of 1 to 8 bytes
-    // cover both key kinds, and "abcd"/"abcde"/"xabcd" share packed bytes at different lengths.
+    // 6,000 distinct tokens make a 2^8-slot table grow five times; tokens of 1 to 8 bytes cover both
+    // key kinds, and "abcd"/"abcde"/"xabcd" share packed bytes at different lengths.
     const words: string[] = [];
-    for (let n = 0; n < 200_000; n++) words.push(String(n), `Q${n.toString(36)}'s`);
+    for (let n = 0; n < 3_000; n++) words.push(String(n), `Q${n.toString(36)}'s`);
     words.push('abcd', 'abcde', 'xabcd', 'ABCD', 'bcd', "a'b", 'a', 'A');
-    const text = words.join(' ');
-    for (const mode of modes) expectSame(encoder.encode(text), mode);
-    const counts = counted(encoder.encode(text), 'words');
-    expect(counts.size).toBe(400_000 + 6);
+    const text = encoder.encode(words.join(' '));
+    for (const mode of modes) expectSame(text, mode, 8);
+    const counts = counted(text, 'words', 8);
+    expect(counts.size).toBe(6_000 + 6);
     expect([counts.get('abcd'), counts.get('abcde'), counts.get('a'), counts.get("a'b")]).toEqual([2, 1, 2, 1]);
   });
 
   it('undoes the ASCII tokens of a line that turns out non-ASCII after the table grew mid-line', () => {
-    // 65,533 distinct words fill the table to just below its growth point; the next line inserts new
-    // words (the table grows among them) and only then meets "café", so its ASCII tokens are undone.
+    // 125 distinct words fill a 2^8-slot table to just below its growth point (half full); the next line
+    // inserts new words (the table grows among them) and only then meets "café", so its ASCII tokens
+    // are undone.
     const first: string[] = [];
-    for (let n = 0; n < 65_533; n++) first.push(`w${n}`);
+    for (let n = 0; n < 125; n++) first.push(`w${n}`);
     const text = `${first.join(' ')}\nw0 w1 w2 w3 a0 a1 a2 a3 a4 a5 café w0\nw1 a1\n`;
-    for (const mode of modes) expectSame(encoder.encode(text), mode);
-    const counts = counted(encoder.encode(text), 'words');
+    for (const mode of modes) expectSame(encoder.encode(text), mode, 8);
+    const counts = counted(encoder.encode(text), 'words', 8);
     expect([counts.get('w0'), counts.get('w1'), counts.get('w4'), counts.get('a1'), counts.get('a5')]).toEqual([3, 3, 1, 2, 1]);
   });
 

@@ -66,11 +66,10 @@ export class TokenCounter {
   /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding (only non-ASCII lines are decoded). */
   invalidUtf8 = 0;
 
-  // Big enough for the distinct words of a typical split without regrowing (2 MiB).
-  private cap = 1 << 17;
-  private shift = 32 - 17;
+  private cap: number;
+  private shift: number;
   private size = 0;
-  private slots = new Int32Array(this.cap * SLOT);
+  private slots: Int32Array;
   private arena = new Uint8Array(1 << 18);
   private arenaPos = 0;
   // Slots of the tokens counted so far on the current line, to undo if the line turns out non-ASCII.
@@ -80,8 +79,18 @@ export class TokenCounter {
   private decoded = new Map<string, number>();
   private readonly classOf: Uint8Array;
 
-  constructor(readonly tokenizer: Tokenizer) {
+  /**
+   * `tableBits`: log2 of the initial slot count. The default (2^17 slots, 2 MiB) holds the distinct
+   * words of a typical split without regrowing; tests pass a small one to exercise growth cheaply.
+   */
+  constructor(
+    readonly tokenizer: Tokenizer,
+    tableBits = 17,
+  ) {
     this.classOf = tokenizer === 'words' ? WORD_BYTE : NONSPACE_BYTE;
+    this.cap = 1 << tableBits;
+    this.shift = 32 - tableBits;
+    this.slots = new Int32Array(this.cap * SLOT);
   }
 
   /** Adds the tokens of the lines in bytes[start, end); callers split ranges only at line starts. */
@@ -326,9 +335,10 @@ export function countTokens(
   end: number,
   tokenizer: Tokenizer,
   counts: Map<string, number>,
+  tableBits?: number,
 ): void {
   if (start === 0 && end >= 3 && hasBomAt(bytes, 0)) start = 3;
-  const counter = new TokenCounter(tokenizer);
+  const counter = new TokenCounter(tokenizer, tableBits);
   counter.addBytes(bytes, start, end);
   counter.addTo(counts);
 }
