@@ -1,9 +1,11 @@
-// ESLint flat config. The import-boundary rules below are DESIGN.md §6 made executable:
+// ESLint flat config. The import-boundary rules below are docs/ARCHITECTURE.md's "Folders and boundaries"
+// made executable:
 //   engine   never imports ui or executor
 //   executor never imports engine or ui
 //   protocol imports nothing outside src/protocol (types shared by both sides of the worker boundary)
 //   storage, common never import engine, ui or executor
 //   ui       imports the engine only through its public entry (src/engine/index.ts), never executor
+//   testing  (the scheduler tests' backends) is imported by tests only
 // Unit tests (*.test.ts) are exempt: they may reach into any module they test.
 // Note: `new Worker(new URL('../executor/worker.ts', import.meta.url))` is not an import and is the
 // intended way for the engine to start an executor.
@@ -34,13 +36,13 @@ function boundary(dir, patterns) {
   };
 }
 
-const ENGINE_UI = 'engine never imports ui (DESIGN §6): the UI subscribes to the engine, not the reverse.';
+const ENGINE_UI = 'engine never imports ui (docs/ARCHITECTURE.md): the UI subscribes to the engine, not the reverse.';
 const ENGINE_EXECUTOR =
-  'engine never imports executor (DESIGN §6): start executors with new Worker(new URL(...)) and talk through src/protocol.';
+  'engine never imports executor (docs/ARCHITECTURE.md): start executors with new Worker(new URL(...)) and talk through src/protocol.';
 const EXECUTOR_ENGINE =
-  'executor never imports engine (DESIGN §6): it runs in a Web Worker; share types through src/protocol.';
-const EXECUTOR_UI = 'executor never imports ui (DESIGN §6).';
-const LEAF = (dir) => `${dir} is a leaf shared by both sides of the worker boundary: it must not import engine, ui or executor (DESIGN §6).`;
+  'executor never imports engine (docs/ARCHITECTURE.md): it runs in a Web Worker; share types through src/protocol.';
+const EXECUTOR_UI = 'executor never imports ui (docs/ARCHITECTURE.md).';
+const LEAF = (dir) => `${dir} is a leaf shared by both sides of the worker boundary: it must not import engine, ui or executor (docs/ARCHITECTURE.md).`;
 
 export default defineConfig(
   {
@@ -92,7 +94,7 @@ export default defineConfig(
     files: ['src/ui/**/*.{ts,tsx}'],
   },
 
-  // ---- DESIGN §6 import boundaries -------------------------------------------------------------
+  // ---- import boundaries (docs/ARCHITECTURE.md) -------------------------------------------------------------
   boundary('engine', [folder('ui', ENGINE_UI), folder('executor', ENGINE_EXECUTOR)]),
   boundary('executor', [folder('engine', EXECUTOR_ENGINE), folder('ui', EXECUTOR_UI)]),
   boundary('protocol', [
@@ -100,7 +102,7 @@ export default defineConfig(
       // Anything that is not `./x` inside src/protocol: parent paths, absolute paths, packages.
       regex: '^(?!\\./)',
       message:
-        'src/protocol holds only types shared by both sides of the worker boundary: import nothing outside src/protocol (DESIGN §6).',
+        'src/protocol holds only types shared by both sides of the worker boundary: import nothing outside src/protocol (docs/ARCHITECTURE.md).',
     },
   ]),
   boundary('storage', [
@@ -117,8 +119,26 @@ export default defineConfig(
     {
       // ../engine, ../../engine and ../engine/index are the public entry; anything deeper is not.
       regex: '^((\\.\\./)+|(.*/)?src/)engine/(?!(index(\\.tsx?)?)$).+',
-      message: 'ui imports the engine only through its public entry src/engine/index.ts (DESIGN §6).',
+      message: 'ui imports the engine only through its public entry src/engine/index.ts (docs/ARCHITECTURE.md).',
     },
-    folder('executor', 'ui never imports executor (DESIGN §6): it sees executors only through the engine.'),
+    folder('executor', 'ui never imports executor (docs/ARCHITECTURE.md): it sees executors only through the engine.'),
   ]),
+  {
+    name: 'emberflow/boundaries/testing',
+    files: ['src/**/*.{ts,tsx}', 'e2e/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs'],
+    ignores: [...TESTS, 'src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            folder(
+              'testing',
+              'src/testing holds the scheduler tests\' scripted and in-process backends: only *.test.ts files may import it (docs/ARCHITECTURE.md).',
+            ),
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 
-// Debian's Chromium, not Playwright's download (DESIGN §8). `npm test` runs scripts/ensure-chromium.mjs
+// Debian's Chromium, not Playwright's download (docs/ARCHITECTURE.md, "Running a browser"). `npm test` runs scripts/ensure-chromium.mjs
 // first, which installs it with apt when root on Debian. Override with CHROMIUM_PATH.
 //
 // Two servers:

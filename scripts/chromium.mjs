@@ -1,11 +1,11 @@
-// Where Debian's Chromium lives (DESIGN §8). Playwright's own browser download does not work on
+// Where Debian's Chromium lives (docs/ARCHITECTURE.md, "Running a browser"). Playwright's own browser download does not work on
 // these machines, so every launcher (playwright.config.ts, bench/) goes through chromiumPath().
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
-/** Flags for headless Chromium on a small CI box (DESIGN §8). */
+/** Flags for headless Chromium on a small CI box (docs/ARCHITECTURE.md, "Running a browser"). */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Makes sure Debian's Chromium is available for Playwright and the benchmark (DESIGN §8).
+// Makes sure Debian's Chromium is available for Playwright and the benchmark (docs/ARCHITECTURE.md, "Running a browser").
 // Order: $CHROMIUM_PATH, /usr/bin/chromium, `chromium` / `chromium-browser` on PATH.
 // If none is found and we are root on Debian, installs it with apt; otherwise says how, and exits 1.
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Non-determinism detection (DESIGN §3): a recomputed map partition whose checksum differs from its
+ * Non-determinism detection (docs/ARCHITECTURE.md, semantics table): a recomputed map partition whose checksum differs from its
  * first computation rolls its consumers back, or aborts a job whose result stage cannot be rolled back.
  * Ports of SPARK-25341 and SPARK-23207 with checksums instead of declared determinism levels.
  */

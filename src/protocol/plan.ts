@@ -22,7 +22,7 @@ export type NarrowOp =
   | { kind: 'flatMap'; fn: FnRef }
   | { kind: 'filter'; fn: FnRef }
   | { kind: 'mapPartitions'; fn: FnRef }
-  /** Built-in tokenizer: line strings in, tokens out (DESIGN word-count semantics). */
+  /** Built-in tokenizer: line strings in, tokens out (the word-count semantics in README.md). */
   | { kind: 'tokenize'; tokenizer: Tokenizer }
   /** Built-in: token strings in, [token, 1] pairs out. */
   | { kind: 'pairWithOne' }
