@@ -1,5 +1,5 @@
 import type { ViewStore } from '../store/createViewStore';
-import type { RunRecord } from '../hooks/useWordCountRun';
+import type { RunRecord } from '../run/wordCountRunController';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes, formatCount, formatMs } from '../format';
 

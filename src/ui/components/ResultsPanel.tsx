@@ -1,5 +1,5 @@
 import { useDeferredValue, useId, useMemo, useState } from 'react';
-import type { WordCounts } from '../hooks/useWordCountRun';
+import type { WordCounts } from '../run/wordCountRunController';
 import { formatCount } from '../format';
 import { downloadText, toTsv } from '../tsv';
 import { ResultsTable, type SortKey, type SortOrder } from './ResultsTable';

@@ -1,4 +1,4 @@
-import type { RunState } from '../hooks/useWordCountRun';
+import type { RunState } from '../run/wordCountRunController';
 import { formatCount, formatMs } from '../format';
 
 interface Props {

@@ -3,7 +3,7 @@ import type { EngineSession } from '../EngineSession';
 import type { ViewStore } from '../store/createViewStore';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes } from '../format';
-import { RETENTION_RULE } from '../hooks/useWordCountRun';
+import { RETENTION_RULE } from '../run/wordCountRunController';
 
 export function StoragePanel({ store, session }: { store: ViewStore; session: EngineSession }) {
   // Running totals kept by the store: regrouping every stored block per frame made long jobs quadratic.

@@ -1,4 +1,4 @@
-import type { WordCounts } from '../hooks/useWordCountRun';
+import type { WordCounts } from '../run/wordCountRunController';
 import { formatCount } from '../format';
 
 const TOP = 15;
