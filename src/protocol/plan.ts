@@ -87,6 +87,8 @@ export type TaskSink =
   | {
       kind: 'shuffleWrite';
       shuffleId: number;
+      /** The shuffling operator, e.g. "reduceByKey (rdd 4)", named by key errors and its combine's. */
+      operator: string;
       numReducers: number;
       partitioner: Partitioner;
       /** Map-side combine; null writes records as they come. */
