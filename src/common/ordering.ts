@@ -47,6 +47,17 @@ export function compareKeys(a: unknown, b: unknown): number {
   return compareAt(a, b, 0);
 }
 
+/**
+ * Sorts keys in place by compareKeys. Not keys.sort(compareKeys): Array.prototype.sort moves every
+ * undefined to the end without asking the comparator, and undefined sorts right after null.
+ */
+export function sortKeys<T>(keys: T[]): T[] {
+  const boxed = keys.map((key) => ({ key }));
+  boxed.sort((a, b) => compareKeys(a.key, b.key));
+  for (let i = 0; i < keys.length; i++) keys[i] = boxed[i].key;
+  return keys;
+}
+
 function compareAt(a: unknown, b: unknown, depth: number): number {
   const ra = rank(a);
   const rb = rank(b);
