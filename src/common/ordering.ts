@@ -133,6 +133,8 @@ function mix(h: number, v: number): number {
  * the same reducer. Throws UnsupportedKeyError for a value that cannot be a key.
  */
 export function hashKey(key: unknown): number {
+  // Strings first, outside the recursive walk: the commonest key, and the one word counts hash.
+  if (typeof key === 'string') return hashString(key, FNV_OFFSET) >>> 0;
   return hashAt(key, 0) >>> 0;
 }
 
