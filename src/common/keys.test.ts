@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyArb, objectOf } from '../testing/keyArbitraries';
 import { refCompareKeys, refKeyEquals, show } from '../testing/keyReference';
-import { UnsupportedKeyError, canonicalKey, unsupportedKeyMessage } from './keys';
+import { UnsupportedKeyError, canonicalKey, isSupportedKey, unsupportedKeyMessage } from './keys';
 import { compareKeys, hashAsciiBytes, hashKey, sortKeys } from './ordering';
 
 const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
@@ -66,6 +66,7 @@ describe('key equality (keys.ts)', () => {
   it('canonicalKey, compareKeys and hashKey agree with the reference on generated keys', () => {
     fc.assert(
       fc.property(keyPair, ([a, b]) => {
+        expect(isSupportedKey(a) && isSupportedKey(b)).toBe(true);
         const equal = refKeyEquals(a, b);
         expect(canonicalKey(a) === canonicalKey(b)).toBe(equal);
         expect(sign(compareKeys(a, b))).toBe(refCompareKeys(a, b));
@@ -103,6 +104,7 @@ describe('key equality (keys.ts)', () => {
     const cyclic: unknown[] = [];
     cyclic.push(cyclic);
     for (const bad of [new Map(), () => 1, Symbol('s'), new Date(0), new Point(), new Uint8Array(2), ['a', new Set()], { when: new Date(0) }, cyclic]) {
+      expect(isSupportedKey(bad)).toBe(false);
       expect(() => canonicalKey(bad)).toThrow(UnsupportedKeyError);
       expect(() => hashKey(bad)).toThrow(UnsupportedKeyError);
       expect(() => compareKeys(bad, bad)).toThrow(UnsupportedKeyError);

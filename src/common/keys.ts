@@ -96,6 +96,31 @@ function canonical(v: unknown, depth: number): string {
   }
 }
 
+/** Whether `key` is a supported key, without building anything (a validator for sampled keys). */
+export function isSupportedKey(key: unknown, depth = 0): boolean {
+  switch (typeof key) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'object': {
+      if (key === null) return true;
+      if (depth >= MAX_KEY_DEPTH) return false;
+      if (Array.isArray(key)) {
+        for (let i = 0; i < key.length; i++) if (!isSupportedKey(key[i], depth + 1)) return false;
+        return true;
+      }
+      if (!isPlainObject(key)) return false;
+      for (const f of Object.keys(key)) if (!isSupportedKey((key as Record<string, unknown>)[f], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /** Rejects a primitive that cannot be a key (a function or a symbol); composite keys are checked as they are walked. */
 export function checkPrimitiveKey(key: unknown): void {
   const t = typeof key;

@@ -262,7 +262,7 @@ export class EmberContext implements JobRunner {
       const partitioner = dep.partitioner;
       if (partitioner.kind !== 'range') continue;
       const perMap = Math.ceil((SAMPLE_PER_PARTITION * dep.numReducers * 3) / Math.max(1, dep.parent.numPartitions));
-      const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId }, `sample of ${dep.parent.label} for range partitioning`);
+      const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId, operator: dep.operator }, `sample of ${dep.parent.label} for range partitioning`);
       const keys = outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
       sortKeys(keys);
       if (!partitioner.ascending) keys.reverse();

@@ -175,4 +175,11 @@ describe('keys that are not supported', () => {
     const distinct = ctx.parallelize([1], 1).map((x) => [x, () => x]).distinct();
     await expect(distinct.collect()).rejects.toThrow(`distinct (rdd 9) threw: Unsupported key: got a function at key[1]. ${hint}`);
   });
+
+  it('fail a sort in its sampling job, named after the sort, not as a record the codec cannot encode', async () => {
+    const { ctx } = setup();
+    // rdd 0 parallelize, rdd 1 sortBy's keyBy, rdd 2 the sortByKey shuffle.
+    const sorted = ctx.parallelize([1, 2], 1).sortBy((x) => new Date(x));
+    await expect(sorted.collect()).rejects.toThrow(`most recent failure: sortByKey (rdd 2) threw: Unsupported key: got a Date as the key. ${hint}`);
+  });
 });

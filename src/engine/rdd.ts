@@ -312,7 +312,7 @@ export type ActionSpec =
   | { kind: 'count' }
   | { kind: 'take'; n: number }
   | { kind: 'reduce'; fn: ShippedFunction }
-  | { kind: 'sampleKeys'; n: number; seed: number }
+  | { kind: 'sampleKeys'; n: number; seed: number; operator: string }
   | { kind: 'save'; datasetId: string }
   | { kind: 'checkpoint' };
 
