@@ -16,6 +16,8 @@ import { describeValueType } from './notSerializableError';
  * - plain objects when they have the same own enumerable string keys, in any order, with equal values
  *   (symbol-keyed properties are ignored, as the record codec ignores them).
  *
+ * An operator's output shows one of the equal keys it met for each key (a -0 key may come back as 0).
+ *
  * Anything else (functions, symbols, Maps, Sets, Dates, typed arrays, class instances) is rejected
  * with UnsupportedKeyError; a shuffle turns that into a task failure naming its operator.
  *
