@@ -176,6 +176,17 @@ describe('keys that are not supported', () => {
     await expect(distinct.collect()).rejects.toThrow(`distinct (rdd 9) threw: Unsupported key: got a function at key[1]. ${hint}`);
   });
 
+  it('a combined value that cannot be shuffled is blamed on the map-side combine, not on the map before it', async () => {
+    const { ctx } = setup();
+    const combined = ctx
+      .parallelize([1, 2], 1)
+      .map((x) => ['k', x] as [string, unknown])
+      .reduceByKey((a, b) => new Map([[a, b]]));
+    await expect(combined.collect()).rejects.toThrow(
+      'failed and cannot be retried: Record produced by the map-side combine of reduceByKey (rdd 2) cannot be sent between workers: it contains a Map.',
+    );
+  });
+
   it('fail a sort in its sampling job, named after the sort, not as a record the codec cannot encode', async () => {
     const { ctx } = setup();
     // rdd 0 parallelize, rdd 1 sortBy's keyBy, rdd 2 the sortByKey shuffle.
