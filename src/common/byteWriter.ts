@@ -1,6 +1,12 @@
 const utf8Encoder = new TextEncoder();
 
-/** A growable output buffer with the varint/UTF-8 primitives both codecs share. */
+/**
+ * Unpaired surrogates, which TextEncoder would replace by U+FFFD. With the u flag a surrogate pair is
+ * one code point, so only a lone surrogate matches.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** A growable output buffer with the varint/WTF-8 primitives both codecs share. */
 export class ByteWriter {
   buf: Uint8Array;
   view: DataView;
@@ -57,7 +63,11 @@ export class ByteWriter {
     this.view.setUint32(offset, v, true);
   }
 
-  /** Varint byte length followed by UTF-8 bytes. */
+  /**
+   * Varint byte length followed by the string's WTF-8 bytes: UTF-8, except that a lone surrogate is
+   * written as the 3-byte sequence of its code unit, so every JS string round-trips exactly (a
+   * well-formed string's bytes are its UTF-8).
+   */
   string(s: string): void {
     const len = s.length;
     this.ensure(len * 3 + 5);
@@ -78,7 +88,7 @@ export class ByteWriter {
       }
     }
     // Unknown UTF-8 length: encode after a maximal 5-byte length slot, then close the gap.
-    const { written } = utf8Encoder.encodeInto(s, buf.subarray(pos + 5));
+    const written = LONE_SURROGATE.test(s) ? encodeWtf8Into(s, buf, pos + 5) : utf8Encoder.encodeInto(s, buf.subarray(pos + 5)).written;
     const start = pos;
     let v = written;
     while (v >= 0x80) {
@@ -96,10 +106,46 @@ export class ByteWriter {
   }
 }
 
+/** Writes the WTF-8 form of `s` at buf[pos] (room for 3 bytes per code unit is assumed); returns its length. */
+function encodeWtf8Into(s: string, buf: Uint8Array, pos: number): number {
+  const start = pos;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      buf[pos++] = c;
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          buf[pos++] = 0xf0 | (c >> 18);
+          buf[pos++] = 0x80 | ((c >> 12) & 0x3f);
+          buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[pos++] = 0x80 | (c & 0x3f);
+          continue;
+        }
+      }
+      // Any other BMP code unit, a lone surrogate included.
+      buf[pos++] = 0xe0 | (c >> 12);
+      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return pos - start;
+}
+
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Reads a string of `len` UTF-8 bytes at `pos`; ASCII is built directly, which is much cheaper for short keys. */
-export function readUtf8(bytes: Uint8Array, pos: number, len: number): string {
+/**
+ * Reads a string of `len` WTF-8 bytes at `pos` (what ByteWriter.string wrote). ASCII is built
+ * directly, which is much cheaper for short keys; other text goes through TextDecoder, and only text
+ * that decoded with a U+FFFD is checked for encoded lone surrogates, which TextDecoder cannot keep.
+ */
+export function readWtf8(bytes: Uint8Array, pos: number, len: number): string {
   if (len <= SHORT_MAX) {
     let ascii = true;
     for (let i = 0; i < len; i++) {
@@ -110,7 +156,55 @@ export function readUtf8(bytes: Uint8Array, pos: number, len: number): string {
     }
     if (ascii) return shortByteString(bytes, pos, len);
   }
-  return utf8Decoder.decode(bytes.subarray(pos, pos + len));
+  const view = bytes.subarray(pos, pos + len);
+  const s = utf8Decoder.decode(view);
+  if (s.indexOf('\uFFFD') < 0 || !hasEncodedSurrogate(view)) return s;
+  return decodeWtf8(view);
+}
+
+/** Whether the bytes hold ED A0..BF: the lead of an encoded surrogate, which UTF-8 forbids. */
+function hasEncodedSurrogate(b: Uint8Array): boolean {
+  for (let i = b.indexOf(0xed); i >= 0 && i + 1 < b.length; i = b.indexOf(0xed, i + 1)) {
+    if (b[i + 1] >= 0xa0 && b[i + 1] <= 0xbf) return true;
+  }
+  return false;
+}
+
+/**
+ * Generalized UTF-8 decoding that keeps encoded surrogates as code units. Bytes that form no
+ * sequence (only in a corrupt block; blocks are checksummed) become U+FFFD, one per byte.
+ */
+function decodeWtf8(b: Uint8Array): string {
+  const units: number[] = [];
+  let out = '';
+  const n = b.length;
+  let i = 0;
+  const cont = (k: number) => k < n && (b[k] & 0xc0) === 0x80;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) {
+      units.push(c);
+      i++;
+    } else if (c >= 0xc2 && c < 0xe0 && cont(i + 1)) {
+      units.push(((c & 0x1f) << 6) | (b[i + 1] & 0x3f));
+      i += 2;
+    } else if (c >= 0xe0 && c < 0xf0 && cont(i + 1) && cont(i + 2) && (c > 0xe0 || b[i + 1] >= 0xa0)) {
+      units.push(((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f));
+      i += 3;
+    } else if (c >= 0xf0 && c < 0xf5 && cont(i + 1) && cont(i + 2) && cont(i + 3) && (c > 0xf0 || b[i + 1] >= 0x90) && (c < 0xf4 || b[i + 1] < 0x90)) {
+      const cp = ((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f);
+      units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+      i += 4;
+    } else {
+      units.push(0xfffd);
+      i++;
+    }
+    if (units.length >= 4096) {
+      out += String.fromCharCode.apply(null, units);
+      units.length = 0;
+    }
+  }
+  return out + String.fromCharCode.apply(null, units);
 }
 
 const SHORT_MAX = 24;

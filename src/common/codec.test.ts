@@ -1,6 +1,38 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NotSerializableError, decodeRecords, decodeWordCounts, encodeRecords, encodeWordCounts } from './codec';
+import { recordArb } from '../testing/keyArbitraries';
+import { show } from '../testing/keyReference';
+import { NotSerializableError, decodeRecords, decodeWordCounts, encodeRecords, encodeWordCounts, forEachPair } from './codec';
 import { fnv1a } from './checksum';
+
+/**
+ * Why `decoded` is not an exact copy of `original` (null if it is): Object.is for every primitive (NaN,
+ * -0, 1 vs 1n), the same array lengths, the same own fields in the same order, and every decoded
+ * object an ordinary one (prototype Object.prototype, whatever the original's was).
+ */
+function copyDifference(original: unknown, decoded: unknown, path = 'record'): string | null {
+  if (typeof original !== 'object' || original === null) {
+    return Object.is(original, decoded) ? null : `${path}: ${show(decoded)} instead of ${show(original)}`;
+  }
+  if (typeof decoded !== 'object' || decoded === null) return `${path}: ${show(decoded)} instead of ${show(original)}`;
+  if (Array.isArray(original)) {
+    if (!Array.isArray(decoded) || decoded.length !== original.length) return `${path}: ${show(decoded)} instead of ${show(original)}`;
+    for (let i = 0; i < original.length; i++) {
+      const d = copyDifference(original[i], decoded[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (Object.getPrototypeOf(decoded) !== Object.prototype) return `${path}: decoded with another prototype`;
+  const fo = Object.keys(original);
+  const fd = Object.keys(decoded);
+  if (fo.length !== fd.length || fo.some((f, i) => f !== fd[i])) return `${path}: fields ${show(fd)} instead of ${show(fo)}`;
+  for (const f of fo) {
+    const d = copyDifference((original as Record<string, unknown>)[f], (decoded as Record<string, unknown>)[f], `${path}[${JSON.stringify(f)}]`);
+    if (d) return d;
+  }
+  return null;
+}
 
 describe('record codec', () => {
   it('round-trips plain data exactly', () => {
@@ -69,6 +101,63 @@ describe('record codec', () => {
     const a: unknown[] = [];
     a.push(a);
     expect(() => encodeRecords([a], 'flatMap (rdd 2)')).toThrow(/flatMap \(rdd 2\).*cyclic/);
+  });
+
+  it('keeps lone surrogates: strings round-trip code unit for code unit', () => {
+    const strings = [
+      '\uD800',
+      '\uDBFF',
+      '\uDC00',
+      '\uDFFF',
+      '\uFFFD',
+      'a\uD800b',
+      '\uD83D\uDE00',
+      '\uDE00\uD83D',
+      '\uD83D\uD83D\uDE00',
+      '\uD83D',
+      `${'x'.repeat(40)}\uDC00${'é'.repeat(40)}\uFFFD`,
+      '\uFFFD\uD800',
+      '\uED00\uD7FF\uE000',
+    ];
+    const decoded = decodeRecords(encodeRecords(strings, 'map (rdd 1)')) as string[];
+    for (let i = 0; i < strings.length; i++) expect(show(decoded[i])).toBe(show(strings[i]));
+    expect(new Set(decoded).size).toBe(strings.length);
+    // Well-formed text is plain UTF-8, as before: '\u00e9' is C3 A9.
+    expect([...encodeRecords(['\u00e9'], 'x')]).toEqual([0xe1, 1, 6, 2, 0xc3, 0xa9]);
+    expect(decodeWordCounts(encodeWordCounts([['\uD800', 1], ['\uFFFD', 2], ['\uDBFF', 3]]))).toEqual([['\uD800', 1], ['\uFFFD', 2], ['\uDBFF', 3]]);
+  });
+
+  it('decodes an own "__proto__" field as an ordinary field of an ordinary object', () => {
+    const original = JSON.parse('{"a": 1, "__proto__": {"polluted": true}, "b": [2]}') as Record<string, unknown>;
+    expect(Object.keys(original)).toEqual(['a', '__proto__', 'b']);
+    const [decoded, key] = decodeRecords(encodeRecords([original, [original, 1]], 'map (rdd 1)')) as [Record<string, unknown>, [Record<string, unknown>, number]];
+    for (const obj of [decoded, key[0]]) {
+      expect(Object.getPrototypeOf(obj)).toBe(Object.prototype);
+      expect(Object.keys(obj)).toEqual(['a', '__proto__', 'b']);
+      expect(Object.getOwnPropertyDescriptor(obj, '__proto__')?.value).toEqual({ polluted: true });
+      expect(JSON.stringify(obj)).toBe('{"a":1,"__proto__":{"polluted":true},"b":[2]}');
+      expect(Object.keys({ ...obj })).toEqual(['a', '__proto__', 'b']);
+      expect(obj.polluted).toBeUndefined();
+      expect(Object.prototype.hasOwnProperty.call(obj, '__proto__')).toBe(true);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    forEachPair(encodeRecords([[original, 1]], 'x'), (k) => expect(Object.keys(k as object)).toEqual(['a', '__proto__', 'b']));
+  });
+
+  it('carries bigints anywhere a number can be', () => {
+    const records = [[[1n, 'a'], -(2n ** 70n)], { n: 0n, nested: [[-1n]] }, 10n ** 40n];
+    const decoded = decodeRecords(encodeRecords(records, 'map (rdd 1)'));
+    expect(copyDifference(records, decoded)).toBeNull();
+  });
+
+  it('round-trips any supported value exactly (fuzz)', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { maxLength: 8 }), (records) => {
+        const bytes = encodeRecords(records, 'map (rdd 1)');
+        expect(copyDifference(records, decodeRecords(bytes))).toBeNull();
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects truncated input', () => {

@@ -1,4 +1,4 @@
-import { ByteWriter, readUtf8 } from './byteWriter';
+import { ByteWriter, readWtf8 } from './byteWriter';
 import { NotSerializableError, describeValueType } from './notSerializableError';
 
 export { NotSerializableError } from './notSerializableError';
@@ -10,7 +10,7 @@ const T_FALSE = 2;
 const T_TRUE = 3;
 const T_INT = 4; // zigzag varint, int32 range
 const T_FLOAT = 5; // float64 little-endian
-const T_STRING = 6;
+const T_STRING = 6; // varint byte length, WTF-8 (UTF-8 that keeps lone surrogates)
 const T_ARRAY = 7;
 const T_OBJECT = 8;
 const T_BIGINT = 9; // decimal string
@@ -163,7 +163,7 @@ class Reader {
   string(): string {
     const len = this.varint();
     if (this.pos + len > this.bytes.length) throw new CodecError('Truncated block: string runs past the end.');
-    const s = readUtf8(this.bytes, this.pos, len);
+    const s = readWtf8(this.bytes, this.pos, len);
     this.pos += len;
     return s;
   }
@@ -203,10 +203,14 @@ class Reader {
       }
       case T_OBJECT: {
         const n = this.varint();
+        // An ordinary object (user code may call its methods), but an own "__proto__" key is defined as
+        // a property: assigned, it would set the object's prototype instead (prototype pollution).
         const obj: Record<string, unknown> = {};
         for (let i = 0; i < n; i++) {
           const k = this.string();
-          obj[k] = this.value();
+          const v = this.value();
+          if (k === '__proto__') Object.defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true });
+          else obj[k] = v;
         }
         return obj;
       }
@@ -257,8 +261,9 @@ export function forEachPair(bytes: Uint8Array, visit: (key: unknown, value: unkn
 }
 
 /**
- * Word counts: FORMAT_WORD_COUNTS, u32 entry count, then per entry varint UTF-8 length, bytes, varint
- * count. Accepts a Map (or any iterable of pairs) so callers need not build an intermediate array.
+ * Word counts: FORMAT_WORD_COUNTS, u32 entry count, then per entry varint WTF-8 length, bytes, varint
+ * count (a word from input text is well-formed, so its bytes are its UTF-8). Accepts a Map (or any
+ * iterable of pairs) so callers need not build an intermediate array.
  */
 export function encodeWordCounts(entries: Iterable<readonly [string, number]>, sizeHint = 0): Uint8Array {
   const w = new WordCountsWriter(sizeHint);
@@ -320,7 +325,7 @@ export function forEachWordCount(bytes: Uint8Array, visit: (word: string, count:
       } while (b >= 0x80 && shift < 35);
     }
     if (pos + len >= end) throw new CodecError('Truncated word-counts block.');
-    const word = readUtf8(bytes, pos, len);
+    const word = readWtf8(bytes, pos, len);
     pos += len;
     let count = 0;
     let mul = 1;

@@ -1,7 +1,7 @@
 import type { BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
 import { datasetBlockId } from '../protocol';
 import { decodeRecords } from '../common/codec';
-import { compareKeys } from '../common/ordering';
+import { compareKeys, sortKeys } from '../common/ordering';
 import { groupSplits, planSplits } from '../common/lineSplits';
 import type { BlockFilter, ChaosApi, ContextOptions, ExecutorSnapshot, ExecutorState, JobSettings, WordCountOptions } from './api';
 import type { ExecutorBackend } from './backend';
@@ -262,9 +262,9 @@ export class EmberContext implements JobRunner {
       const partitioner = dep.partitioner;
       if (partitioner.kind !== 'range') continue;
       const perMap = Math.ceil((SAMPLE_PER_PARTITION * dep.numReducers * 3) / Math.max(1, dep.parent.numPartitions));
-      const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId }, `sample of ${dep.parent.label} for range partitioning`);
+      const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId, operator: dep.operator }, `sample of ${dep.parent.label} for range partitioning`);
       const keys = outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
-      keys.sort(compareKeys);
+      sortKeys(keys);
       if (!partitioner.ascending) keys.reverse();
       const bounds: unknown[] = [];
       for (let i = 1; i < dep.numReducers && keys.length > 0; i++) {

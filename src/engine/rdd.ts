@@ -32,11 +32,14 @@ export class ShuffleDependency {
   readonly numReducers: number;
   readonly partitioner: ShufflePartitioner;
   readonly mapSideCombine: AggregationSpec | null;
+  /** The shuffling operator, e.g. "reduceByKey (rdd 4)": named by errors about its keys. */
+  readonly operator: string;
   readonly #nextId: () => number;
   #id: number | undefined;
 
-  constructor(parent: RDD<unknown>, numReducers: number, partitioner: ShufflePartitioner, mapSideCombine: AggregationSpec | null, nextId: () => number) {
+  constructor(parent: RDD<unknown>, numReducers: number, partitioner: ShufflePartitioner, mapSideCombine: AggregationSpec | null, nextId: () => number, operator: string) {
     this.parent = parent;
+    this.operator = operator;
     this.numReducers = numReducers;
     this.partitioner = partitioner;
     this.mapSideCombine = mapSideCombine;
@@ -191,7 +194,9 @@ export class RDD<T> {
   ): RDD<U> {
     const numReducers = checkPartitions(numPartitions ?? this.numPartitions, operation);
     const runner = this.#runner;
-    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId());
+    // Labelled like shipped functions: the shuffled RDD is the next one made.
+    const label = `${operation} (rdd ${runner.peekRddId()})`;
+    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId(), label);
     return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
   }
 
@@ -307,7 +312,7 @@ export type ActionSpec =
   | { kind: 'count' }
   | { kind: 'take'; n: number }
   | { kind: 'reduce'; fn: ShippedFunction }
-  | { kind: 'sampleKeys'; n: number; seed: number }
+  | { kind: 'sampleKeys'; n: number; seed: number; operator: string }
   | { kind: 'save'; datasetId: string }
   | { kind: 'checkpoint' };
 

@@ -101,6 +101,7 @@ export class StagePlanner {
     return {
       kind: 'shuffleWrite',
       shuffleId: dep.shuffleId,
+      operator: dep.operator,
       numReducers: dep.numReducers,
       partitioner:
         p.kind === 'hash'

@@ -1,11 +1,14 @@
 import type { Aggregation } from '../protocol/plan';
 import type { CompiledFunction } from './compileFunctions';
+import { canonicalKey, checkPrimitiveKey } from '../common/keys';
 import { userFailure } from './taskFailure';
 
 /**
- * Merges values per key, in place in one Map. Primitive keys use the Map directly (SameValueZero:
- * 1 and "1" differ); arrays and objects are keyed by their JSON text. Insertion order is kept (primitive
- * keys first, then composite ones), so output is deterministic.
+ * Merges values per key, in place, with the key equality of keys.ts. Primitive keys use a Map directly
+ * (its SameValueZero is that equality for them: NaN is one key, -0 is 0, 1n is not 1, strings by code
+ * units); arrays and objects are keyed by their canonical string. Insertion order is kept (primitive
+ * keys first, then composite ones), so output is deterministic. An unsupported key throws
+ * UnsupportedKeyError; a primitive one is checked only when first seen, off the hot path.
  */
 export class KeyedAggregator {
   private readonly primitive = new Map<unknown, unknown>();
@@ -48,6 +51,7 @@ export class KeyedAggregator {
           if (key !== null && typeof key === 'object') return this.addComposite(key, value);
           const old = prim.get(key);
           if (old === undefined && !prim.has(key)) {
+            checkPrimitiveKey(key);
             prim.set(key, value);
             return;
           }
@@ -66,13 +70,15 @@ export class KeyedAggregator {
     this.add = (key, value) => {
       if (key !== null && typeof key === 'object') return this.addComposite(key, value);
       const old = prim.get(key);
-      if (old === undefined && !prim.has(key)) prim.set(key, init(value));
-      else prim.set(key, merge(old, value));
+      if (old === undefined && !prim.has(key)) {
+        checkPrimitiveKey(key);
+        prim.set(key, init(value));
+      } else prim.set(key, merge(old, value));
     };
   }
 
   private addComposite(key: object, value: unknown): void {
-    const k = JSON.stringify(key);
+    const k = canonicalKey(key);
     const entry = this.composite.get(k);
     if (entry) entry[1] = this.merge(entry[1], value);
     else this.composite.set(k, [key, this.init(value)]);

@@ -1,10 +1,11 @@
 import { fnv1a } from '../common/checksum';
 import { encodeRecords } from '../common/codec';
+import { isSupportedKey, unsupportedKeyMessage } from '../common/keys';
 import { checkpointBlockId, datasetBlockId } from '../protocol/ids';
 import type { PartitionPlan, ResultAction } from '../protocol/plan';
 import type { BlockRecord } from '../protocol/storage';
 import type { TaskContext } from './taskContext';
-import { userFailure } from './taskFailure';
+import { TaskFailure, userFailure } from './taskFailure';
 import { STOP, type Flow } from './evaluatePlan';
 import type { RecordSink, SinkOutcome } from './writeShuffle';
 
@@ -112,14 +113,20 @@ export function resultSink(action: ResultAction, plan: PartitionPlan, operator: 
       const sample: unknown[] = [];
       const n = action.n;
       let seen = 0;
+      // A sampled key that the sort could not compare fails here, named after the sort, rather than
+      // as a record the codec cannot encode.
+      const checked = (key: unknown): unknown => {
+        if (isSupportedKey(key)) return key;
+        throw new TaskFailure({ kind: 'exception', operator: action.operator, message: unsupportedKeyMessage(key) });
+      };
       return {
         push: (r) => {
           const key = Array.isArray(r) ? r[0] : r;
           seen++;
-          if (sample.length < n) sample.push(key);
+          if (sample.length < n) sample.push(checked(key));
           else {
             const j = Math.floor(random() * seen);
-            if (j < n) sample[j] = key;
+            if (j < n) sample[j] = checked(key);
           }
         },
         finish: async () => recordsOutput(sample, operator, ctx),

@@ -58,6 +58,7 @@ function wordCountPlan(split: PartitionPlan): PartitionPlan {
 const shuffleSum = (numReducers: number): TaskSink => ({
   kind: 'shuffleWrite',
   shuffleId: 0,
+  operator: 'reduceByKey (rdd 3)',
   numReducers,
   partitioner: { kind: 'hash' },
   combine: { kind: 'sum' },
@@ -273,7 +274,7 @@ describe('runTask', () => {
       op: { kind: 'map', fn: 2 },
       parent: { kind: 'narrow', rddId: 2, op: { kind: 'filter', fn: 1 }, parent: source },
     };
-    const sink: TaskSink = { kind: 'shuffleWrite', shuffleId: 7, numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
+    const sink: TaskSink = { kind: 'shuffleWrite', shuffleId: 7, operator: 'reduceByKey (rdd 4)', numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
     const mapResult = ok(await runTask(task(plan, sink, 0, fns), env));
     expect(mapResult.blocks.map((b) => b.id).sort()).toEqual(['rdd/1/0', 'shuffle/7/0/0']);
     expect(decodeRecords(new Uint8Array(blocks.get('rdd/1/0')!.payload))).toEqual(['bb', 'a', 'cc', 'bb', 'dd', 'cc', 'bb']);

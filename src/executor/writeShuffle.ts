@@ -1,5 +1,6 @@
 import { combineChecksums, fnv1a } from '../common/checksum';
 import { RecordWriter, WordCountsWriter, encodeWordCounts } from '../common/codec';
+import { UnsupportedKeyError, unsupportedKeyMessage } from '../common/keys';
 import { hashAsciiBytes, hashPartition, rangePartition } from '../common/ordering';
 import type { TokenCounter } from '../common/tokenizer';
 import { shuffleBlockId } from '../protocol/ids';
@@ -67,9 +68,18 @@ export interface RecordSink {
 }
 
 /**
+ * A key the shuffle cannot hash, compare or group becomes a failure of the shuffle's operator (not of
+ * the operator that produced the record), saying what and where the bad part is.
+ */
+function keyFailure(sink: ShuffleSink, key: unknown, error: unknown): unknown {
+  if (!(error instanceof UnsupportedKeyError)) return error;
+  return new TaskFailure({ kind: 'exception', operator: sink.operator, message: unsupportedKeyMessage(key) });
+}
+
+/**
  * Generic shuffle write: [key, value] records bucketed by reducer. With a map-side combine, one Map
  * per task merges values in place and keys are partitioned once each when the blocks are encoded;
- * each block is encoded in a single pass into a growable buffer.
+ * each block is encoded in a single pass into a growable buffer. `operator` produced the records.
  */
 export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskContext): RecordSink {
   const n = sink.numReducers;
@@ -84,7 +94,9 @@ export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskCont
       message: `A shuffle needs [key, value] pairs, but ${operator} produced ${Array.isArray(r) ? `an array of length ${r.length}` : r === null ? 'null' : typeof r}.`,
     });
   const writers: (RecordWriter | null)[] = new Array<RecordWriter | null>(n).fill(null);
-  const writer = (reduce: number): RecordWriter => (writers[reduce] ??= new RecordWriter(operator));
+  // Combined records are the combine's output: a value it cannot encode is named after it.
+  const writtenBy = combine ? `the map-side combine of ${sink.operator}` : operator;
+  const writer = (reduce: number): RecordWriter => (writers[reduce] ??= new RecordWriter(writtenBy));
   const finish = () =>
     storeShuffleOutput(
       sink,
@@ -100,7 +112,11 @@ export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskCont
     return {
       push: (r) => {
         if (!Array.isArray(r) || r.length !== 2) throw notPair(r);
-        add(r[0], r[1]);
+        try {
+          add(r[0], r[1]);
+        } catch (error) {
+          throw keyFailure(sink, r[0], error);
+        }
       },
       finish: () => {
         agg.forEach((key, value) => writer(partition(key)).addPair(key, value));
@@ -114,7 +130,13 @@ export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskCont
   return {
     push: (r) => {
       if (!Array.isArray(r) || r.length !== 2) throw notPair(r);
-      buckets[partition(r[0])].push(r);
+      let reduce: number;
+      try {
+        reduce = partition(r[0]);
+      } catch (error) {
+        throw keyFailure(sink, r[0], error);
+      }
+      buckets[reduce].push(r);
     },
     finish: () => {
       buckets.forEach((bucket, reduce) => {

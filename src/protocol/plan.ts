@@ -79,7 +79,8 @@ export type ResultAction =
   | { kind: 'take'; n: number }
   | { kind: 'reduce'; fn: FnRef }
   /** Reservoir-sample up to n keys of [key, value] records, for range partitioning. */
-  | { kind: 'sampleKeys'; n: number; seed: number }
+  /** `operator` is the range-partitioned shuffle the keys are for, named if a key is unsupported. */
+  | { kind: 'sampleKeys'; n: number; seed: number; operator: string }
   | { kind: 'save'; datasetId: string }
   | { kind: 'checkpoint' };
 
@@ -87,6 +88,8 @@ export type TaskSink =
   | {
       kind: 'shuffleWrite';
       shuffleId: number;
+      /** The shuffling operator, e.g. "reduceByKey (rdd 4)", named by key errors and its combine's. */
+      operator: string;
       numReducers: number;
       partitioner: Partitioner;
       /** Map-side combine; null writes records as they come. */
