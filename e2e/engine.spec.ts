@@ -116,6 +116,31 @@ test.describe('word count in a real browser (real workers, real IndexedDB)', () 
     expect(result.generic).toEqual(result.builtIn);
     expect(result.builtIn).toEqual(referenceCounts(files, 'whitespace'));
   });
+
+  test('take(1) on 50 partitions runs one task, and take widens its scan only as needed', async ({ harness }) => {
+    const result = await harness.evaluate(async () => {
+      const ctx = window.emberflow.createContext({ workers: 2, name: `take-${Math.random().toString(36).slice(2)}` });
+      const started: number[][] = [];
+      ctx.events.subscribe((e) => {
+        if (e.type === 'job.submitted') started.push([]);
+        if (e.type === 'task.started') started.at(-1)!.push(e.partition);
+      });
+      try {
+        const numbers = ctx.parallelize(Array.from({ length: 500 }, (_, i) => i), 50);
+        const first = await numbers.map((x) => `row ${x}`).take(1);
+        const firstTasks = started.splice(0);
+        // Only partition 45 and later keep records (455 and up): rounds of 1, 4, 20 and 25 partitions.
+        const late = await numbers.filter((x) => x >= 455).take(2);
+        return { first, firstTasks, late, lateTasks: started.map((t) => t.length) };
+      } finally {
+        await ctx.stop();
+      }
+    });
+    expect(result.first).toEqual(['row 0']);
+    expect(result.firstTasks).toEqual([[0]]);
+    expect(result.late).toEqual([455, 456]);
+    expect(result.lateTasks).toEqual([1, 4, 20, 25]);
+  });
 });
 
 test.describe('bad input gets a clear error and nothing hangs', () => {
@@ -170,6 +195,39 @@ test.describe('bad input gets a clear error and nothing hangs', () => {
       }
     });
     expect(message).toMatch(/^Job aborted due to stage failure: Task 1 in stage 0\.0 failed 4 times; most recent failure: map \(rdd 1\) threw: three is not allowed/);
+  });
+
+  test('a DOM node or a function in params or parallelize data fails when declared, before any task', async ({ harness }) => {
+    const result = await harness.evaluate(async () => {
+      const ctx = window.emberflow.createContext({ workers: 1, name: `unsendable-${Math.random().toString(36).slice(2)}` });
+      let tasks = 0;
+      ctx.events.subscribe((e) => {
+        if (e.type === 'task.started') tasks++;
+      });
+      const messageOf = (f: () => unknown) => {
+        try {
+          f();
+          return 'no error';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      try {
+        const words = ctx.parallelize(['a', 'b'], 2);
+        const dom = messageOf(() => words.map((w, p) => p.where.textContent + w, { params: { where: document.body } }));
+        const fn = messageOf(() => ctx.parallelize([{ id: 1, cb: () => 1 }], 1));
+        // Allowed in params: a Set reaches the worker as a Set.
+        const kept = await words.filter((w, p) => !p.stop.has(w), { params: { stop: new Set(['a']) } }).collect();
+        return { dom, fn, kept, tasks };
+      } finally {
+        await ctx.stop();
+      }
+    });
+    expect(result.dom).toBe('map (rdd 1): params.where is a DOM node (BODY), which cannot be sent to a worker; pass the data you need from it instead, e.g. its textContent.');
+    expect(result.fn).toBe('parallelize (rdd 1): data[0].cb is a function, which cannot be sent to a worker; pass data, not functions (define a helper inside the function itself).');
+    expect(result.kept).toEqual(['b']);
+    // The two tasks are the filter job's: the rejected declarations ran none.
+    expect(result.tasks).toBe(2);
   });
 
   test('a record that cannot be cloned names the operator', async ({ harness }) => {

@@ -1,16 +1,30 @@
-/** A record holds a value that cannot cross the worker boundary or be stored in a block. */
+/** Where a bad value was found before any task ran: its path (e.g. "params.lookup.f") and what to do. */
+export interface UnsendableAt {
+  path: string;
+  advice: string;
+}
+
+/**
+ * A value cannot cross the worker boundary or be stored in a block: a record a task produced (found at
+ * run time), or, with `at`, a transformation's params or parallelize data (found when declared).
+ */
 export class NotSerializableError extends Error {
   override readonly name = 'NotSerializableError';
   readonly code = 'NOT_SERIALIZABLE';
+  readonly path: string | null;
 
   constructor(
     readonly operator: string,
     readonly valueType: string,
+    at?: UnsendableAt,
   ) {
     super(
-      `Record produced by ${operator} cannot be sent between workers: it contains ${valueType}. ` +
-        'Return plain data: strings, numbers, booleans, null, arrays and plain objects.',
+      at
+        ? `${operator}: ${at.path} is ${valueType}, which cannot be sent to a worker; ${at.advice}.`
+        : `Record produced by ${operator} cannot be sent between workers: it contains ${valueType}. ` +
+            'Return plain data: strings, numbers, booleans, null, arrays and plain objects.',
     );
+    this.path = at?.path ?? null;
   }
 }
 

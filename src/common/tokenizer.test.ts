@@ -23,7 +23,11 @@ function sorted(m: Map<string, number>): [string, number][] {
 }
 
 function expectSame(bytes: Uint8Array, tokenizer: Tokenizer, tableBits?: number): void {
-  expect(sorted(counted(bytes, tokenizer, tableBits))).toEqual(sorted(reference(bytes, tokenizer)));
+  const got = sorted(counted(bytes, tokenizer, tableBits));
+  const want = sorted(reference(bytes, tokenizer));
+  // toEqual's deep walk of thousands of entries, hundreds of times, was most of this file's time: it runs
+  // only to show the difference.
+  if (JSON.stringify(got) !== JSON.stringify(want)) expect(got).toEqual(want);
 }
 
 const modes: Tokenizer[] = ['words', 'whitespace'];
@@ -99,15 +103,24 @@ describe('countTokens', () => {
   it('matches the reference on every Brown corpus file checked', () => {
     const files = readdirSync(corpusDir).filter((f) => /^c[a-r]\d\d$/.test(f));
     expect(files.length).toBeGreaterThan(400);
+    // The first file of each of the 15 genres (press, religion, science, fiction, humor, ...): every kind
+    // of text the corpus has, where the first 60 files covered two genres in four times the bytes. The
+    // first is checked whole, the others' first 10 KB. The whole corpus is compared in the e2e word
+    // count and the soak.
+    const firstOfGenre = files.filter((f) => f.endsWith('01'));
+    expect(firstOfGenre).toHaveLength(15);
     let total = 0;
-    for (const f of files.slice(0, 60)) {
-      const bytes = new Uint8Array(readFileSync(join(corpusDir, f)));
-      for (const mode of modes) expectSame(bytes, mode);
+    for (const [i, f] of firstOfGenre.entries()) {
+      const whole = new Uint8Array(readFileSync(join(corpusDir, f)));
+      const bytes = i === 0 ? whole : whole.subarray(0, 10_000);
+      // A 2^10-slot table, which grows on this text: zeroing the default 2 MiB table 30 times cost more
+      // than tokenizing.
+      for (const mode of modes) expectSame(bytes, mode, 10);
       total += bytes.length;
     }
-    expect(total).toBeGreaterThan(1_000_000);
+    expect(total).toBeGreaterThan(150_000);
     // A known exact count keeps the comparison honest (both sides could be wrong together otherwise).
-    const ca01 = counted(new Uint8Array(readFileSync(join(corpusDir, 'ca01'))), 'words');
+    const ca01 = counted(new Uint8Array(readFileSync(join(corpusDir, 'ca01'))), 'words', 10);
     expect(ca01.get('the')).toBe(reference(new Uint8Array(readFileSync(join(corpusDir, 'ca01'))), 'words').get('the'));
     expect(ca01.get('the')).toBeGreaterThan(100);
   });
@@ -127,6 +140,8 @@ describe('countTokens', () => {
       [0xf0, 0x9f, 0x98, 0x80], // 😀
       [0xff], [0xe6, 0x97], [0x80], [0xf0],
     ];
+    // Up to 60 symbols hold a few dozen tokens: a 2^8-slot table, not the default 2 MiB one, which zeroed
+    // 800 times was most of this test's time. Table growth has its own test below.
     for (let seed = 1; seed <= 400; seed++) {
       let state = seed;
       const rand = () => {
@@ -137,7 +152,7 @@ describe('countTokens', () => {
       const bytes: number[] = [];
       for (let i = 0; i < len; i++) bytes.push(...alphabet[Math.floor(rand() * alphabet.length)]);
       const arr = new Uint8Array(bytes);
-      for (const mode of modes) expectSame(arr, mode);
+      for (const mode of modes) expectSame(arr, mode, 8);
     }
   });
 

@@ -18,6 +18,7 @@ import { seededRandom } from './random';
 import { plural } from './describe';
 import { RunJournal } from './runJournal';
 import { InputStats } from './inputStats';
+import { assertSendable } from './assertSendable';
 
 export type TextInput = Blob | StoredInputInfo;
 
@@ -195,6 +196,8 @@ export class EmberContext implements JobRunner {
 
   parallelize<T>(values: readonly T[], numSlices = 2): RDD<T> {
     const n = checkPartitions(numSlices, 'parallelize');
+    // The slices travel to workers inside the tasks: a value that cannot is reported now, before any job.
+    assertSendable(values, `parallelize (rdd ${this.peekRddId()})`, 'data');
     const slices = [...Array(n).keys()].map((i) => values.slice(Math.floor((i * values.length) / n), Math.floor(((i + 1) * values.length) / n)));
     return new RDD<T>(this, { kind: 'parallel', slices: slices as unknown[][] }, n, 'parallelize');
   }
@@ -214,13 +217,14 @@ export class EmberContext implements JobRunner {
 
   // ------------------------------------------------------------------ jobs
 
-  async runJob(rdd: RDD<unknown>, action: ActionSpec): Promise<unknown> {
+  async runJob(rdd: RDD<unknown>, action: ActionSpec, partitions?: readonly number[]): Promise<unknown> {
     if (this.#stopped) throw new EmberflowError('E_STOPPED', 'This engine was stopped; create a new context to run jobs.');
     await this.#ready();
     await this.#resolveInputs(rdd);
     await this.#resolveRangeBounds(rdd);
-    const description = `${action.kind} of ${rdd.label}`;
-    const outputs = await this.#dag.runJob(rdd, action, description);
+    const subset = partitions && partitions.length < rdd.numPartitions ? ` (${describePartitions(partitions, rdd.numPartitions)})` : '';
+    const description = `${action.kind} of ${rdd.label}${subset}`;
+    const outputs = await this.#dag.runJob(rdd, action, description, partitions && [...partitions]);
     if (rdd.storageLevel) this.#cachedRdds.add(rdd.id);
     return this.#combine(rdd, action, outputs);
   }
@@ -425,6 +429,15 @@ export class EmberContext implements JobRunner {
     this.#store.close();
   }
 
+}
+
+/** "partition 0 of 50", "partitions 1-4 of 50" (take scans a run of consecutive partitions), or a count. */
+function describePartitions(partitions: readonly number[], total: number): string {
+  const first = partitions[0]!;
+  const last = partitions[partitions.length - 1]!;
+  if (partitions.length === 1) return `partition ${first} of ${total}`;
+  if (last - first + 1 === partitions.length) return `partitions ${first}-${last} of ${total}`;
+  return `${partitions.length} of ${total} partitions`;
 }
 
 function describeFilter(filter: BlockFilter): string {

@@ -6,6 +6,7 @@ export interface JobRunner {
   /** The id the next RDD will get, for labelling the operator a function belongs to. */
   peekRddId(): number;
   nextShuffleId(): number;
-  runJob(rdd: RDD<unknown>, action: ActionSpec): Promise<unknown>;
+  /** Runs `action` over the given partitions of `rdd` (all of them by default). */
+  runJob(rdd: RDD<unknown>, action: ActionSpec, partitions?: readonly number[]): Promise<unknown>;
   dropCachedRdd(rddId: number): Promise<void>;
 }

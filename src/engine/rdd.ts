@@ -1,6 +1,7 @@
 import type { Aggregation, NarrowOp, ShippedFunction, Tokenizer } from '../protocol';
 import { shipFunction } from './shipFunction';
 import { InvalidArgumentError } from './errors';
+import { partitionsToScan } from './takeScan';
 import type { JobRunner } from './jobRunner';
 
 /** A text input file; its stored id is resolved before the job runs (see EmberContext.textFile). */
@@ -265,9 +266,27 @@ export class RDD<T> {
     return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'count' })) as number;
   }
 
+  /**
+   * The first n records, in partition order. Scans incrementally as Spark does: one partition first, then
+   * more per round (see partitionsToScan), each round a job over the next partitions, until n records
+   * are found or every partition is scanned. take(n <= 0) returns [] without running a job.
+   */
   async take(n: number): Promise<T[]> {
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`take(n) needs a whole number n >= 0, got ${n}.`);
-    return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'take', n })) as T[];
+    if (typeof n !== 'number' || !Number.isInteger(n)) {
+      const shown = typeof n === 'number' ? String(n) : `${JSON.stringify(n) ?? String(n)} (a ${typeof n})`;
+      throw new InvalidArgumentError(`take(n) needs a whole number of records, got ${shown}: pass an integer such as ${typeof n === 'number' && Number.isFinite(n) ? Math.floor(n) : 10}.`);
+    }
+    const taken: T[] = [];
+    let scanned = 0;
+    while (taken.length < n && scanned < this.numPartitions) {
+      const end = Math.min(this.numPartitions, scanned + partitionsToScan(n, taken.length, scanned));
+      const partitions = Array.from({ length: end - scanned }, (_, i) => scanned + i);
+      const left = n - taken.length;
+      const rows = (await this.#runner.runJob(this as RDD<unknown>, { kind: 'take', n: left }, partitions)) as T[];
+      for (let i = 0; i < rows.length && taken.length < n; i++) taken.push(rows[i]!);
+      scanned = end;
+    }
+    return taken;
   }
 
   async reduce<P = undefined>(fn: (a: T, b: T, params: P) => T, options?: FunctionOptions<P>): Promise<T> {

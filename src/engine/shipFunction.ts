@@ -3,6 +3,7 @@ import { analyze } from 'periscopic';
 import type { Node } from 'estree';
 import type { ShippedFunction } from '../protocol';
 import { CapturedVariableError, InvalidFunctionError } from './errors';
+import { assertSendable } from './assertSendable';
 
 /**
  * Names a shipped function may use without capturing anything: the worker's globals that exist in every
@@ -29,7 +30,7 @@ function asExpression(source: string): string {
 
 /**
  * Prepares a user function for a worker: checks, when the transformation is declared, that it uses no
- * variable of its enclosing scope, and returns its source.
+ * variable of its enclosing scope and that its params can be sent to a worker, and returns its source.
  */
 export function shipFunction(fn: unknown, operator: string, params: unknown = undefined): ShippedFunction {
   if (typeof fn !== 'function') throw new InvalidFunctionError(operator, `expected a function, got ${typeof fn}.`);
@@ -47,5 +48,7 @@ export function shipFunction(fn: unknown, operator: string, params: unknown = un
   const { globals } = analyze(ast);
   const captured = [...globals.keys()].filter((name) => !ALLOWED_GLOBALS.has(name));
   if (captured.length > 0) throw new CapturedVariableError(operator, captured);
+  // Like Spark's "Task not serializable": found now, not after four failed attempts of every task.
+  assertSendable(params, operator, 'params');
   return { operator, source, params };
 }
