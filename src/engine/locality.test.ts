@@ -206,6 +206,33 @@ describe('locality of memory-cached partitions', () => {
   });
 });
 
+describe('every copy of a cached partition', () => {
+  it('unpersist and clearing by worker remove every copy, or only that worker\'s', async () => {
+    const h = harness(2);
+    const cached = await cachedUnevenly(h);
+    h.ctx.configure({ localityWaitMs: 0 });
+    const second = cached.count();
+    await h.settle();
+    h.backend.succeed(h.backend.find(1, 0), count(2));
+    await h.settle();
+    const copy = h.backend.find(1, 2);
+    h.backend.succeed(copy, count(2), 0, [memoryCopy(1, copy)]);
+    await h.settle();
+    await h.complete(1, 0, () => count(2));
+    await expect(second).resolves.toBe(8);
+    const known = () => h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort();
+    expect(known()).toEqual(['rdd/1/0@1', 'rdd/1/1@2', 'rdd/1/2@1', 'rdd/1/2@2', 'rdd/1/3@2']);
+    // Clearing worker 1's blocks leaves worker 2's copy of partition 2.
+    expect((await h.ctx.chaos.clearBlocks({ executor: 1 })).sort()).toEqual(['rdd/1/0', 'rdd/1/2']);
+    expect(known()).toEqual(['rdd/1/1@2', 'rdd/1/2@2', 'rdd/1/3@2']);
+    expect(h.of('blocks.removed').at(-1)!.owner).toBe(1);
+    await cached.unpersist();
+    expect(known()).toEqual([]);
+    expect(h.of('blocks.removed').at(-1)).toMatchObject({ blockIds: ['rdd/1/1', 'rdd/1/2', 'rdd/1/3'], explanation: '3 cached blocks of rdd 1 released (unpersisted).' });
+    expect(h.of('blocks.removed').at(-1)!.owner).toBeUndefined();
+  });
+});
+
 describe('locality of disk-cached partitions', () => {
   it('a disk-cached partition is read from IndexedDB by a free worker at once: locality is only a preference', async () => {
     const h = harness(2);
