@@ -286,9 +286,9 @@ export class TaskScheduler {
   }
 
   /**
-   * How a successful task got its cached input: a task that stored the block computed it (again, if a
-   * copy had existed: one held by a busy worker past the locality wait, or one since lost); one that
-   * did not read a copy.
+   * How a successful task got its cached input. One that stored no block of it read a copy. One that
+   * stored it computed it: again ('recomputed') if a copy had existed, held by workers that stayed busy
+   * past the locality wait, or since lost or cleared; otherwise for the first time.
    */
   #cacheUse(spec: TaskSpec, task: RunningTask, result: Success): CacheUse | null {
     const cached = spec.cached;
