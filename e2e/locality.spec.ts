@@ -126,3 +126,17 @@ test('a partition cached on two workers is still read from the survivor after th
   expect(third.map((e) => `${e.partition}@${e.executorId}:${e.read}`).sort()).toEqual(run.firstHolders.map((h, p) => `${p}@${h}:cached`).sort());
   expect(run.added[2]).toEqual([]);
 });
+
+test("the page's partition popover says whether a task read its cached partition or computed it", async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Upload text files').setInputFiles([{ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('the fox and the dog\nthe end\n', 'utf8') }]);
+  await expect(page.getByRole('button', { name: 'Remove a.txt' })).toBeVisible();
+  await page.getByRole('button', { name: 'Run word count' }).click();
+  await expect(page.getByRole('status', { name: 'Job status' })).toContainText('Succeeded', { timeout: 30_000 });
+  const dag = page.getByRole('region', { name: 'DAG' });
+  // The sort's sampling job computes the counts and caches them (stage 1); the sort's map stage reads them (stage 2).
+  await dag.getByRole('group', { name: 'Stage 1', exact: true }).getByRole('button', { name: /^Partition 0:/ }).focus();
+  await expect(page.getByRole('tooltip')).toContainText(/It computed partition 0 of rdd \d+ on worker (\d+) and cached it in that worker's memory\./);
+  await dag.getByRole('group', { name: 'Stage 2', exact: true }).getByRole('button', { name: /^Partition 0:/ }).focus();
+  await expect(page.getByRole('tooltip')).toContainText(/It read partition 0 of rdd \d+ from its cached copy in worker \d+'s memory\./);
+});
