@@ -100,6 +100,22 @@ describe('locality of memory-cached partitions', () => {
     expect(recomputed.explanation).toBe('Task 2 of stage 1.0 recomputed partition 2 of rdd 1 on worker 1: no cached copy of it remained (lost with its worker, or cleared).');
   });
 
+  it('when the cached copies are cleared during the wait, the waiting tasks run elsewhere at once', async () => {
+    const h = harness(2);
+    const cached = await cachedUnevenly(h);
+    const second = cached.count();
+    await h.settle();
+    h.backend.succeed(h.backend.find(1, 0), count(2));
+    await h.settle();
+    expect(placed(h, 1)).toEqual(['1@2']);
+    expect((await h.ctx.chaos.clearBlocks({ rdd: 1 })).sort()).toEqual(['rdd/1/0', 'rdd/1/1', 'rdd/1/2', 'rdd/1/3']);
+    await h.settle();
+    expect(placed(h, 1)).toEqual(['1@2', '2@1']);
+    await h.complete(1, 0, () => count(2), (l) => (l.task.partition === 1 ? [] : [memoryCopy(1, l)]));
+    await expect(second).resolves.toBe(8);
+    expect(h.clock.now).toBe(0);
+  });
+
   it('when the locality wait expires the task runs on the free worker and recomputes the partition, as Spark does', async () => {
     const h = harness(2);
     const cached = await cachedUnevenly(h);
