@@ -162,6 +162,7 @@ function classifyAbort(reason) {
 const totals = {
   jobs: 0, succeeded: 0, faults: {}, faults_planned_not_fired: 0, wrong_results: 0, hung_jobs: 0, leaked_workers: 0, leaked_blocks: 0,
   tasks_lost: 0, tasks_recomputed: 0, tasks_lost_exact: 0, injected_task_failures: 0, executors_lost: 0, page_errors: 0,
+  cache: { cached: 0, computed: 0, recomputed: 0, waited: 0 },
 };
 const aborted = [];
 const problems = [];
@@ -209,6 +210,7 @@ for (const index of indices) {
   totals.tasks_recomputed += recomputed;
   const lostAll = lostExact(out.events);
   totals.tasks_lost_exact += lostAll;
+  for (const e of out.events) if (e.type === 'task.ended' && e.cache) totals.cache[e.cache]++;
 
   let verdict = out.status;
   if (out.status === 'succeeded') {
@@ -294,6 +296,7 @@ const result = {
   tasks_lost: totals.tasks_lost,
   tasks_recomputed: totals.tasks_recomputed,
   tasks_lost_exact: totals.tasks_lost_exact,
+  cached_partitions: totals.cache,
   aborted_jobs: aborted,
   page_errors: totals.page_errors,
   leftover_databases: leftoverDbs,
@@ -313,6 +316,7 @@ console.log(`jobs hung:                ${result.hung_jobs}`);
 console.log(`workers leaked:           ${result.leaked_workers}`);
 console.log(`blocks left after stop:   ${result.leaked_blocks} (in ${result.jobs_with_leaked_blocks} jobs)`);
 console.log(`tasks lost / recomputed:  ${result.tasks_lost} / ${result.tasks_recomputed} (recovery.spec definition; counting every repeated loss: ${result.tasks_lost_exact} lost)`);
+console.log(`cached partitions:        ${result.cached_partitions.cached} read from a copy, ${result.cached_partitions.computed} computed first, ${result.cached_partitions.recomputed} recomputed with no copy left, ${result.cached_partitions.waited} recomputed after the locality wait`);
 if (result.recompute_mismatches.length) console.log(`jobs (speculation off) with recomputed != lost: ${result.recompute_mismatches.map((m) => `${m.index} (${m.lost}|${m.lost_exact}/${m.recomputed})`).join(', ')}`);
 for (const a of aborted) console.log(`  aborted job ${a.index} (p=${a.failureProbability}, ${a.class}): ${a.reason}`);
 if (leftoverDbs.length) console.log(`databases left: ${leftoverDbs.join(', ')}`);

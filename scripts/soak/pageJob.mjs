@@ -83,6 +83,9 @@ export async function runJobInPage(spec) {
     if (e.type === 'blocks.removed') c.count = e.blockIds.length;
     if (e.type === 'blocks.added') c.count = e.blocks.length;
     if (e.type === 'log') c.message = e.message;
+    // How the task got its cached partition: 'cached', 'computed', 'recomputed', or 'waited' (recomputed
+    // because the workers holding a copy stayed busy past the locality wait).
+    if (e.type === 'task.ended' && e.cache) c.cache = e.cache.read === 'recomputed' && e.cache.busyHolders.length > 0 ? 'waited' : e.cache.read;
     out.events.push(c);
     if (e.type === 'task.started') started++;
     if (e.type === 'task.ended' && e.outcome === 'success') endedOk++;

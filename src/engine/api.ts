@@ -23,6 +23,11 @@ export interface JobSettings {
   /** Each task attempt fails with this probability, drawn from a generator seeded by `seed`. */
   failureProbability: number;
   seed: number;
+  /**
+   * Spark's spark.locality.wait (default 3000): how long a task waits for a busy worker holding its
+   * persist('memory') input before it runs elsewhere and recomputes that partition there.
+   */
+  localityWaitMs: number;
 }
 
 export interface WordCountOptions {

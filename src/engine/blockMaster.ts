@@ -1,14 +1,23 @@
 import type { BlockInfo, ExecutorId } from '../protocol';
 
-/** Metadata of every stored block the engine knows about: ids, owners, sizes, checksums. Never payloads. */
+/**
+ * Metadata of every stored block the engine knows about: ids, owners, sizes, checksums. Never payloads.
+ *
+ * A block stored in IndexedDB is one record per id: writing it again replaces it (and its owner). A
+ * persist('memory') partition lives inside a worker, so each worker that computed it holds a copy of
+ * its own: every copy is tracked, and losing one owner keeps the others (Spark's BlockManagerMaster
+ * keeps every location of a block the same way).
+ */
 export class BlockMaster {
-  readonly #blocks = new Map<string, BlockInfo>();
-  /** Blocks removed (cleared, or dead with their worker) and not written again since. */
+  /** Every copy of each id; ids stored in IndexedDB have exactly one. */
+  readonly #copies = new Map<string, BlockInfo[]>();
+  /** Blocks whose last copy was removed (cleared, or dead with its worker) and not written again since. */
   readonly #removed = new Set<string>();
 
   add(blocks: readonly BlockInfo[]): void {
     for (const b of blocks) {
-      this.#blocks.set(b.id, b);
+      const others = b.inMemory ? (this.#copies.get(b.id) ?? []).filter((c) => c.inMemory && c.owner !== b.owner) : [];
+      this.#copies.set(b.id, [...others, b]);
       this.#removed.delete(b.id);
     }
   }
@@ -17,23 +26,44 @@ export class BlockMaster {
     return this.#removed.has(id);
   }
 
-  remove(ids: readonly string[]): BlockInfo[] {
+  /**
+   * Forgets blocks: every copy of each id, or with `owner` only the copies that worker holds. Returns the
+   * copies removed.
+   */
+  remove(ids: readonly string[], owner?: ExecutorId): BlockInfo[] {
     const removed: BlockInfo[] = [];
     for (const id of ids) {
-      const b = this.#blocks.get(id);
-      if (b) removed.push(b);
-      this.#blocks.delete(id);
-      this.#removed.add(id);
+      const copies = this.#copies.get(id) ?? [];
+      const kept = owner === undefined ? [] : copies.filter((c) => c.owner !== owner);
+      removed.push(...copies.filter((c) => !kept.includes(c)));
+      if (kept.length > 0) {
+        this.#copies.set(id, kept);
+      } else {
+        this.#copies.delete(id);
+        this.#removed.add(id);
+      }
     }
     return removed;
   }
 
-  get(id: string): BlockInfo | undefined {
-    return this.#blocks.get(id);
+  /** Whether any copy of the block is known. */
+  has(id: string): boolean {
+    return this.#copies.has(id);
   }
 
+  /** One copy of the block (the most recently reported). */
+  get(id: string): BlockInfo | undefined {
+    return this.#copies.get(id)?.at(-1);
+  }
+
+  /** The workers holding a copy of the block (none for blocks no worker owns). */
+  locations(id: string): ExecutorId[] {
+    return (this.#copies.get(id) ?? []).flatMap((c) => (c.owner === null ? [] : [c.owner]));
+  }
+
+  /** Every copy of every block. */
   all(): BlockInfo[] {
-    return [...this.#blocks.values()];
+    return [...this.#copies.values()].flat();
   }
 
   ownedBy(executorId: ExecutorId): BlockInfo[] {

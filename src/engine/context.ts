@@ -45,7 +45,7 @@ const SAMPLE_PER_PARTITION = 20;
  */
 export class EmberContext implements JobRunner {
   readonly events = new EventBus();
-  readonly settings: JobSettings = { shuffleService: false, speculation: false, taskDelayMs: 0, failureProbability: 0, seed: 1 };
+  readonly settings: JobSettings = { shuffleService: false, speculation: false, taskDelayMs: 0, failureProbability: 0, seed: 1, localityWaitMs: 3000 };
   readonly #backend: ExecutorBackend;
   readonly #store: EngineStore;
   readonly #blocks = new BlockMaster();
@@ -90,8 +90,10 @@ export class EmberContext implements JobRunner {
         taskDelayMs: 0,
         failureProbability: 0,
         seed: 1,
+        localityWaitMs: this.settings.localityWaitMs,
       },
       now,
+      this.#blocks,
     );
     this.#dag = new DagScheduler(
       this.#tracker,
@@ -154,7 +156,8 @@ export class EmberContext implements JobRunner {
     const s = this.settings;
     if (!(s.failureProbability >= 0 && s.failureProbability < 1)) throw new InvalidArgumentError(`Failure probability must be at least 0 and below 1, got ${s.failureProbability}.`);
     if (!(Number.isInteger(s.taskDelayMs) && s.taskDelayMs >= 0)) throw new InvalidArgumentError(`Task delay must be a whole number of milliseconds >= 0, got ${s.taskDelayMs}.`);
-    this.#tasks.configure({ speculation: s.speculation, taskDelayMs: s.taskDelayMs, failureProbability: s.failureProbability, seed: s.seed });
+    if (!(Number.isInteger(s.localityWaitMs) && s.localityWaitMs >= 0)) throw new InvalidArgumentError(`Locality wait must be a whole number of milliseconds >= 0, got ${s.localityWaitMs}.`);
+    this.#tasks.configure({ speculation: s.speculation, taskDelayMs: s.taskDelayMs, failureProbability: s.failureProbability, seed: s.seed, localityWaitMs: s.localityWaitMs });
     this.#dag.configure({ shuffleService: s.shuffleService });
     if (s.speculation && !this.#speculationTimer) this.#speculationTimer = setInterval(() => this.#tasks.schedule(), 100);
     if (!s.speculation && this.#speculationTimer) {
@@ -339,17 +342,20 @@ export class EmberContext implements JobRunner {
   }
 
   async dropCachedRdd(rddId: number): Promise<void> {
-    const ids = this.#selectBlocks({ rdd: rddId }).map((b) => b.id);
+    const ids = [...new Set(this.#selectBlocks({ rdd: rddId }).map((b) => b.id))];
     await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of rdd ${rddId} released (unpersisted).`);
     this.#cachedRdds.delete(rddId);
   }
 
-  async #removeBlocks(ids: string[], explanation: string): Promise<void> {
+  /** Removes every copy of the blocks, or with `owner` only the copies that worker holds. */
+  async #removeBlocks(ids: string[], explanation: string, owner?: ExecutorId): Promise<void> {
     if (ids.length === 0) return;
-    this.#blocks.remove(ids);
+    this.#blocks.remove(ids, owner);
     await this.#store.deleteBlocks(ids);
-    await this.#dropMemory?.(ids);
-    this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation });
+    await this.#dropMemory?.(ids, owner);
+    this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation, ...(owner === undefined ? {} : { owner }) });
+    // Tasks that waited for a worker holding one of them can run elsewhere now.
+    this.#tasks.schedule();
   }
 
   /** Fails every running job with "Cancelled by the user". */
@@ -382,15 +388,16 @@ export class EmberContext implements JobRunner {
     silenceExecutor: (executorId) => this.#silence(executorId, 'close'),
     hangExecutor: (executorId) => this.#silence(executorId, 'hang'),
     clearBlocks: async (filter) => {
-      const ids = this.#selectBlocks(filter).map((b) => b.id);
-      await this.#removeBlocks(ids, `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`);
+      const ids = [...new Set(this.#selectBlocks(filter).map((b) => b.id))];
+      const owner = 'executor' in filter ? filter.executor : undefined;
+      await this.#removeBlocks(ids, `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`, owner);
       return ids;
     },
   };
 
-  /** Set by the browser entry: drops in-memory cached partitions inside workers. */
-  #dropMemory: ((ids: string[]) => Promise<void>) | null = null;
-  setMemoryDropper(drop: (ids: string[]) => Promise<void>): void {
+  /** Set by the browser entry: drops in-memory cached partitions inside workers (only `owner`, if given). */
+  #dropMemory: ((ids: string[], owner?: ExecutorId) => Promise<void>) | null = null;
+  setMemoryDropper(drop: (ids: string[], owner?: ExecutorId) => Promise<void>): void {
     this.#dropMemory = drop;
   }
 

@@ -7,7 +7,7 @@ import type { ActionSpec, RDD, ShuffleDependency } from './rdd';
 import type { ResultStage, ShuffleMapStage, Stage } from './stage';
 import { StagePlanner } from './stagePlanner';
 import type { TaskScheduler, TaskSchedulerListener } from './taskScheduler';
-import type { RunningTask, TaskSetManager } from './taskSetManager';
+import type { CachedInput, RunningTask, TaskSetManager } from './taskSetManager';
 import { describeReason, listPartitions, plural } from './describe';
 import { JobFailedError } from './errors';
 
@@ -171,7 +171,7 @@ export class DagScheduler implements TaskSchedulerListener {
   /** Whether every partition of a persisted RDD is cached, so its lineage need not be recomputed. */
   #fullyCached(rdd: RDD<unknown>): boolean {
     if (!rdd.storageLevel) return false;
-    for (let p = 0; p < rdd.numPartitions; p++) if (!this.#blocks.get(rddBlockId(rdd.id, p))) return false;
+    for (let p = 0; p < rdd.numPartitions; p++) if (!this.#blocks.has(rddBlockId(rdd.id, p))) return false;
     return true;
   }
 
@@ -313,7 +313,7 @@ export class DagScheduler implements TaskSchedulerListener {
     const tasks = partitions.map((partition) => ({
       partition,
       plan: planner.plan(stage.rdd, partition),
-      preferred: this.#preferredExecutor(stage.rdd, partition),
+      cached: this.#cachedInput(stage.rdd, partition),
     }));
     const sink = stage.kind === 'shuffleMap' ? planner.shuffleSink(stage.dep) : planner.resultSink(job.action);
     stage.taskSet = this.#tasks.submit({
@@ -326,18 +326,36 @@ export class DagScheduler implements TaskSchedulerListener {
     });
   }
 
-  /** The executor holding a cached partition somewhere in this stage's narrow lineage. */
-  #preferredExecutor(rdd: RDD<unknown>, partition: number): ExecutorId | null {
+  /**
+   * The persisted partition a task of this stage reads first: walking its narrow lineage (as the task's
+   * plan does), the topmost persisted RDD with a copy of the partition, or else the topmost persisted RDD.
+   */
+  #cachedInput(rdd: RDD<unknown>, partition: number): CachedInput | null {
+    let first: CachedInput | null = null;
     let r: RDD<unknown> | null = rdd;
-    while (r) {
-      if (r.storageLevel === 'memory') {
-        const owner = this.#blocks.get(rddBlockId(r.id, partition))?.owner;
-        if (owner != null) return owner;
+    let p = partition;
+    while (r && !r.checkpointed) {
+      if (r.storageLevel) {
+        const input: CachedInput = { blockId: rddBlockId(r.id, p), rddId: r.id, partition: p, level: r.storageLevel };
+        if (this.#blocks.has(input.blockId)) return input;
+        first ??= input;
       }
       const s: RDD<unknown>['source'] = r.source;
-      r = s.kind === 'narrow' ? s.parent : null;
+      if (s.kind === 'narrow') r = s.parent;
+      else if (s.kind === 'union') {
+        // The union's partition p is partition p - (partitions of the parents before) of one parent.
+        let next: RDD<unknown> | null = null;
+        for (const parent of s.parents) {
+          if (p < parent.numPartitions) {
+            next = parent;
+            break;
+          }
+          p -= parent.numPartitions;
+        }
+        r = next;
+      } else r = null;
     }
-    return null;
+    return first;
   }
 
   #markStageFinished(stage: Stage): void {
@@ -375,19 +393,21 @@ export class DagScheduler implements TaskSchedulerListener {
     const lostSinceLaunch = failedAt !== undefined && failedAt > task.epoch;
     // A worker can be removed between this task's result and this call (a kill from an event
     // listener): the blocks it owned die with it, as executorLost drops those it held then. Blocks
-    // without an owner (datasets, checkpoints), shuffle blocks kept by the shuffle service, and ids
-    // another worker's copy holds are kept.
+    // without an owner (datasets, checkpoints), shuffle blocks kept by the shuffle service, and stored
+    // ids another worker has written since are kept. Its in-memory copies died with it whatever other
+    // workers hold.
     const diesWithWorker = (b: BlockInfo) =>
       this.#removedExecutors.has(result.executorId) &&
       b.owner === result.executorId &&
       !(this.#config.shuffleService && b.id.startsWith('shuffle/')) &&
-      (this.#blocks.get(b.id)?.owner ?? result.executorId) === result.executorId;
+      (b.inMemory || (this.#blocks.get(b.id)?.owner ?? result.executorId) === result.executorId);
     const dead = result.blocks.filter(diesWithWorker);
     const kept = result.blocks.filter((b) => !diesWithWorker(b));
     if (dead.length > 0) {
       const ids = dead.map((b) => b.id);
-      this.#effects.deleteBlocks(ids);
-      this.#bus.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was removed died with it.` });
+      const stored = dead.filter((b) => !b.inMemory).map((b) => b.id);
+      if (stored.length > 0) this.#effects.deleteBlocks(stored);
+      this.#bus.emit({ type: 'blocks.removed', blockIds: ids, owner: result.executorId, explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was removed died with it.` });
     }
     if (kept.length > 0) {
       this.#blocks.add(kept);
@@ -599,16 +619,22 @@ export class DagScheduler implements TaskSchedulerListener {
     if (!this.#config.shuffleService) this.#removeExecutorOutputs(executorId, null, reason);
     if (lostBlocks.length > 0) {
       const ids = lostBlocks.map((b) => b.id);
-      this.#blocks.remove(ids);
-      this.#effects.deleteBlocks(ids);
+      // Only this worker's copies: another worker's in-memory copy of the same partition survives.
+      this.#blocks.remove(ids, executorId);
+      const stored = lostBlocks.filter((b) => !b.inMemory).map((b) => b.id);
+      if (stored.length > 0) this.#effects.deleteBlocks(stored);
+      const surviving = ids.filter((id) => this.#blocks.has(id)).length;
       this.#bus.emit({
         type: 'blocks.removed',
         blockIds: ids,
+        owner: executorId,
         explanation: `${plural(ids.length, 'block')} of worker ${executorId} died with it (${reason})${
           this.#config.shuffleService ? '; its shuffle blocks are kept by the shuffle service' : ''
-        }.`,
+        }${surviving > 0 ? `; other workers still hold copies of ${surviving} of them` : ''}.`,
       });
     }
+    // Tasks that waited for this worker's cached copies can run elsewhere now.
+    this.#tasks.schedule();
   }
 
   #bumpEpoch(): number {

@@ -16,7 +16,7 @@ export * from './errors';
 export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures } from '../protocol';
-export { describeReason } from './describe';
+export { describeCacheUse, describeReason } from './describe';
 
 const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };
 
@@ -36,6 +36,6 @@ export function createContext(options: ContextOptions = {}): EmberContext {
     now: () => performance.now(),
   });
   const ctx = new EmberContext({ ...options, workers }, { backend: pool, store });
-  ctx.setMemoryDropper((ids) => pool.dropMemoryBlocks(ids));
+  ctx.setMemoryDropper((ids, owner) => pool.dropMemoryBlocks(ids, owner));
   return ctx;
 }

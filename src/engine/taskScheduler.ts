@@ -1,10 +1,10 @@
-import type { ExecutorId, TaskDescription, TaskFailureReason, TaskResult } from '../protocol';
+import type { CacheUse, ExecutorId, TaskDescription, TaskFailureReason, TaskResult } from '../protocol';
 import { countsTowardsTaskFailures } from '../protocol';
 import type { ExecutorBackend } from './backend';
 import type { EventBus } from './eventBus';
-import { describeReason } from './describe';
+import { describeCacheUse, describeReason } from './describe';
 import { seededRandom } from './random';
-import { TaskSetManager, type RunningTask, type TaskSet } from './taskSetManager';
+import { TaskSetManager, type Offer, type RunningTask, type TaskLocality, type TaskSet, type TaskSpec } from './taskSetManager';
 
 type Success = Extract<TaskResult, { status: 'success' }>;
 
@@ -15,6 +15,14 @@ export interface TaskSchedulerListener {
   taskSetAborted(tsm: TaskSetManager, message: string): void;
 }
 
+/** Where cached blocks are (the block master): the scheduler places tasks by it. */
+export interface BlockLocations {
+  /** The workers holding a copy of a block. */
+  locations(blockId: string): ExecutorId[];
+  /** Whether the block's last copy was removed (lost or cleared) and it was not stored again since. */
+  wasRemoved(blockId: string): boolean;
+}
+
 export interface TaskSchedulerConfig {
   maxTaskFailures: number;
   speculation: boolean;
@@ -23,6 +31,8 @@ export interface TaskSchedulerConfig {
   taskDelayMs: number;
   failureProbability: number;
   seed: number;
+  /** Spark's spark.locality.wait: how long a task may wait for a busy worker holding its memory-cached input. */
+  localityWaitMs: number;
 }
 
 /** Places the tasks of active task sets on free executors (one task per executor) and counts failures. */
@@ -31,18 +41,22 @@ export class TaskScheduler {
   readonly #bus: EventBus;
   readonly #config: TaskSchedulerConfig;
   readonly #now: () => number;
+  readonly #blocks: BlockLocations;
   #listener!: TaskSchedulerListener;
   readonly #sets: TaskSetManager[] = [];
   readonly #busy = new Map<ExecutorId, number>();
   #nextTaskId = 0;
   #epoch = 0;
   #random: () => number;
+  /** Re-offers free executors when waiting tasks' locality wait expires (nothing else would). */
+  #localityTimer: { at: number; handle: ReturnType<typeof setTimeout> } | null = null;
 
-  constructor(backend: ExecutorBackend, bus: EventBus, config: TaskSchedulerConfig, now: () => number) {
+  constructor(backend: ExecutorBackend, bus: EventBus, config: TaskSchedulerConfig, now: () => number, blocks: BlockLocations) {
     this.#backend = backend;
     this.#bus = bus;
     this.#config = config;
     this.#now = now;
+    this.#blocks = blocks;
     this.#random = seededRandom(config.seed);
   }
 
@@ -62,7 +76,7 @@ export class TaskScheduler {
   submit(taskSet: TaskSet): TaskSetManager {
     // A stage has at most one active attempt (Spark 3's submitTasks): any older one is a zombie now.
     for (const other of this.taskSetsOf(taskSet.stageId)) if (!other.zombie) this.markZombie(other);
-    const tsm = new TaskSetManager(taskSet);
+    const tsm = new TaskSetManager(taskSet, this.#now());
     this.#sets.push(tsm);
     this.schedule();
     return tsm;
@@ -96,26 +110,56 @@ export class TaskScheduler {
 
   schedule(): void {
     const live = new Set(this.#backend.liveExecutors());
+    const now = this.#now();
+    const holders = (blockId: string) => this.#blocks.locations(blockId).filter((e) => live.has(e));
     // First every free executor takes a task whose cached input it holds; then the rest are placed,
-    // leaving a task to its preferred executor only while that one is alive and free.
+    // leaving a task to the workers holding its cached input while the locality wait lasts.
     for (const localOnly of [true, false]) {
       for (const executorId of live) {
         if (this.#busy.has(executorId)) continue;
-        const available = new Set([...live].filter((e) => !this.#busy.has(e)));
+        const free = new Set([...live].filter((e) => !this.#busy.has(e)));
+        const offer: Offer = { executorId, free, now, localityWaitMs: this.#config.localityWaitMs, holders };
         for (const tsm of this.#sets) {
-          const index = tsm.next(executorId, available, localOnly);
-          if (index === null) continue;
-          this.#launch(tsm, index, executorId, false);
+          const pick = tsm.next(offer, localOnly);
+          if (pick === null) continue;
+          this.#launch(tsm, pick.index, executorId, false, pick.locality, holders);
           break;
         }
       }
     }
-    if (this.#config.speculation) this.#speculate(live);
+    this.#armLocalityTimer(live, now, holders);
+    if (this.#config.speculation) this.#speculate(live, holders);
   }
 
-  #launch(tsm: TaskSetManager, index: number, executorId: ExecutorId, speculative: boolean): void {
+  /**
+   * While a free executor idles because tasks wait for busy holders of their cached input, wakes the
+   * scheduler when the wait expires. A holder that dies or a block that is removed reschedules at once
+   * (the task then has no live copy to wait for), so a wait never outlasts its deadline.
+   */
+  #armLocalityTimer(live: ReadonlySet<ExecutorId>, now: number, holders: (blockId: string) => ExecutorId[]): void {
+    const idle = [...live].some((e) => !this.#busy.has(e));
+    let at: number | null = null;
+    if (idle) {
+      for (const tsm of this.#sets) {
+        const deadline = tsm.localityDeadline({ holders, localityWaitMs: this.#config.localityWaitMs });
+        if (deadline !== null && (at === null || deadline < at)) at = deadline;
+      }
+    }
+    if (this.#localityTimer && this.#localityTimer.at === at) return;
+    if (this.#localityTimer) clearTimeout(this.#localityTimer.handle);
+    this.#localityTimer = null;
+    if (at === null) return;
+    const handle = setTimeout(() => {
+      this.#localityTimer = null;
+      this.schedule();
+    }, Math.max(0, at - now));
+    this.#localityTimer = { at, handle };
+  }
+
+  #launch(tsm: TaskSetManager, index: number, executorId: ExecutorId, speculative: boolean, locality: TaskLocality, holders: (blockId: string) => ExecutorId[]): void {
     const set = tsm.taskSet;
     const spec = set.tasks[index]!;
+    const holding = spec.cached ? holders(spec.cached.blockId) : [];
     const taskId = this.#nextTaskId++;
     const attempt = tsm.nextAttempt(index);
     const task: TaskDescription = {
@@ -134,7 +178,7 @@ export class TaskScheduler {
         injectFailure: this.#config.failureProbability > 0 && this.#random() < this.#config.failureProbability,
       },
     };
-    const running: RunningTask = { taskId, index, attempt, executorId, epoch: this.#epoch, startedAt: this.#now(), speculative };
+    const running: RunningTask = { taskId, index, attempt, executorId, epoch: this.#epoch, startedAt: this.#now(), speculative, locality, holders: holding };
     tsm.running.set(taskId, running);
     this.#busy.set(executorId, taskId);
     this.#bus.emit({
@@ -172,7 +216,9 @@ export class TaskScheduler {
         tsm.succeeded.add(task.index);
         tsm.failures[task.index] = 0;
         tsm.durations.push(result.metrics.durationMs);
-        this.#bus.emit({ ...base, type: 'task.ended', outcome: 'success', reason: null, metrics: result.metrics, explanation: null });
+        const cache = this.#cacheUse(set.tasks[task.index]!, task, result);
+        const explanation = cache?.read === 'recomputed' ? `Task ${partition} of stage ${tsm.stageName} ${describeCacheUse(cache, task.executorId)}` : null;
+        this.#bus.emit({ ...base, type: 'task.ended', outcome: 'success', reason: null, metrics: result.metrics, explanation, ...(cache ? { cache } : {}) });
         // Before the DAG scheduler reacts (it may submit a new attempt): other attempts of this stage
         // must not launch the partition again (Spark's markPartitionCompletedInAllTaskSets).
         if (!tsm.stale) {
@@ -239,6 +285,23 @@ export class TaskScheduler {
     this.schedule();
   }
 
+  /**
+   * How a successful task got its cached input. One that stored no block of it read a copy. One that
+   * stored it computed it: again ('recomputed') if a copy had existed, held by workers that stayed busy
+   * past the locality wait, or since lost or cleared; otherwise for the first time.
+   */
+  #cacheUse(spec: TaskSpec, task: RunningTask, result: Success): CacheUse | null {
+    const cached = spec.cached;
+    if (!cached) return null;
+    const where = { rddId: cached.rddId, partition: cached.partition, level: cached.level };
+    if (!result.blocks.some((b) => b.id === cached.blockId)) return { ...where, read: 'cached' };
+    const busyHolders = task.locality === 'any' && cached.level === 'memory' ? task.holders : [];
+    if (busyHolders.length > 0 || this.#blocks.wasRemoved(cached.blockId) || task.holders.length > 0) {
+      return { ...where, read: 'recomputed', busyHolders };
+    }
+    return { ...where, read: 'computed' };
+  }
+
   /** The first copy of a task to succeed wins: the others are killed and never count as failures. */
   #killOtherCopies(tsm: TaskSetManager, winner: RunningTask): void {
     for (const other of [...tsm.running.values()]) {
@@ -258,7 +321,7 @@ export class TaskScheduler {
   }
 
   /** Spark's speculation: a task running longer than multiplier × median gets a copy elsewhere. */
-  #speculate(live: Set<ExecutorId>): void {
+  #speculate(live: Set<ExecutorId>, holders: (blockId: string) => ExecutorId[]): void {
     const now = this.#now();
     for (const tsm of this.#sets) {
       if (tsm.zombie) continue;
@@ -274,7 +337,9 @@ export class TaskScheduler {
         const free = [...live].find((e) => !this.#busy.has(e) && e !== running.executorId);
         if (free === undefined) return;
         this.#bus.emit({ type: 'log', level: 'info', message: `Task ${tsm.taskSet.tasks[running.index]!.partition} of stage ${tsm.stageName} has run ${Math.round(now - running.startedAt)} ms, over ${this.#config.speculationMultiplier}× the median ${Math.round(median)} ms: launching a speculative copy on worker ${free}.` });
-        this.#launch(tsm, running.index, free, true);
+        const cached = tsm.taskSet.tasks[running.index]!.cached;
+        const holding = cached ? holders(cached.blockId) : [];
+        this.#launch(tsm, running.index, free, true, holding.length === 0 ? 'noPref' : holding.includes(free) ? 'local' : 'any', holders);
       }
     }
   }

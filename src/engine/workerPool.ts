@@ -126,9 +126,10 @@ export class WorkerPool implements ExecutorBackend {
     this.#lose(executorId, cause, reason);
   }
 
-  /** Drops in-memory cached partitions from every worker that holds them. */
-  async dropMemoryBlocks(ids: string[]): Promise<void> {
-    await Promise.all([...this.#executors.values()].map((e) => e.ready.then(() => e.api.dropMemoryBlocks(ids)).catch(() => 0)));
+  /** Drops in-memory cached partitions from every worker that holds them (or from `owner` only). */
+  async dropMemoryBlocks(ids: string[], owner?: ExecutorId): Promise<void> {
+    const from = [...this.#executors.values()].filter((e) => owner === undefined || e.id === owner);
+    await Promise.all(from.map((e) => e.ready.then(() => e.api.dropMemoryBlocks(ids)).catch(() => 0)));
   }
 
   /** Chaos: make a worker die without a word, or hang, so that only heartbeats can tell. */

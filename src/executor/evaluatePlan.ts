@@ -133,7 +133,7 @@ async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx
     ctx.env.memory.set(id, records);
     // Held only by this worker, but reported like any block: the block master places tasks by it and
     // forgets it when this worker dies. Size and checksum are those of its encoding.
-    ctx.blocks.push({ id, owner: ctx.env.executorId, encoding: 'records', bytes: payload.byteLength, records: records.length, checksum: fnv1a(payload) });
+    ctx.blocks.push({ id, owner: ctx.env.executorId, encoding: 'records', bytes: payload.byteLength, records: records.length, checksum: fnv1a(payload), inMemory: true });
   } else {
     await ctx.storeBlocks([
       {

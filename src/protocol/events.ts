@@ -18,6 +18,19 @@ export interface StageInfo {
 
 export type TaskOutcome = 'success' | 'failed' | 'killed';
 
+/**
+ * How a successful task got the persisted partition its lineage reads first (rdd.persist()).
+ * 'cached': it read a stored copy (for 'memory', the one in its own worker). 'computed': no copy had
+ * been stored yet, so it computed and cached it. 'recomputed': it computed it again although a copy had
+ * existed: no copy remained (lost with its worker, or cleared), or, for 'memory', the workers in
+ * `busyHolders` held one but stayed busy for longer than the locality wait.
+ */
+export type CacheUse = { rddId: number; partition: number; level: 'memory' | 'disk' } & (
+  | { read: 'cached' }
+  | { read: 'computed' }
+  | { read: 'recomputed'; busyHolders: ExecutorId[] }
+);
+
 interface Base {
   /** ms since the engine started (performance.now() based) */
   time: number;
@@ -65,6 +78,8 @@ export type EngineEvent = Base &
         reason: TaskFailureReason | null;
         metrics: TaskMetrics | null;
         explanation: string | null;
+        /** Set on a success whose lineage reads a persisted RDD. */
+        cache?: CacheUse;
       }
     | { type: 'executor.added'; executorId: ExecutorId; reason: string }
     | { type: 'executor.removed'; executorId: ExecutorId; reason: string }
@@ -74,7 +89,13 @@ export type EngineEvent = Base &
         running: { taskId: number; recordsRead: number; bytesRead: number }[];
       }
     | { type: 'blocks.added'; blocks: BlockInfo[] }
-    | { type: 'blocks.removed'; blockIds: string[]; explanation: string }
+    | {
+        type: 'blocks.removed';
+        blockIds: string[];
+        /** Set when only this worker's copies of the blocks were removed; other workers' copies remain. */
+        owner?: ExecutorId;
+        explanation: string;
+      }
     /** A plain-language note for the event log that belongs to no other event. */
     | {
         type: 'log';

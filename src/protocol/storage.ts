@@ -16,8 +16,17 @@ export interface BlockRecord {
   checksum: number;
 }
 
-/** Metadata the main thread keeps about a block; never the payload. */
-export type BlockInfo = Omit<BlockRecord, 'payload'>;
+/** Metadata of a block stored in IndexedDB: one record per id, readable by every worker. */
+export type StoredBlockInfo = Omit<BlockRecord, 'payload'> & { inMemory?: never };
+
+/**
+ * Metadata of a persist('memory') partition: it lives only inside its owner worker, so every worker that
+ * computed it holds a copy of its own, and each copy dies with its worker.
+ */
+export type MemoryBlockInfo = Omit<BlockRecord, 'payload' | 'owner'> & { owner: ExecutorId; inMemory: true };
+
+/** Metadata the main thread keeps about a block (or one in-memory copy of it); never the payload. */
+export type BlockInfo = StoredBlockInfo | MemoryBlockInfo;
 
 /** An uploaded file, stored durably: recomputation always starts from here. */
 export interface StoredInput {

@@ -51,7 +51,14 @@ export function harness(executors = 2, options: { maxTaskFailures?: number } = {
     await settle();
   }
 
-  return { backend, ctx, clock, events, of, submitted, failedStages, explanation, started, settle, complete, fetchFailAll };
+  /** Moves the scheduler's clock and the fake timers on together (the locality wait needs both). */
+  async function advance(ms: number): Promise<void> {
+    clock.now += ms;
+    vi.advanceTimersByTime(ms);
+    await settle();
+  }
+
+  return { backend, ctx, clock, events, of, submitted, failedStages, explanation, started, settle, complete, fetchFailAll, advance };
 }
 
 /** The shuffle-read leaf of a task's plan. */

@@ -25,7 +25,7 @@ export type {
   StoredRun,
   WordCountOptions,
 };
-export type { StageInfo, TaskFailureReason, TaskOutcome, Tokenizer } from '../engine';
+export type { CacheUse, StageInfo, TaskFailureReason, TaskOutcome, Tokenizer } from '../engine';
 
 /**
  * The part of the engine context the page uses. Declared structurally so the page depends on what it

@@ -3,6 +3,7 @@ import type { ViewStore } from '../store/createViewStore';
 import type { PartitionView } from '../store/viewState';
 import { useViewState } from '../hooks/useViewState';
 import { formatMs } from '../format';
+import { describeCacheUse } from '../../engine';
 
 interface Props {
   id: string;
@@ -44,7 +45,11 @@ export function PartitionPopover({ id, stageId, partition, anchor, store }: Prop
                 {t.speculative ? ' (speculative)' : ''} on worker {t.executorId}, stage attempt {t.stageAttempt},{' '}
                 {duration}: {outcome}
                 {t.end?.reasonText ? ` — ${t.end.reasonText}` : ''}
-                {t.end?.explanation ? <div className="muted">{t.end.explanation}</div> : null}
+                {t.end?.explanation ? (
+                  <div className="muted">{t.end.explanation}</div>
+                ) : t.end?.cache ? (
+                  <div className="muted">It {describeCacheUse(t.end.cache, t.executorId)}</div>
+                ) : null}
               </li>
             );
           })}

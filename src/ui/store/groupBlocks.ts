@@ -24,56 +24,68 @@ export const EMPTY_BLOCK_SUMMARY: BlockSummary = { byKind: [], byOwner: new Map(
  * which costs O(producers + workers) to build.
  */
 export class BlockIndex {
-  readonly #blocks = new Map<string, BlockInfo>();
+  /** Every copy of each id: one for a stored block, one per holding worker for an in-memory partition. */
+  readonly #blocks = new Map<string, BlockInfo[]>();
   readonly #byKind = new Map<string, BlockGroup>();
   readonly #byOwner = new Map<number | null, { count: number; bytes: number }>();
   #totalBytes = 0;
+  #copies = 0;
 
   constructor(blocks: Iterable<BlockInfo> = []) {
     for (const b of blocks) this.add(b);
   }
 
+  /** Number of block copies. */
   get size(): number {
-    return this.#blocks.size;
+    return this.#copies;
   }
 
+  /** The most recently added copy of a block. */
   get(id: string): BlockInfo | undefined {
-    return this.#blocks.get(id);
+    return this.#blocks.get(id)?.at(-1);
   }
 
   keys(): IterableIterator<string> {
     return this.#blocks.keys();
   }
 
-  values(): IterableIterator<BlockInfo> {
-    return this.#blocks.values();
+  *values(): IterableIterator<BlockInfo> {
+    for (const copies of this.#blocks.values()) yield* copies;
   }
 
+  /** A stored block replaces the one of that id; an in-memory copy replaces only its owner's copy. */
   add(b: BlockInfo): void {
-    if (this.#blocks.has(b.id)) this.remove(b.id);
-    this.#blocks.set(b.id, b);
+    if (b.inMemory) this.remove(b.id, b.owner);
+    else this.remove(b.id);
+    const copies = this.#blocks.get(b.id) ?? [];
+    copies.push(b);
+    this.#blocks.set(b.id, copies);
     this.#tally(b, 1);
   }
 
-  /** False if no such block was stored. */
-  remove(id: string): boolean {
-    const b = this.#blocks.get(id);
-    if (!b) return false;
-    this.#blocks.delete(id);
-    this.#tally(b, -1);
-    return true;
+  /** Removes every copy of a block, or with `owner` only that worker's. False if none was stored. */
+  remove(id: string, owner?: number): boolean {
+    const copies = this.#blocks.get(id);
+    if (!copies) return false;
+    const gone = owner === undefined ? copies : copies.filter((c) => c.owner === owner);
+    const kept = copies.filter((c) => !gone.includes(c));
+    for (const c of gone) this.#tally(c, -1);
+    if (kept.length > 0) this.#blocks.set(id, kept);
+    else this.#blocks.delete(id);
+    return gone.length > 0;
   }
 
   summary(): BlockSummary {
-    if (this.#blocks.size === 0) return EMPTY_BLOCK_SUMMARY;
+    if (this.#copies === 0) return EMPTY_BLOCK_SUMMARY;
     const byKind = [...this.#byKind.values()]
       .map((g) => ({ ...g }))
       .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
     const byOwner = new Map([...this.#byOwner].map(([owner, g]) => [owner, { ...g }]));
-    return { byKind, byOwner, totalBytes: this.#totalBytes, count: this.#blocks.size };
+    return { byKind, byOwner, totalBytes: this.#totalBytes, count: this.#copies };
   }
 
   #tally(b: BlockInfo, sign: 1 | -1): void {
+    this.#copies += sign;
     const [kind, id] = b.id.split('/', 2);
     const key = `${kind}/${id}`;
     let group = this.#byKind.get(key);

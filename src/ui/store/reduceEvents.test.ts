@@ -216,4 +216,38 @@ describe('createViewStore', () => {
     expect(notified).toBe(1);
     expect(store.getState().stages[1]!.state.status).toBe('failed');
   });
+
+  it("counts every in-memory copy of a cached partition and forgets only the dead worker's copy", () => {
+    t = 0;
+    const copy = (owner: number): BlockInfo => ({ id: 'rdd/3/0', owner, encoding: 'records', bytes: 8, records: 1, checksum: 1, inMemory: true });
+    const s0 = reduceEvents(initialViewState(), [at({ type: 'blocks.added', blocks: [copy(1)] }), at({ type: 'blocks.added', blocks: [copy(2), copy(2)] })]);
+    expect([...s0.blocks.values()].map((b) => b.owner)).toEqual([1, 2]);
+    expect([s0.blockSummary.count, s0.blockSummary.totalBytes]).toEqual([2, 16]);
+    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['rdd/3/0'], owner: 1, explanation: '1 block of worker 1 died with it (killed).' })]);
+    expect([...s1.blocks.values()].map((b) => b.owner)).toEqual([2]);
+    expect(s1.blockSummary.byOwner.has(1)).toBe(false);
+    const s2 = reduceEvents(s1, [at({ type: 'blocks.removed', blockIds: ['rdd/3/0'], explanation: 'unpersisted' })]);
+    expect(s2.blockSummary.count).toBe(0);
+  });
+
+  it('keeps how each task got its cached partition, and logs a recomputation', () => {
+    t = 0;
+    const explanation = 'Task 1 of stage 0.0 recomputed partition 1 of rdd 3 on worker 1: no cached copy of it remained (lost with its worker, or cleared).';
+    const s = reduceEvents(initialViewState(), [
+      at({ type: 'job.submitted', jobId: 0, description: 'x', stages: [stages[0]!], finalStageId: 0 }),
+      started(0, 0, 0, 0, 2),
+      started(1, 0, 0, 1, 1),
+      at({
+        type: 'task.ended', taskId: 0, stageId: 0, stageAttempt: 0, partition: 0, attempt: 0, executorId: 2, outcome: 'success', reason: null, metrics: null,
+        explanation: null, cache: { rddId: 3, partition: 0, level: 'memory', read: 'cached' },
+      }),
+      at({
+        type: 'task.ended', taskId: 1, stageId: 0, stageAttempt: 0, partition: 1, attempt: 0, executorId: 1, outcome: 'success', reason: null, metrics: null,
+        explanation, cache: { rddId: 3, partition: 1, level: 'memory', read: 'recomputed', busyHolders: [] },
+      }),
+    ]);
+    expect(s.tasks[0]!.end!.cache).toEqual({ rddId: 3, partition: 0, level: 'memory', read: 'cached' });
+    expect(s.tasks[1]!.end!.cache?.read).toBe('recomputed');
+    expect(s.log.map((l) => l.message).filter((m) => m.startsWith('Task'))).toEqual([explanation]);
+  });
 });

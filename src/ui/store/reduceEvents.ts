@@ -192,6 +192,7 @@ function apply(d: Draft, e: EngineEvent): void {
           reasonKind: e.reason?.kind ?? null,
           reasonText,
           explanation: e.explanation,
+          cache: e.cache ?? null,
         },
       };
       const stage = d.stages[e.stageId];
@@ -206,6 +207,9 @@ function apply(d: Draft, e: EngineEvent): void {
         const head = `Task ${e.partition} of stage ${e.stageId} (attempt ${e.attempt}, worker ${e.executorId}) ${e.outcome === 'killed' ? 'was killed' : 'failed'}`;
         const level = e.outcome === 'killed' ? 'info' : 'warn';
         log(d, e.time, level, e.explanation ?? (reasonText ? `${head}: ${reasonText}.` : `${head}.`));
+      } else if (e.explanation) {
+        // A success explains itself only when it recomputed a partition that had been cached.
+        log(d, e.time, 'info', e.explanation);
       }
       return;
     }
@@ -249,7 +253,7 @@ function apply(d: Draft, e: EngineEvent): void {
       if (e.blocks.length > 0) d.blocksChanged = true;
       return;
     case 'blocks.removed': {
-      for (const id of e.blockIds) if (d.blocks.remove(id)) d.blocksChanged = true;
+      for (const id of e.blockIds) if (d.blocks.remove(id, e.owner)) d.blocksChanged = true;
       if (e.blockIds.length > 0) log(d, e.time, 'warn', `${plural(e.blockIds.length, 'block')} removed: ${e.explanation}`);
       return;
     }

@@ -1,4 +1,4 @@
-import type { ExecutorId, StageInfo, TaskOutcome } from '../engineTypes';
+import type { CacheUse, ExecutorId, StageInfo, TaskOutcome } from '../engineTypes';
 import { BlockIndex, EMPTY_BLOCK_SUMMARY, type BlockSummary } from './groupBlocks';
 
 /** One launch of one task, as the partition popover and the timeline show it. */
@@ -22,6 +22,8 @@ export interface TaskRunEnd {
   /** The reason in words; null on success. */
   reasonText: string | null;
   explanation: string | null;
+  /** How a successful task got the persisted partition it reads (null: it reads none). */
+  cache: CacheUse | null;
 }
 
 export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'killed' | 'skipped';
