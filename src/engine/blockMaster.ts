@@ -28,6 +28,26 @@ export class BlockMaster {
     return removed;
   }
 
+  /**
+   * Forgets blocks for good: nothing will read them again (the cleaner released them), so they are
+   * not remembered as removed either. Returns those that were known.
+   */
+  forget(ids: Iterable<string>): BlockInfo[] {
+    const known: BlockInfo[] = [];
+    for (const id of ids) {
+      const b = this.#blocks.get(id);
+      if (b) known.push(b);
+      this.#blocks.delete(id);
+      this.#removed.delete(id);
+    }
+    return known;
+  }
+
+  /** Ids remembered as removed, for tests that check that cleaned blocks leave nothing behind. */
+  get removedCount(): number {
+    return this.#removed.size;
+  }
+
   get(id: string): BlockInfo | undefined {
     return this.#blocks.get(id);
   }
