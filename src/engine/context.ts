@@ -504,6 +504,7 @@ export class EmberContext implements JobRunner {
     } catch (e) {
       this.#warn(`Could not delete this session's blocks: ${String(e)}`);
     }
+    await this.events.settled();
     this.#store.close();
   }
 

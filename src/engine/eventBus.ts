@@ -95,6 +95,11 @@ export class EventBus implements EventSource {
     return stored.map((c) => c.lines).join('') + current;
   }
 
+  /** Resolves once every chunk handed to the archive so far is stored (or reported lost). */
+  settled(): Promise<void> {
+    return this.#writes;
+  }
+
   /** Chunks that could not be stored (their events are missing from the export). */
   get lostChunks(): number {
     return this.#lostChunks;
