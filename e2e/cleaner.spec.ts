@@ -1,6 +1,7 @@
 // The cleaner in real Chromium: many word counts on one context, with real workers and IndexedDB, and
 // a real garbage collection (CDP HeapProfiler.collectGarbage). FinalizationRegistry callbacks run in a
 // task after the collection, so the spec polls for the condition it expects, collecting each time.
+import { readFile } from 'node:fs/promises';
 import { test, expect } from './fixtures';
 import { brownFiles, referenceCounts } from './corpus';
 import type { EmberContext, StoredInputInfo, WordCountOptions } from '../src/engine';
@@ -107,4 +108,23 @@ test('after many word counts on one context the driver and IndexedDB hold no mor
   expect(runsExported).toBeGreaterThan(0);
   expect(runsExported).toBeLessThanOrEqual(20 * 2);
   await page.evaluate(() => window.cleanerTest.ctx.stop());
+});
+
+test("the page's event log download has every kept run's events, read back from IndexedDB", async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load sample text' }).click();
+  await expect(page.getByRole('button', { name: /^Remove sample/ })).toBeVisible();
+  const status = page.getByRole('status', { name: 'Job status' });
+  for (let run = 1; run <= 2; run++) {
+    await page.getByRole('button', { name: 'Run word count' }).click();
+    await expect(status).toContainText('Succeeded');
+  }
+  await expect(page.getByRole('region', { name: 'Storage' })).toContainText('The event log of the last 20 runs is kept for its download.');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download event log' }).click()]);
+  expect(download.suggestedFilename()).toBe('emberflow-events.jsonl');
+  const events = (await readFile(await download.path(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; jobId?: number });
+  // Each run is a sample job for the sort's range bounds and the word count itself: jobs 0 to 3.
+  expect(events.filter((e) => e.type === 'job.submitted').map((e) => e.jobId)).toEqual([0, 1, 2, 3]);
+  expect(events.filter((e) => e.type === 'job.succeeded').map((e) => e.jobId)).toEqual([0, 1, 2, 3]);
+  expect(events.some((e) => e.type === 'executor.heartbeat')).toBe(false);
 });
