@@ -125,10 +125,10 @@ describe('the context cleaner', () => {
     expect(events.filter((e) => e.type === 'stage.skipped' && e.jobId === last)).toHaveLength(2);
   });
 
-  it('after 30 word counts on one context the driver holds what one run holds, and the scheduler nothing', async () => {
+  it('after 20 word counts on one context the driver holds what one run holds, and the scheduler nothing', async () => {
     const { ctx, store } = setup();
     const inputs = await ctx.inputs.add([text('b a b\nc b a\n')]);
-    for (let run = 0; run < 30; run++) {
+    for (let run = 0; run < 20; run++) {
       expect(await ctx.wordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 }).collect()).toEqual([['b', 3], ['a', 2], ['c', 1]]);
     }
     expect(await collectUntil(ctx, () => ctx.blocks().length === 0)).toBe(true);
