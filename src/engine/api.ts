@@ -11,6 +11,11 @@ export interface ContextOptions {
   maxTaskFailures?: number;
   maxConsecutiveStageAttempts?: number;
   resubmitDelayMs?: number;
+  /**
+   * Past runs (top-level actions) whose events are kept in IndexedDB for exportJsonLines(); older
+   * runs' events are deleted. Default 20.
+   */
+  eventRunsKept?: number;
 }
 
 /** Settings that may change between jobs (the page's job settings). */
@@ -71,8 +76,11 @@ export type Listener = (event: EngineEvent) => void;
 
 export interface EventSource {
   subscribe(listener: Listener): () => void;
-  /** Every event so far, one JSON object per line. */
-  exportJsonLines(): string;
+  /**
+   * The events of this engine's retained runs (see ContextOptions.eventRunsKept) and of the current
+   * one, one JSON object per line, oldest first. Past runs are read back from IndexedDB.
+   */
+  exportJsonLines(): Promise<string>;
 }
 
 export type { BlockInfo };

@@ -51,6 +51,25 @@ export class BlockMaster {
     return this.#copies.has(id);
   }
 
+  /**
+   * Forgets blocks for good, every copy: nothing will read them again (the cleaner released them), so
+   * they are not remembered as removed either. Returns the copies that were known.
+   */
+  forget(ids: Iterable<string>): BlockInfo[] {
+    const known: BlockInfo[] = [];
+    for (const id of ids) {
+      known.push(...(this.#copies.get(id) ?? []));
+      this.#copies.delete(id);
+      this.#removed.delete(id);
+    }
+    return known;
+  }
+
+  /** Ids remembered as removed, for tests that check that cleaned blocks leave nothing behind. */
+  get removedCount(): number {
+    return this.#removed.size;
+  }
+
   /** One copy of the block (the most recently reported). */
   get(id: string): BlockInfo | undefined {
     return this.#copies.get(id)?.at(-1);

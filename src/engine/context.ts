@@ -1,5 +1,5 @@
 import type { BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
-import { datasetBlockId } from '../protocol';
+import { datasetBlockId, rddBlockId, shuffleBlockId } from '../protocol';
 import { decodeRecords } from '../common/codec';
 import { compareKeys, sortKeys } from '../common/ordering';
 import { groupSplits, planSplits } from '../common/lineSplits';
@@ -19,6 +19,7 @@ import { plural } from './describe';
 import { RunJournal } from './runJournal';
 import { InputStats } from './inputStats';
 import { assertSendable } from './assertSendable';
+import { ContextCleaner, type CleanupTask } from './contextCleaner';
 
 export type TextInput = Blob | StoredInputInfo;
 
@@ -34,6 +35,7 @@ const DEFAULTS = {
   maxTaskFailures: 4,
   maxConsecutiveStageAttempts: 4,
   resubmitDelayMs: 100,
+  eventRunsKept: 20,
 };
 
 /** Keys sampled per reduce partition when computing range bounds (Spark samples ~20). */
@@ -44,7 +46,7 @@ const SAMPLE_PER_PARTITION = 20;
  * DAG and task schedulers on a pool of executors, and exposes events, settings and chaos controls.
  */
 export class EmberContext implements JobRunner {
-  readonly events = new EventBus();
+  readonly events: EventBus;
   readonly settings: JobSettings = { shuffleService: false, speculation: false, taskDelayMs: 0, failureProbability: 0, seed: 1, localityWaitMs: 3000 };
   readonly #backend: ExecutorBackend;
   readonly #store: EngineStore;
@@ -53,9 +55,17 @@ export class EmberContext implements JobRunner {
   readonly #tasks: TaskScheduler;
   readonly #dag: DagScheduler;
   readonly #executors = new Map<ExecutorId, ExecutorState>();
-  readonly #textInputs = new Map<RDD<unknown>, Promise<string[]>>();
+  /** Weak: a text RDD nobody holds must not be kept alive by its input ids. */
+  readonly #textInputs = new WeakMap<RDD<unknown>, Promise<string[]>>();
   readonly #datasets = new Map<string, number>();
   readonly #cachedRdds = new Set<number>();
+  readonly #cleaner: ContextCleaner;
+  /**
+   * Persisted RDDs whose cache lives only while an action on an RDD built on them runs (the word
+   * count's reduced counts), with the number of such actions in flight.
+   */
+  readonly #actionScoped = new WeakSet<RDD<unknown>>();
+  readonly #actionsUsing = new Map<RDD<unknown>, number>();
   #speculationTimer: ReturnType<typeof setInterval> | null = null;
   readonly #journal: RunJournal;
   #storeState: Promise<StoreState> | null = null;
@@ -68,6 +78,7 @@ export class EmberContext implements JobRunner {
     const now = parts.now ?? (() => performance.now());
     this.#backend = parts.backend;
     this.#store = parts.store;
+    this.events = new EventBus(now, parts.store, { runsKept: config.eventRunsKept });
     this.#journal = new RunJournal({
       store: parts.store,
       ready: () => this.#ready(),
@@ -105,6 +116,10 @@ export class EmberContext implements JobRunner {
         deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)),
         mapOutputRegistered: (shuffleId, map, sizes) => this.#journal.mapOutputRegistered(shuffleId, map, sizes),
       },
+    );
+    this.#cleaner = new ContextCleaner(
+      (task) => this.#clean(task),
+      (task, e) => this.#warn(`The cleaner could not release ${task.kind === 'shuffle' ? `shuffle ${task.shuffleId}` : `rdd ${task.rddId}`}: ${String(e)}. Its blocks stay until this engine stops.`),
     );
     // Per-file input notes (invalid UTF-8), reported as log events when a job ends.
     const inputStats = new InputStats(
@@ -209,27 +224,93 @@ export class EmberContext implements JobRunner {
   wordCount(options: WordCountOptions): RDD<[string, number]> {
     if (options.inputs.length === 0) throw new InvalidArgumentError('Add at least one text file, or load the sample text, before running a word count.');
     const partitions = checkPartitions(options.shufflePartitions, 'Shuffle partitions');
-    return this.textFile(options.inputs, { minPartitions: options.inputSplits })
+    const counts = this.textFile(options.inputs, { minPartitions: options.inputSplits })
       .tokenize(options.tokenizer)
       .pairWithOne()
       .reduceByKey<string, number>('sum', { numPartitions: partitions })
       // Kept in the workers' memory: the sort's sampling job computes the counts once, its map stage reuses them.
-      .persist('memory')
-      .sortBy(([word, count]) => [-count, word], true, { numPartitions: partitions });
+      .persist('memory');
+    // The caller never sees `counts`, so cannot unpersist it: its cache lives only while an action on
+    // the word count runs, and each later action caches it again (from the stored shuffle output).
+    this.#actionScoped.add(counts as RDD<unknown>);
+    return counts.sortBy(([word, count]) => [-count, word], true, { numPartitions: partitions });
   }
 
   // ------------------------------------------------------------------ jobs
 
   async runJob(rdd: RDD<unknown>, action: ActionSpec, partitions?: readonly number[]): Promise<unknown> {
     if (this.#stopped) throw new EmberflowError('E_STOPPED', 'This engine was stopped; create a new context to run jobs.');
-    await this.#ready();
-    await this.#resolveInputs(rdd);
-    await this.#resolveRangeBounds(rdd);
-    const subset = partitions && partitions.length < rdd.numPartitions ? ` (${describePartitions(partitions, rdd.numPartitions)})` : '';
-    const description = `${action.kind} of ${rdd.label}${subset}`;
-    const outputs = await this.#dag.runJob(rdd, action, description, partitions && [...partitions]);
-    if (rdd.storageLevel) this.#cachedRdds.add(rdd.id);
-    return this.#combine(rdd, action, outputs);
+    const scoped = lineage(rdd).filter((r) => this.#actionScoped.has(r));
+    for (const r of scoped) this.#actionsUsing.set(r, (this.#actionsUsing.get(r) ?? 0) + 1);
+    this.events.runStarted();
+    try {
+      await this.#ready();
+      this.#registerForCleanup(rdd);
+      await this.#resolveInputs(rdd);
+      await this.#resolveRangeBounds(rdd);
+      const subset = partitions && partitions.length < rdd.numPartitions ? ` (${describePartitions(partitions, rdd.numPartitions)})` : '';
+      const description = `${action.kind} of ${rdd.label}${subset}`;
+      const outputs = await this.#dag.runJob(rdd, action, description, partitions && [...partitions]);
+      if (rdd.storageLevel) this.#cachedRdds.add(rdd.id);
+      return await this.#combine(rdd, action, outputs);
+    } finally {
+      await this.#releaseActionScoped(scoped);
+      this.events.runEnded();
+    }
+  }
+
+  /** The shuffles and persisted RDDs a job may write blocks for are released once they are collected. */
+  #registerForCleanup(rdd: RDD<unknown>): void {
+    for (const r of lineage(rdd)) {
+      if (r.storageLevel) this.#cleaner.registerRdd(r);
+      if (r.source.kind === 'shuffled') this.#cleaner.registerShuffle(r.source.dep);
+    }
+  }
+
+  async #releaseActionScoped(scoped: RDD<unknown>[]): Promise<void> {
+    for (const r of scoped) {
+      const n = (this.#actionsUsing.get(r) ?? 1) - 1;
+      if (n > 0) {
+        this.#actionsUsing.set(r, n);
+        continue;
+      }
+      this.#actionsUsing.delete(r);
+      const ids = [...Array(r.numPartitions).keys()].map((p) => rddBlockId(r.id, p)).filter((id) => this.#blocks.get(id));
+      await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of ${r.label} released: the word count's counts are cached only while an action on it runs.`).catch((e: unknown) =>
+        this.#warn(`Could not drop the cached counts of ${r.label}: ${String(e)}.`),
+      );
+    }
+  }
+
+  /** The cleaner found a shuffle dependency or a persisted RDD collected: nothing can read its blocks. */
+  async #clean(task: CleanupTask): Promise<void> {
+    if (task.kind === 'shuffle') {
+      this.#dag.removeShuffle(task.shuffleId);
+      const candidates: string[] = [];
+      for (let map = 0; map < task.numMaps; map++) for (let reduce = 0; reduce < task.numReducers; reduce++) candidates.push(shuffleBlockId(task.shuffleId, map, reduce));
+      const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
+      if (ids.length === 0) return;
+      await this.#store.deleteBlocks(ids);
+      this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} of shuffle ${task.shuffleId} released by the cleaner: no live RDD can read them any more.` });
+    } else {
+      this.#cachedRdds.delete(task.rddId);
+      const candidates = [...Array(task.numPartitions).keys()].map((p) => rddBlockId(task.rddId, p));
+      const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
+      if (ids.length === 0) return;
+      await this.#store.deleteBlocks(ids);
+      await this.#dropMemory?.(ids);
+      this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'cached block')} of rdd ${task.rddId} released by the cleaner: the RDD was garbage-collected, so nothing can read them any more.` });
+    }
+  }
+
+  /** The cleaner's progress, for tests: how many collected shuffles and RDDs it has released. */
+  cleanerSettled(): Promise<number> {
+    return this.#cleaner.settled().then(() => this.#cleaner.cleaned);
+  }
+
+  /** Sizes of the scheduler's per-job and per-shuffle state, for tests (Spark's assertDataStructuresEmpty). */
+  schedulerState(): Record<string, number> {
+    return { ...this.#dag.stateSizes(), trackedShuffles: this.#tracker.size, removedBlockIds: this.#blocks.removedCount, cachedRdds: this.#cachedRdds.size };
   }
 
   /**
@@ -423,6 +504,7 @@ export class EmberContext implements JobRunner {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#cleaner.stop();
     this.cancelJob();
     if (this.#speculationTimer) clearInterval(this.#speculationTimer);
     await this.#backend.stop();
@@ -433,6 +515,7 @@ export class EmberContext implements JobRunner {
     } catch (e) {
       this.#warn(`Could not delete this session's blocks: ${String(e)}`);
     }
+    await this.events.settled();
     this.#store.close();
   }
 

@@ -52,14 +52,24 @@ export class DagScheduler implements TaskSchedulerListener {
   readonly #config: DagSchedulerConfig;
   readonly #effects: SchedulerEffects;
 
+  /** Stages that an active job needs, by id. */
   readonly #stages = new Map<number, Stage>();
-  readonly #shuffleStages = new Map<number, ShuffleMapStage>();
+  /**
+   * Each shuffle's map stage for as long as its dependency lives: a later job reuses it (and skips it
+   * while its output is stored). Keyed weakly, so that a stage never keeps its dependency's lineage
+   * from being collected once no job needs it (Spark's cleanupStateForJobAndIndependentStages).
+   */
+  readonly #shuffleStageOf = new WeakMap<ShuffleDependency, ShuffleMapStage>();
+  /** Map stages no active job needs, held weakly: late results of their tasks still find them while they live. */
+  readonly #idleMapStages = new Map<number, WeakRef<ShuffleMapStage>>();
+  /** The map stage id of every shuffle still registered with the tracker. */
+  readonly #stageIdOfShuffle = new Map<number, number>();
   readonly #jobs = new Map<number, ActiveJob>();
   readonly #stageJobs = new Map<Stage, Set<number>>();
   readonly #waiting = new Set<Stage>();
   readonly #running = new Set<Stage>();
   readonly #failed = new Set<Stage>();
-  readonly #inputIds = new Map<RDD<unknown>, string[]>();
+  readonly #inputIds = new WeakMap<RDD<unknown>, string[]>();
   /** Epoch at which each executor was last declared lost: map outputs of tasks launched before are ignored. */
   readonly #executorFailureEpoch = new Map<ExecutorId, number>();
   /** Workers removed for good (killed, silent, replaced); ids are never reused. */
@@ -134,14 +144,72 @@ export class DagScheduler implements TaskSchedulerListener {
   }
 
   #shuffleMapStage(dep: ShuffleDependency, jobId: number): ShuffleMapStage {
-    const existing = this.#shuffleStages.get(dep.shuffleId);
-    if (existing) return existing;
+    const existing = this.#shuffleStageOf.get(dep);
+    if (existing) {
+      this.#activate(existing);
+      return existing;
+    }
     const parents = this.#shuffleDepsOf(dep.parent).map((d) => this.#shuffleMapStage(d, jobId));
     const stage: ShuffleMapStage = { kind: 'shuffleMap', dep, ...this.#newStage(dep.parent, parents, jobId) };
     this.#tracker.registerShuffle(dep.shuffleId, stage.numPartitions);
     this.#stages.set(stage.id, stage);
-    this.#shuffleStages.set(dep.shuffleId, stage);
+    this.#shuffleStageOf.set(dep, stage);
+    this.#stageIdOfShuffle.set(dep.shuffleId, stage.id);
     return stage;
+  }
+
+  /** An idle map stage (and its parents) is needed by a job again. */
+  #activate(stage: ShuffleMapStage): void {
+    if (this.#stages.has(stage.id)) return;
+    this.#stages.set(stage.id, stage);
+    this.#idleMapStages.delete(stage.id);
+    for (const p of stage.parents) if (p.kind === 'shuffleMap') this.#activate(p);
+  }
+
+  /** A stage by id: active, or an idle map stage not collected yet. */
+  #stage(stageId: number): Stage | undefined {
+    return this.#stages.get(stageId) ?? this.#idleMapStages.get(stageId)?.deref();
+  }
+
+  #shuffleStage(shuffleId: number): ShuffleMapStage | undefined {
+    const stageId = this.#stageIdOfShuffle.get(shuffleId);
+    const stage = stageId === undefined ? undefined : this.#stage(stageId);
+    return stage?.kind === 'shuffleMap' ? stage : undefined;
+  }
+
+  /**
+   * The cleaner found the shuffle's dependency collected: no RDD can read its outputs any more. Forgets
+   * its map outputs, checksums and stage (its blocks are the context's business).
+   */
+  removeShuffle(shuffleId: number): void {
+    const stageId = this.#stageIdOfShuffle.get(shuffleId);
+    if (stageId !== undefined) this.#idleMapStages.delete(stageId);
+    this.#stageIdOfShuffle.delete(shuffleId);
+    this.#mapChecksums.delete(shuffleId);
+    this.#tracker.unregisterShuffle(shuffleId);
+  }
+
+  /**
+   * Sizes of the per-job and per-shuffle structures, for tests that check that a finished job leaves
+   * nothing behind (Spark's assertDataStructuresEmpty).
+   */
+  stateSizes(): Record<string, number> {
+    return {
+      activeStages: this.#stages.size,
+      idleMapStages: this.#idleMapStages.size,
+      shuffles: this.#stageIdOfShuffle.size,
+      jobs: this.#jobs.size,
+      stageJobs: this.#stageJobs.size,
+      waiting: this.#waiting.size,
+      running: this.#running.size,
+      failed: this.#failed.size,
+      mapChecksums: this.#mapChecksums.size,
+      resultChecksums: this.#resultChecksums.size,
+      lostWhy: this.#lostWhy.size,
+      removedExecutors: this.#removedExecutors.size,
+      executorEpochs: this.#executorFailureEpoch.size + this.#shuffleFileLostEpoch.size,
+      taskSets: this.#tasks.activeTaskSets().length,
+    };
   }
 
   /** The fields every stage starts with: not yet submitted, nothing pending, no failed attempt. */
@@ -386,7 +454,7 @@ export class DagScheduler implements TaskSchedulerListener {
   // ---------------------------------------------------------------- task events
 
   taskSucceeded(tsm: TaskSetManager, task: RunningTask, result: Success): void {
-    const stage = this.#stages.get(tsm.taskSet.stageId);
+    const stage = this.#stage(tsm.taskSet.stageId);
     if (!stage) return;
     const partition = tsm.taskSet.tasks[task.index]!.partition;
     const failedAt = this.#executorFailureEpoch.get(result.executorId);
@@ -466,8 +534,8 @@ export class DagScheduler implements TaskSchedulerListener {
   }
 
   taskFetchFailed(tsm: TaskSetManager, task: RunningTask, reason: FetchFailed): void {
-    const failedStage = this.#stages.get(tsm.taskSet.stageId);
-    const mapStage = this.#shuffleStages.get(reason.shuffleId);
+    const failedStage = this.#stage(tsm.taskSet.stageId);
+    const mapStage = this.#shuffleStage(reason.shuffleId);
     if (!failedStage || !mapStage) return;
     // Spark forgets a stage with its last job: a late failure of a finished or aborted job changes nothing.
     if (!this.#stageJobs.has(failedStage)) return;
@@ -597,7 +665,7 @@ export class DagScheduler implements TaskSchedulerListener {
   }
 
   taskSetAborted(tsm: TaskSetManager, message: string): void {
-    const stage = this.#stages.get(tsm.taskSet.stageId);
+    const stage = this.#stage(tsm.taskSet.stageId);
     if (!stage) return;
     if (this.#running.has(stage)) {
       this.#running.delete(stage);
@@ -637,6 +705,20 @@ export class DagScheduler implements TaskSchedulerListener {
     this.#tasks.schedule();
   }
 
+  /**
+   * A removed worker's epochs and id serve only to judge results of tasks it ran: once no task set has
+   * a task running on it, none can arrive, and they are forgotten.
+   */
+  #forgetRemovedExecutors(): void {
+    for (const executorId of this.#removedExecutors) {
+      const busy = this.#tasks.activeTaskSets().some((tsm) => [...tsm.running.values()].some((t) => t.executorId === executorId));
+      if (busy) continue;
+      this.#removedExecutors.delete(executorId);
+      this.#executorFailureEpoch.delete(executorId);
+      this.#shuffleFileLostEpoch.delete(executorId);
+    }
+  }
+
   #bumpEpoch(): number {
     this.#epoch++;
     this.#tasks.setEpoch(this.#epoch);
@@ -659,7 +741,7 @@ export class DagScheduler implements TaskSchedulerListener {
     this.#shuffleFileLostEpoch.set(executorId, this.#bumpEpoch());
     const lost = this.#tracker.removeOutputsOnExecutor(executorId);
     for (const [shuffleId, maps] of lost) {
-      const stage = this.#shuffleStages.get(shuffleId);
+      const stage = this.#shuffleStage(shuffleId);
       if (!stage) continue;
       this.#bus.emit({ type: 'log', level: 'warn', message: `Shuffle output of stage ${stage.id} for ${plural(maps.length, 'partition')} (${listPartitions(maps)}) was lost with worker ${executorId}: ${why}.` });
       // A running map stage recomputes them within the current attempt, as Spark's Resubmitted does.
@@ -716,8 +798,13 @@ export class DagScheduler implements TaskSchedulerListener {
       this.#lostWhy.delete(stage);
       if (stage.kind === 'result') this.#resultChecksums.delete(stage);
       if (this.#running.delete(stage) && stage.taskSet) this.#tasks.markZombie(stage.taskSet);
-      if (stage.kind === 'result') this.#stages.delete(stage.id);
+      // No job needs the stage: only its dependency (held by the RDDs that read the shuffle) may keep it.
+      this.#stages.delete(stage.id);
+      if (stage.kind === 'shuffleMap') this.#idleMapStages.set(stage.id, new WeakRef(stage));
+      // The stage's task set, and the plans in it, are not needed again.
+      stage.taskSet = null;
     }
+    this.#forgetRemovedExecutors();
     if (this.#failed.size === 0 && this.#resubmitTimer) {
       clearTimeout(this.#resubmitTimer);
       this.#resubmitTimer = null;

@@ -1,4 +1,4 @@
-import type { BlockRecord, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
+import type { BlockRecord, StoredEventChunk, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
 
 /** What a store knows when it opens: runs of an earlier session that never finished. */
 export interface StoreState {
@@ -26,5 +26,11 @@ export interface EngineStore {
   saveMapOutput(output: Omit<StoredMapOutput, 'key'>): Promise<void>;
   mapOutputsOf(runId: string): Promise<StoredMapOutput[]>;
   deleteRun(runId: string): Promise<void>;
+  /** Stores a chunk of a past run's events. */
+  saveEventChunk(chunk: StoredEventChunk): Promise<void>;
+  /** A session's stored event chunks, oldest first. */
+  eventChunksOf(session: string): Promise<StoredEventChunk[]>;
+  /** Deletes the events of all but the newest `runsKept` runs. */
+  pruneEventRuns(runsKept: number): Promise<void>;
   close(): void;
 }

@@ -1,24 +1,66 @@
-import type { EngineEvent } from '../protocol';
+import type { EngineEvent, StoredEventChunk } from '../protocol';
 import type { EventSource, Listener } from './api';
 
 type Payload = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'time'> : never) : never;
 
-/** One typed bus for every engine event; listeners are called synchronously in emission order. */
+/** Where past runs' events go: IndexedDB in the browser (see storage/eventHistory.ts), Maps in tests. */
+export interface EventArchive {
+  saveEventChunk(chunk: StoredEventChunk): Promise<void>;
+  eventChunksOf(session: string): Promise<StoredEventChunk[]>;
+  pruneEventRuns(runsKept: number): Promise<void>;
+}
+
+export interface EventHistoryOptions {
+  /** Past runs whose events the archive keeps (all sessions together). */
+  runsKept: number;
+  /** Events held in memory before they are written out as a chunk, even in the middle of a run. */
+  chunkEvents?: number;
+}
+
+const DEFAULT_CHUNK_EVENTS = 5_000;
+
+/**
+ * One typed bus for every engine event; listeners are called synchronously in emission order.
+ *
+ * History: the events of the current run (a top-level action, with the jobs it runs) stay in memory,
+ * at most `chunkEvents` of them; a run's events are written to the archive when it ends (or a chunk at
+ * a time while it runs), so that a long session's heap does not grow with its history. Events emitted
+ * between runs belong to the next run. Without an archive, history is the current run's only.
+ */
 export class EventBus implements EventSource {
   readonly #listeners = new Set<Listener>();
-  readonly #log: EngineEvent[] = [];
+  #log: EngineEvent[] = [];
   readonly #start: number;
   readonly #now: () => number;
+  readonly #archive: EventArchive | null;
+  readonly #runsKept: number;
+  readonly #chunkEvents: number;
+  /** Names this bus's records among other engines' in the same database. */
+  readonly #session = crypto.randomUUID();
+  /** Top-level actions in flight: a run starts when the first begins and ends when the last ends. */
+  #depth = 0;
+  #run = 0;
+  #chunk = 0;
+  #runStartedAt = Date.now();
+  /** Archive writes in order; an export waits for them. */
+  #writes: Promise<void> = Promise.resolve();
+  #lostChunks = 0;
 
-  constructor(now: () => number = () => performance.now()) {
+  constructor(now: () => number = () => performance.now(), archive: EventArchive | null = null, options: EventHistoryOptions = { runsKept: 20 }) {
     this.#now = now;
     this.#start = now();
+    this.#archive = archive;
+    this.#runsKept = options.runsKept;
+    this.#chunkEvents = options.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   }
 
   emit(payload: Payload): void {
     const event = { ...payload, time: Math.round(this.#now() - this.#start) } as EngineEvent;
     // Heartbeats are frequent and carry no history worth exporting.
-    if (event.type !== 'executor.heartbeat') this.#log.push(event);
+    if (event.type !== 'executor.heartbeat') {
+      this.#log.push(event);
+      if (this.#log.length >= this.#chunkEvents) this.#writeChunk(false);
+    }
     for (const listener of this.#listeners) listener(event);
   }
 
@@ -27,11 +69,70 @@ export class EventBus implements EventSource {
     return () => this.#listeners.delete(listener);
   }
 
+  /** A top-level action starts; nested and concurrent ones share its run. */
+  runStarted(): void {
+    if (this.#depth++ > 0) return;
+    // Events since the last run ended (workers added, the cleaner's removals) open this run's history.
+    if (this.#chunk === 0) this.#runStartedAt = Date.now();
+  }
+
+  /** A top-level action ended; when the last one ends, the run's events go to the archive. */
+  runEnded(): void {
+    if (this.#depth === 0 || --this.#depth > 0) return;
+    this.#writeChunk(true);
+  }
+
+  /** The events held in memory: the current run's (or its latest chunk's), oldest first. */
   history(): readonly EngineEvent[] {
     return this.#log;
   }
 
-  exportJsonLines(): string {
-    return this.#log.map((e) => JSON.stringify(e)).join('\n') + (this.#log.length ? '\n' : '');
+  async exportJsonLines(): Promise<string> {
+    const current = this.#log.map((e) => JSON.stringify(e) + '\n').join('');
+    if (!this.#archive) return current;
+    await this.#writes;
+    const stored = await this.#archive.eventChunksOf(this.#session);
+    return stored.map((c) => c.lines).join('') + current;
+  }
+
+  /** Resolves once every chunk handed to the archive so far is stored (or reported lost). */
+  settled(): Promise<void> {
+    return this.#writes;
+  }
+
+  /** Chunks that could not be stored (their events are missing from the export). */
+  get lostChunks(): number {
+    return this.#lostChunks;
+  }
+
+  #writeChunk(runEnds: boolean): void {
+    const events = this.#log;
+    this.#log = [];
+    if (this.#archive && events.length > 0) {
+      const archive = this.#archive;
+      const chunk: StoredEventChunk = {
+        key: `${String(this.#runStartedAt).padStart(15, '0')}/${this.#session}/${String(this.#run).padStart(9, '0')}/${String(this.#chunk).padStart(9, '0')}`,
+        session: this.#session,
+        run: this.#run,
+        chunk: this.#chunk,
+        startedAt: this.#runStartedAt,
+        lines: events.map((e) => JSON.stringify(e) + '\n').join(''),
+      };
+      const prune = runEnds;
+      this.#writes = this.#writes
+        .then(() => archive.saveEventChunk(chunk))
+        .then(() => (prune ? archive.pruneEventRuns(this.#runsKept) : undefined))
+        .catch((e: unknown) => {
+          this.#lostChunks++;
+          // Said once per lost chunk, through the bus itself: the page's log shows it.
+          this.emit({ type: 'log', level: 'warn', message: `Could not store the events of run ${chunk.run} in IndexedDB (${String(e)}); the event log download will miss them.` });
+        });
+      this.#chunk++;
+    }
+    if (runEnds) {
+      this.#run++;
+      this.#chunk = 0;
+      this.#runStartedAt = Date.now();
+    }
   }
 }

@@ -1,8 +1,9 @@
-import type { BlockRecord, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
+import type { BlockRecord, StoredEventChunk, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
 import { openEngineDb, type EngineDb } from '../storage/schema';
 import { BlockStore } from '../storage/blockStore';
 import { deleteInput, listInputs, putInputs } from '../storage/inputStore';
 import { deleteRun, listRuns, mapOutputsOf, saveMapOutput, saveRun } from '../storage/runJournal';
+import { eventChunksOf, pruneEventRuns, saveEventChunk } from '../storage/eventHistory';
 import type { EngineStore, StoreState } from './engineStore';
 
 /** The main thread's IndexedDB access: inputs, block deletion, dataset reads, the run journal. */
@@ -59,6 +60,15 @@ export class IdbEngineStore implements EngineStore {
   }
   async deleteRun(runId: string): Promise<void> {
     return deleteRun((await this.#opened).db, runId);
+  }
+  async saveEventChunk(chunk: StoredEventChunk): Promise<void> {
+    return saveEventChunk((await this.#opened).db, chunk);
+  }
+  async eventChunksOf(session: string): Promise<StoredEventChunk[]> {
+    return eventChunksOf((await this.#opened).db, session);
+  }
+  async pruneEventRuns(runsKept: number): Promise<void> {
+    return pruneEventRuns((await this.#opened).db, runsKept);
   }
   close(): void {
     void this.#opened.then(({ db }) => db.close());

@@ -15,6 +15,16 @@ export class MapOutputTracker {
     if (!this.#shuffles.has(shuffleId)) this.#shuffles.set(shuffleId, new Array<MapStatus | null>(numMaps).fill(null));
   }
 
+  /** Forgets a shuffle for good (the cleaner found that no RDD can read it any more). */
+  unregisterShuffle(shuffleId: number): void {
+    this.#shuffles.delete(shuffleId);
+  }
+
+  /** Shuffles registered, for tests that check that cleaned shuffles leave nothing behind. */
+  get size(): number {
+    return this.#shuffles.size;
+  }
+
   #statuses(shuffleId: number): (MapStatus | null)[] {
     const statuses = this.#shuffles.get(shuffleId);
     if (!statuses) throw new Error(`Shuffle ${shuffleId} was never registered with the map-output tracker.`);

@@ -122,7 +122,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
   it('exports every event but heartbeats as JSON lines', async () => {
     const { ctx } = setup();
     await ctx.parallelize([1], 1).count();
-    const lines = ctx.events.exportJsonLines().trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = (await ctx.events.exportJsonLines()).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
     expect(lines.map((l) => l.type)).toEqual(['executor.added', 'executor.added', 'job.submitted', 'stage.submitted', 'task.started', 'task.ended', 'stage.completed', 'job.succeeded']);
   });
 

@@ -26,6 +26,12 @@ export class RunJournal {
   readonly #host: JournalHost;
   /** Runs in progress in this session, by the ids of their shuffles. */
   readonly #byShuffle = new Map<number, StoredRun>();
+  /**
+   * The latest run's word count, held until the next run starts: its blocks stay inspectable (the
+   * page's Storage panel, a worker to kill) instead of going whenever the cleaner sees it collected.
+   */
+  // eslint-disable-next-line no-unused-private-class-members -- held for its reachability, never read
+  #latest: RDD<[string, number]> | null = null;
 
   constructor(host: JournalHost) {
     this.#host = host;
@@ -116,6 +122,7 @@ export class RunJournal {
   }
 
   async #journaled(rdd: RDD<[string, number]>, run: StoredRun): Promise<[string, number][]> {
+    this.#latest = rdd;
     await this.#host.ready();
     const deps = this.#host.shuffleDependencies(rdd);
     run.shuffleIds = deps.map((d) => d.shuffleId);

@@ -14,10 +14,10 @@ export class StagePlanner {
   readonly functions: ShippedFunction[] = [];
   readonly #refs = new Map<ShippedFunction, FnRef>();
   readonly #tracker: MapOutputTracker;
-  readonly #inputIds: ReadonlyMap<RDD<unknown>, string[]>;
+  readonly #inputIds: Pick<ReadonlyMap<RDD<unknown>, string[]>, 'get'>;
 
   /** `inputIds` maps each text RDD to the stored input id of each of its files. */
-  constructor(tracker: MapOutputTracker, inputIds: ReadonlyMap<RDD<unknown>, string[]>) {
+  constructor(tracker: MapOutputTracker, inputIds: Pick<ReadonlyMap<RDD<unknown>, string[]>, 'get'>) {
     this.#tracker = tracker;
     this.#inputIds = inputIds;
   }

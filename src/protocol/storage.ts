@@ -68,3 +68,18 @@ export interface StoredMapOutput {
   map: number;
   sizes: number[];
 }
+
+/**
+ * Events of one run (a top-level action) of one engine session, as JSON lines. A long run is stored in
+ * several chunks, so that the engine never holds more than one chunk of events in memory.
+ */
+export interface StoredEventChunk {
+  /** `<run start, zero-padded ms since 1970>/<session>/<run>/<chunk>`: keys sort oldest run first. */
+  key: string;
+  session: string;
+  run: number;
+  chunk: number;
+  startedAt: number;
+  /** One JSON object per line, each line ending in a newline. */
+  lines: string;
+}

@@ -1,16 +1,17 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BlockRecord, StoredInput, StoredMapOutput, StoredRun } from '../protocol/storage';
+import type { BlockRecord, StoredEventChunk, StoredInput, StoredMapOutput, StoredRun } from '../protocol/storage';
 
 export interface EngineDbSchema extends DBSchema {
   inputs: { key: string; value: StoredInput };
   blocks: { key: string; value: BlockRecord; indexes: { owner: number } };
   runs: { key: string; value: StoredRun };
   mapOutputs: { key: string; value: StoredMapOutput; indexes: { runId: string } };
+  events: { key: string; value: StoredEventChunk; indexes: { session: string } };
 }
 
 export type EngineDb = IDBPDatabase<EngineDbSchema>;
 
-export const ENGINE_DB_VERSION = 2;
+export const ENGINE_DB_VERSION = 4;
 
 /** The IndexedDB database name for an engine instance named `name`. */
 export function engineDbName(name: string): string {
@@ -33,6 +34,10 @@ export function openEngineDb(dbName: string): Promise<EngineDb> {
         if ((db.objectStoreNames as DOMStringList).contains('jobs')) db.deleteObjectStore('jobs' as never);
         db.createObjectStore('runs', { keyPath: 'runId' });
         db.createObjectStore('mapOutputs', { keyPath: 'key' }).createIndex('runId', 'runId');
+      }
+      if (oldVersion < 4) {
+        // Past runs' events, moved out of the main thread's heap (see eventHistory.ts).
+        db.createObjectStore('events', { keyPath: 'key' }).createIndex('session', 'session');
       }
     },
   });

@@ -1,4 +1,4 @@
-import type { BlockRecord, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
+import type { BlockRecord, StoredEventChunk, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
 import type { EngineStore, StoreState } from '../engine/engineStore';
 
 /** The main thread's view of storage, kept in Maps, for scheduler tests in node. */
@@ -52,6 +52,19 @@ export class MemoryEngineStore implements EngineStore {
   }
   async getBlocks(ids: string[]): Promise<(BlockRecord | undefined)[]> {
     return ids.map((id) => this.blocks.get(id));
+  }
+  readonly events = new Map<string, StoredEventChunk>();
+  async saveEventChunk(chunk: StoredEventChunk): Promise<void> {
+    this.events.set(chunk.key, { ...chunk });
+  }
+  async eventChunksOf(session: string): Promise<StoredEventChunk[]> {
+    return [...this.events.values()].filter((c) => c.session === session).sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+  async pruneEventRuns(runsKept: number): Promise<void> {
+    const runOf = (key: string) => key.slice(0, key.lastIndexOf('/'));
+    const runs = [...new Set([...this.events.keys()].sort().map(runOf))];
+    const dropped = new Set(runs.slice(0, Math.max(0, runs.length - runsKept)));
+    for (const key of [...this.events.keys()]) if (dropped.has(runOf(key))) this.events.delete(key);
   }
   close(): void {}
 }

@@ -37,7 +37,7 @@ export interface UiEngine {
     list(): Promise<StoredInputInfo[]>;
     remove(id: string): Promise<void>;
   };
-  events: { subscribe(listener: (event: EngineEvent) => void): () => void; exportJsonLines(): string };
+  events: { subscribe(listener: (event: EngineEvent) => void): () => void; exportJsonLines(): Promise<string> };
   configure(partial: Partial<JobSettings>): void;
   executors(): ExecutorSnapshot[];
   addExecutor(): ExecutorId;

@@ -31,7 +31,8 @@ export function EventLog({ store, session }: { store: ViewStore; session: Engine
           <button
             type="button"
             className="small"
-            onClick={() => downloadText(session.engine.events.exportJsonLines(), 'emberflow-events.jsonl', 'application/x-ndjson')}
+            // Past runs' events are read back from IndexedDB (the page's heap holds only the current run's).
+            onClick={() => void session.engine.events.exportJsonLines().then((text) => downloadText(text, 'emberflow-events.jsonl', 'application/x-ndjson'))}
           >
             Download event log
           </button>

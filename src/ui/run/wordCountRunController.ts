@@ -144,7 +144,8 @@ function summarise(outcome: Finished): RunRecord['outcome'] {
 }
 
 /** Retention rule shown in the Storage panel. */
-export const RETENTION_RULE = 'Shuffle and cached blocks of finished runs are deleted when the next run starts.';
+export const RETENTION_RULE =
+  'Shuffle and cached blocks of finished runs are deleted when the next run starts. The event log of the last 20 runs is kept for its download.';
 
 // No new run reads an earlier run's blocks (each run plans its own shuffles), so without this rule
 // they would only fill the quota. A resumed run keeps them: it is made of them.

@@ -66,7 +66,10 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
     markRun() {
       flush();
       const last = state.jobs.at(-1);
-      state = { ...state, runFirstJobId: last ? last.jobId + 1 : 0, runStartedAt: state.now };
+      // Earlier runs' finished task launches are drawn nowhere any more (the timeline and the
+      // reliability model count from the run's start): a long session must not keep every one.
+      const tasks = Object.fromEntries(Object.entries(state.tasks).filter(([, task]) => task.end === null));
+      state = { ...state, tasks, runFirstJobId: last ? last.jobId + 1 : 0, runStartedAt: state.now };
       notify();
     },
     reset(seed) {

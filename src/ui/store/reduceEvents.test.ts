@@ -204,6 +204,16 @@ describe('runs with several jobs', () => {
 });
 
 describe('createViewStore', () => {
+  it("forgets earlier runs' finished task launches when a run starts, and keeps one still running", () => {
+    const store = createViewStore(() => undefined);
+    t = 0;
+    for (const e of [started(0, 0, 0, 0, 1), succeeded(0, 0, 0, 0, 1), started(1, 0, 0, 1, 2)]) store.push(e);
+    store.flush();
+    expect(Object.keys(store.getState().tasks)).toEqual(['0', '1']);
+    store.markRun();
+    expect(Object.keys(store.getState().tasks)).toEqual(['1']);
+  });
+
   it('batches events and notifies once per scheduled frame', () => {
     const frames: (() => void)[] = [];
     const store = createViewStore((cb) => frames.push(cb));
