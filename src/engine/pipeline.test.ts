@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
 import { InProcessBackend } from '../testing/inProcessBackend';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
-import type { EngineEvent } from '../protocol';
+import { datasetBlockId, isRddBlockId, kindPrefix, rddBlockId, type EngineEvent } from '../protocol';
 
 function setup(executors = 2) {
   const store = new MemoryEngineStore();
@@ -52,7 +52,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const inputs = await ctx.inputs.add([text('b a b\nc b a\n')]);
     for (let run = 0; run < 3; run++) {
       expect(await ctx.runWordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 })).toEqual([['b', 3], ['a', 2], ['c', 1]]);
-      expect(ctx.blocks().filter((b) => b.id.startsWith('rdd/'))).toEqual([]);
+      expect(ctx.blocks().filter((b) => isRddBlockId(b.id))).toEqual([]);
     }
   });
 
@@ -88,7 +88,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const { ctx, backend } = setup();
     const cached = ctx.parallelize([1, 2, 3, 4], 2).map((x) => x * 2).persist('disk');
     expect(await cached.collect()).toEqual([2, 4, 6, 8]);
-    expect(ctx.blocks().map((b) => b.id).sort()).toEqual([`rdd/${cached.id}/0`, `rdd/${cached.id}/1`]);
+    expect(ctx.blocks().map((b) => b.id).sort()).toEqual([rddBlockId(ctx.app, cached.id, 0), rddBlockId(ctx.app, cached.id, 1)]);
     expect(await cached.map((x) => x + 1).collect()).toEqual([3, 5, 7, 9]);
     expect(backend.launched).toHaveLength(4);
     expect(cached.toDebugString()).toBe(`(2) map (rdd 1) [disk]\n |  (2) parallelize (rdd 0)`);
@@ -104,7 +104,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const { ctx, store } = setup();
     const id = await ctx.parallelize(['x', 'y', 'z'], 2).map((w) => w.toUpperCase()).saveAsDataset('letters');
     expect(await ctx.readDataset(id)).toEqual(['X', 'Y', 'Z']);
-    expect([...store.blocks.keys()].filter((k) => k.startsWith('dataset/')).sort()).toEqual([`dataset/${id}/0`, `dataset/${id}/1`]);
+    expect([...store.blocks.keys()].filter((k) => k.startsWith(kindPrefix('dataset'))).sort()).toEqual([datasetBlockId(ctx.app, id, 0), datasetBlockId(ctx.app, id, 1)]);
   });
 
   it('memory-cached partitions are reported to the block master and forgotten with their worker', async () => {
@@ -112,7 +112,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const cached = ctx.parallelize([1, 2, 3, 4], 2).map((x) => x + 1).cache();
     expect(await cached.count()).toBe(4);
     const owners = ctx.blocks().map((b) => [b.id, b.owner]);
-    expect(owners.map(([id]) => id).sort()).toEqual([`rdd/${cached.id}/0`, `rdd/${cached.id}/1`]);
+    expect(owners.map(([id]) => id).sort()).toEqual([rddBlockId(ctx.app, cached.id, 0), rddBlockId(ctx.app, cached.id, 1)]);
     const owner = ctx.blocks()[0]!.owner!;
     backend.kill(owner, 'killed', 'killed by the test');
     expect(ctx.blocks().every((b) => b.owner !== owner)).toBe(true);

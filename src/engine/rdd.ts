@@ -1,4 +1,4 @@
-import type { Aggregation, NarrowOp, ShippedFunction, Tokenizer } from '../protocol';
+import type { Aggregation, AppId, NarrowOp, ShippedFunction, Tokenizer } from '../protocol';
 import { shipFunction } from './shipFunction';
 import { InvalidArgumentError } from './errors';
 import type { JobRunner } from './jobRunner';
@@ -34,9 +34,11 @@ export class ShuffleDependency {
   readonly mapSideCombine: AggregationSpec | null;
   readonly #nextId: () => number;
   #id: number | undefined;
+  #app: AppId;
 
-  constructor(parent: RDD<unknown>, numReducers: number, partitioner: ShufflePartitioner, mapSideCombine: AggregationSpec | null, nextId: () => number) {
+  constructor(parent: RDD<unknown>, numReducers: number, partitioner: ShufflePartitioner, mapSideCombine: AggregationSpec | null, nextId: () => number, app: AppId) {
     this.parent = parent;
+    this.#app = app;
     this.numReducers = numReducers;
     this.partitioner = partitioner;
     this.mapSideCombine = mapSideCombine;
@@ -56,10 +58,16 @@ export class ShuffleDependency {
     return this.#id;
   }
 
-  /** A resumed run reuses the ids under which its surviving shuffle blocks were written. */
-  pinShuffleId(id: number): void {
-    if (this.#id !== undefined && this.#id !== id) throw new Error(`Shuffle ${this.#id} is already in use; it cannot become shuffle ${id}.`);
+  /** The app its blocks live under: the context's, or for a resumed run the app that first wrote them. */
+  get app(): AppId {
+    return this.#app;
+  }
+
+  /** A resumed run reuses the app and ids under which its surviving shuffle blocks were written. */
+  pinShuffleId(id: number, app: AppId): void {
+    if (this.#id !== undefined && (this.#id !== id || this.#app !== app)) throw new Error(`Shuffle ${this.#id} is already in use; it cannot become shuffle ${id} of ${app}.`);
     this.#id = id;
+    this.#app = app;
   }
 }
 
@@ -191,7 +199,7 @@ export class RDD<T> {
   ): RDD<U> {
     const numReducers = checkPartitions(numPartitions ?? this.numPartitions, operation);
     const runner = this.#runner;
-    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId());
+    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId(), runner.app);
     return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
   }
 

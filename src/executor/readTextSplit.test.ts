@@ -10,6 +10,7 @@ type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
 
 function ctxFor(bytes: Uint8Array): TaskContext {
   const env: TaskEnv = {
+    app: 'app-test',
     executorId: 1,
     blocks: { putBlocks: async () => undefined, getBlocks: async (ids) => ids.map(() => undefined) },
     inputs: { getBlob: async () => new Blob([bytes as BlobPart]) },

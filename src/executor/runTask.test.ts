@@ -5,13 +5,17 @@ import { decodeRecords, forEachWordCount } from '../common/codec';
 import { hashPartition } from '../common/ordering';
 import { planSplits } from '../common/lineSplits';
 import { referenceCountTokens } from '../common/tokenizer';
+import { checkpointBlockId, parseBlockId, rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockRecord, PartitionPlan, ShippedFunction, TaskDescription, TaskResult, TaskSink } from '../protocol';
 import { runTask } from './runTask';
 import type { TaskEnv } from './taskEnv';
 
+const APP = 'app-test';
+
 function makeEnv(files: Record<string, Uint8Array>, executorId = 1) {
   const blocks = new Map<string, BlockRecord>();
   const env: TaskEnv = {
+    app: APP,
     executorId,
     blocks: {
       putBlocks: async (records) => records.forEach((r) => blocks.set(r.id, r)),
@@ -57,6 +61,7 @@ function wordCountPlan(split: PartitionPlan): PartitionPlan {
 
 const shuffleSum = (numReducers: number): TaskSink => ({
   kind: 'shuffleWrite',
+  app: APP,
   shuffleId: 0,
   numReducers,
   partitioner: { kind: 'hash' },
@@ -98,6 +103,7 @@ async function wordCount(env: TaskEnv, inputId: string, bytes: Uint8Array, numSp
     const plan: PartitionPlan = {
       kind: 'shuffleRead',
       rddId: 4,
+      app: APP,
       shuffleId: 0,
       reducePartition: reduce,
       maps,
@@ -135,11 +141,12 @@ describe('runTask', () => {
       expect(new Map([...counts].sort())).toEqual(new Map([...referenceCountTokens(text, 'words')].sort()));
       expect([counts.get('the'), counts.get('k'), counts.get('cafe')]).toEqual([5, 3, 2]);
       for (const [id, block] of blocks) {
-        if (!id.startsWith('shuffle/')) continue;
+        const parsed = parseBlockId(id);
+        if (parsed?.kind !== 'shuffle') continue;
         const words: string[] = [];
         forEachWordCount(new Uint8Array(block.payload), (w) => words.push(w));
         expect(new Set(words).size, id).toBe(words.length);
-        for (const w of words) expect(hashPartition(w, 3), `${w} in ${id}`).toBe(Number(id.split('/')[3]));
+        for (const w of words) expect(hashPartition(w, 3), `${w} in ${id}`).toBe(parsed.reduce);
       }
     }
   });
@@ -203,10 +210,11 @@ describe('runTask', () => {
       if (r.output.kind === 'mapOutput') sizes.push(r.output.sizes);
     }
     expect(sizes[1][1]).toBeGreaterThan(0);
-    expect(blocks.delete('shuffle/0/1/1')).toBe(true);
+    expect(blocks.delete(shuffleBlockId(APP, 0, 1, 1))).toBe(true);
     const plan: PartitionPlan = {
       kind: 'shuffleRead',
       rddId: 4,
+      app: APP,
       shuffleId: 0,
       reducePartition: 1,
       maps: sizes.flatMap((s, map) => (s[1] > 0 ? [{ map, owner: 5 + map }] : [])),
@@ -273,14 +281,15 @@ describe('runTask', () => {
       op: { kind: 'map', fn: 2 },
       parent: { kind: 'narrow', rddId: 2, op: { kind: 'filter', fn: 1 }, parent: source },
     };
-    const sink: TaskSink = { kind: 'shuffleWrite', shuffleId: 7, numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
+    const sink: TaskSink = { kind: 'shuffleWrite', app: APP, shuffleId: 7, numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
     const mapResult = ok(await runTask(task(plan, sink, 0, fns), env));
-    expect(mapResult.blocks.map((b) => b.id).sort()).toEqual(['rdd/1/0', 'shuffle/7/0/0']);
-    expect(decodeRecords(new Uint8Array(blocks.get('rdd/1/0')!.payload))).toEqual(['bb', 'a', 'cc', 'bb', 'dd', 'cc', 'bb']);
+    expect(mapResult.blocks.map((b) => b.id).sort()).toEqual([rddBlockId(APP, 1, 0), shuffleBlockId(APP, 7, 0, 0)]);
+    expect(decodeRecords(new Uint8Array(blocks.get(rddBlockId(APP, 1, 0))!.payload))).toEqual(['bb', 'a', 'cc', 'bb', 'dd', 'cc', 'bb']);
 
     const read: PartitionPlan = {
       kind: 'shuffleRead',
       rddId: 5,
+      app: APP,
       shuffleId: 7,
       reducePartition: 0,
       maps: [{ map: 0, owner: 1 }],
@@ -294,13 +303,13 @@ describe('runTask', () => {
     ]);
     const cp = ok(await runTask(task(read, { kind: 'result', action: { kind: 'checkpoint' } }, 0, fns), env));
     expect(cp.output).toEqual({ kind: 'stored', count: 3 });
-    expect(cp.blocks[0]).toMatchObject({ id: 'checkpoint/5/0', owner: null, records: 3 });
+    expect(cp.blocks[0]).toMatchObject({ id: checkpointBlockId(APP, 5, 0), app: APP, owner: null, records: 3 });
     const back = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'take', n: 2 } }), env);
     expect(collected(back)).toEqual([
       ['dd', 1],
       ['cc', 2],
     ]);
-    blocks.delete('checkpoint/5/0');
+    blocks.delete(checkpointBlockId(APP, 5, 0));
     const lost = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'count' } }), env);
     expect(lost.status === 'failed' && lost.reason.message).toContain('checkpoint of rdd 5 partition 0');
   });
