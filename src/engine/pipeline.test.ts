@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
 import { InProcessBackend } from '../testing/inProcessBackend';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
-import { datasetBlockId, isRddBlockId, kindPrefix, rddBlockId, type EngineEvent } from '../protocol';
+import { datasetBlockId, isRddBlockId, kindPrefix, rddBlockId, shuffleBlockId, type BlockRecord, type EngineEvent, type StoredRun } from '../protocol';
 
 function setup(executors = 2) {
   const store = new MemoryEngineStore();
@@ -137,5 +137,30 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const mapTasks = backend.launched.filter((t) => t.stageId === 0);
     expect(mapTasks.length).toBeGreaterThanOrEqual(4);
     expect(mapTasks.length).toBeLessThanOrEqual(5);
+  });
+
+  it("stop() deletes this engine's blocks only: another app's blocks on the same store stay", async () => {
+    const { ctx, store } = setup();
+    const foreign: BlockRecord = { id: shuffleBlockId('app-other', 0, 0, 0), app: 'app-other', owner: 1, encoding: 'records', payload: new ArrayBuffer(4), bytes: 4, records: 1, checksum: 0 };
+    store.blocks.set(foreign.id, foreign);
+    store.live.add('app-other');
+    const counts = ctx.parallelize(['x', 'y', 'x'], 2).map((w) => [w, 1] as [string, number]).reduceByKey('sum', { numPartitions: 2 }).persist('disk');
+    expect(new Map(await counts.collect())).toEqual(new Map([['x', 2], ['y', 1]]));
+    expect([...store.blocks.keys()].filter((id) => id !== foreign.id).length).toBeGreaterThan(0);
+    await ctx.stop();
+    expect([...store.blocks.keys()]).toEqual([foreign.id]);
+  });
+
+  it('a run journaled by a live engine is not interrupted; the same run of an engine gone is offered', async () => {
+    const run = (runId: string, app: 'app-live' | 'app-gone'): StoredRun => ({
+      runId, app, blockApp: app, status: 'running', startedAt: 1, shuffleIds: [0, 1], rangeBounds: null,
+      options: { inputs: [], tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 },
+    });
+    const { ctx, store } = setup();
+    store.live.add('app-live');
+    await store.saveRun(run('other-tab', 'app-live'));
+    await store.saveRun(run('closed-tab', 'app-gone'));
+    expect((await ctx.interruptedRuns()).map((r) => r.runId)).toEqual(['closed-tab']);
+    await expect(ctx.resumeRun('other-tab')).rejects.toThrow("There is no interrupted run 'other-tab'");
   });
 });

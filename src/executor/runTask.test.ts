@@ -227,6 +227,59 @@ describe('runTask', () => {
     expect(result.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, reducePartition: 1, owner: 6 });
   });
 
+  it("a shuffle block of another app, or one whose payload does not match its checksum, is a fetch failure, never data", async () => {
+    const bytes = new TextEncoder().encode('a b c d e f g\nh i j k\n');
+    const { env, blocks } = makeEnv({ f: bytes });
+    const sizes: number[][] = [];
+    for (const [map, s] of planSplits([bytes.length], 2).entries()) {
+      const r = ok(await runTask(task(wordCountPlan(textSplit('f', bytes.length, s.start, s.end)), shuffleSum(2), map), { ...env, executorId: 5 + map }));
+      if (r.output.kind === 'mapOutput') sizes.push(r.output.sizes);
+    }
+    const plan: PartitionPlan = {
+      kind: 'shuffleRead',
+      rddId: 4,
+      app: APP,
+      shuffleId: 0,
+      reducePartition: 1,
+      maps: sizes.flatMap((s, map) => (s[1] > 0 ? [{ map, owner: 5 + map }] : [])),
+      aggregation: { kind: 'sum' },
+      sort: null,
+    };
+    const count = { kind: 'result', action: { kind: 'count' } } as const;
+    const intact = ok(await runTask(task(plan, count, 1), env));
+    expect(intact.output.kind === 'count' && intact.output.count).toBeGreaterThan(0);
+    const id = shuffleBlockId(APP, 0, 1, 1);
+    const original = blocks.get(id)!;
+
+    blocks.set(id, { ...original, app: 'app-other' });
+    const foreign = await runTask(task(plan, count, 1), env);
+    expect(foreign.status === 'failed' && foreign.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, owner: 6 });
+    expect(foreign.status === 'failed' && foreign.reason.message).toBe(`Shuffle block ${id} written by worker 6 belongs to app-other, not ${APP}.`);
+
+    const damaged = new Uint8Array(original.payload.slice(0));
+    damaged[damaged.length - 1] ^= 1;
+    blocks.set(id, { ...original, payload: damaged.buffer });
+    const corrupt = await runTask(task(plan, count, 1), env);
+    expect(corrupt.status === 'failed' && corrupt.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, owner: 6 });
+    expect(corrupt.status === 'failed' && corrupt.reason.message).toContain(`not the ${original.checksum} written with it`);
+  });
+
+  it('a disk-cached partition of another app is recomputed, not read', async () => {
+    const { env, blocks } = makeEnv({});
+    const source: PartitionPlan = { kind: 'parallel', rddId: 0, records: [1, 2, 3] };
+    const cached: PartitionPlan = { kind: 'cached', rddId: 1, partition: 0, level: 'disk', parent: source };
+    const collect = { kind: 'result', action: { kind: 'collect' } } as const;
+    expect(collected(await runTask(task(cached, collect), env))).toEqual([1, 2, 3]);
+    const id = rddBlockId(APP, 1, 0);
+    // Another engine's partition under this id (say, from a bug elsewhere): its records must not be used.
+    const other = await runTask(task({ kind: 'cached', rddId: 1, partition: 0, level: 'disk', parent: { kind: 'parallel', rddId: 0, records: [9] } }, collect), { ...env, app: 'app-other' });
+    blocks.set(id, { ...blocks.get(rddBlockId('app-other', 1, 0))!, id });
+    expect(collected(other)).toEqual([9]);
+    const again = ok(await runTask(task(cached, collect), env));
+    expect(collected(again)).toEqual([1, 2, 3]);
+    expect(again.blocks.map((b) => b.id)).toEqual([id]);
+  });
+
   it('reports a function-valued record as notSerializable naming the operator', async () => {
     const { env } = makeEnv({});
     const plan: PartitionPlan = {
