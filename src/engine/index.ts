@@ -16,7 +16,7 @@ export type { StorageLevel, FunctionOptions } from './rdd';
 export * from './errors';
 export type * from './api';
 export type * from '../protocol';
-export { countsTowardsTaskFailures, parseBlockId } from '../protocol';
+export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
 export { describeReason } from './describe';
 
 const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };

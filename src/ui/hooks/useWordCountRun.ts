@@ -126,11 +126,15 @@ export function useWordCountRun(session: EngineSession, store: ViewStore): WordC
 }
 
 /** Retention rule shown in the Storage panel. */
-export const RETENTION_RULE = 'Shuffle and cached blocks of finished runs are deleted when the next run starts.';
+export const RETENTION_RULE =
+  'Shuffle and cached blocks of finished runs, and blocks left by closed tabs, are deleted when the next run starts; blocks of runs in other open tabs are not.';
 
 // No new run reads an earlier run's blocks (each run plans its own shuffles), so without this rule
-// they would only fill the quota. A resumed run keeps them: it is made of them.
+// they would only fill the quota. A resumed run keeps them: it is made of them. The engine's own
+// blocks go through clearBlocks; those of tabs that closed (and of no interrupted run) go too, but
+// another open tab's are its own business.
 async function deleteFinishedRunBlocks(engine: UiEngine): Promise<void> {
   await engine.chaos.clearBlocks({ kind: 'shuffle' });
   await engine.chaos.clearBlocks({ kind: 'cache' });
+  await engine.deleteAbandonedBlocks();
 }
