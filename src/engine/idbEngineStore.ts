@@ -20,6 +20,12 @@ export class IdbEngineStore implements EngineStore {
     // Held before anything is written, so that no other tab ever sees this app's blocks or runs
     // without its lock.
     this.#lock = holdAppLock(dbName, app);
+    // A tab that is really going away (not into the back-forward cache) says so at once: the browser
+    // would release the lock anyway, but only once the document is gone, which a reloaded page's new
+    // engine could otherwise beat, and then not see the interrupted run it should offer.
+    globalThis.addEventListener?.('pagehide', (e) => {
+      if (!(e as PageTransitionEvent).persisted) this.#lock.release();
+    });
     this.#opened = this.#lock.held.then(async () => {
       const db = await openEngineDb(dbName);
       const blocks = new BlockStore(db);
