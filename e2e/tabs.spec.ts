@@ -342,8 +342,9 @@ test.describe('tabs through the page', () => {
     const [one] = await openPages(page, context, 1, errors);
     const file = { name: 'shared.txt', text: tabText('shared') };
     await upload(one!, file);
-    await field(one!, 'Input splits').fill('16');
-    await field(one!, 'Task delay (ms)').fill('300');
+    // Long enough a map stage (6 rounds of 1 s) that a new tab opens well inside it.
+    await field(one!, 'Input splits').fill('12');
+    await field(one!, 'Task delay (ms)').fill('1000');
     await one!.getByRole('button', { name: 'Run word count' }).click();
     const stage0 = one!.getByRole('region', { name: 'DAG' }).getByRole('group', { name: 'Stage 0', exact: true });
     await expect(stage0).toContainText(/running/, { timeout: 30_000 });
