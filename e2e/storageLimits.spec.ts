@@ -76,7 +76,7 @@ test('a write refused for quota fails the job naming what and how much; with spa
   const after = await page.evaluate(async () => {
     const { ctx, job } = (window as unknown as { quotaTest: { ctx: { blocks(): { id: string }[]; stop(): Promise<void> }; job: () => Promise<number> } }).quotaTest;
     // A refused task stored nothing (its batch is one transaction): at most the other task's blocks.
-    const blocksAfterFailure = ctx.blocks().filter((b) => b.id.startsWith('shuffle/')).length;
+    const blocksAfterFailure = ctx.blocks().filter((b) => window.emberflow.parseBlockId(b.id)?.kind === 'shuffle').length;
     try {
       return { blocksAfterFailure, count: await job() };
     } finally {
