@@ -1,7 +1,7 @@
 // Loaded by bench/bench.html; driven by bench/run.mjs through Playwright. Everything here runs in the
 // page: the engine through its public entry (as the app page runs it), and the baselines.
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { createContext, type EmberContext, type EngineEvent, type StageInfo, type StoredInputInfo, type Tokenizer } from '../src/engine';
+import { createContext, parseBlockId, type EmberContext, type EngineEvent, type StageInfo, type StoredInputInfo, type Tokenizer } from '../src/engine';
 import type { SingleRequest, SingleResponse } from './singleWorker';
 
 export type Chaos = 'none' | 'kill' | 'clear' | 'silence';
@@ -217,8 +217,10 @@ class RunWatcher {
       case 'blocks.removed':
         if (this.finished) break;
         for (const id of e.blockIds) {
-          const [kind, shuffle, map] = id.split('/');
-          if (kind === 'shuffle' && this.succeeded.has(`m${shuffle}/${map}`)) this.lost.add(`m${shuffle}/${map}`);
+          const block = parseBlockId(id);
+          if (block?.kind !== 'shuffle') continue;
+          const key = `m${block.shuffle}/${block.map}`;
+          if (this.succeeded.has(key)) this.lost.add(key);
         }
         break;
       case 'executor.removed':

@@ -36,12 +36,12 @@ test('a second count() of a memory-cached RDD reads every partition from its cac
     let job = -1;
     ctx.events.subscribe((e) => {
       if (e.type === 'job.submitted') added[++job] = [];
-      if (e.type === 'blocks.added') added[job]!.push(...e.blocks.map((b) => `${b.id.split('/')[2]}@${b.owner}`));
+      if (e.type === 'blocks.added') added[job]!.push(...e.blocks.map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`));
       if (e.type === 'task.ended' && e.outcome === 'success' && job > 0) {
         ends.push({ job, partition: e.partition, executorId: e.executorId, read: e.cache?.read ?? null, cachedRdd: e.cache?.rddId ?? null });
       }
     });
-    const known = (rddId: number) => ctx.blocks().filter((b) => b.id.startsWith(`rdd/${rddId}/`)).map((b) => `${b.id.split('/')[2]}@${b.owner}`).sort();
+    const known = (rddId: number) => ctx.blocks().filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, rddId))).map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`).sort();
     try {
       const cached = ctx
         .parallelize(Array.from({ length: 1000 }, (_, i) => i), 10)
@@ -49,7 +49,7 @@ test('a second count() of a memory-cached RDD reads every partition from its cac
         .persist('memory');
       const counts = [await cached.count()];
       const firstHolders: number[] = [];
-      for (const b of ctx.blocks()) firstHolders[Number(b.id.split('/')[2])] = b.owner!;
+      for (const b of ctx.blocks()) firstHolders[(window.emberflow.parseBlockId(b.id) as { partition: number }).partition] = b.owner!;
       ctx.addExecutor();
       // Every task now sleeps 30 ms: the new worker is free while the holder is busy with each of them.
       ctx.configure({ taskDelayMs: 30 });
@@ -77,13 +77,13 @@ test('a partition cached on two workers is still read from the survivor after th
     let job = -1;
     ctx.events.subscribe((e) => {
       if (e.type === 'job.submitted') added[++job] = [];
-      if (e.type === 'blocks.added') added[job]!.push(...e.blocks.map((b) => `${b.id.split('/')[2]}@${b.owner}`));
+      if (e.type === 'blocks.added') added[job]!.push(...e.blocks.map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`));
       if (e.type === 'blocks.removed') removedExplanation.push(e.explanation);
       if (e.type === 'task.ended' && e.outcome === 'success' && job > 0) {
         ends.push({ job, partition: e.partition, executorId: e.executorId, read: e.cache?.read ?? null, cachedRdd: e.cache?.rddId ?? null });
       }
     });
-    const known = (rddId: number) => ctx.blocks().filter((b) => b.id.startsWith(`rdd/${rddId}/`)).map((b) => `${b.id.split('/')[2]}@${b.owner}`).sort();
+    const known = (rddId: number) => ctx.blocks().filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, rddId))).map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`).sort();
     try {
       const cached = ctx
         .parallelize(Array.from({ length: 1000 }, (_, i) => i), 10)
@@ -91,7 +91,7 @@ test('a partition cached on two workers is still read from the survivor after th
         .persist('memory');
       const counts = [await cached.count()];
       const firstHolders: number[] = [];
-      for (const b of ctx.blocks()) firstHolders[Number(b.id.split('/')[2])] = b.owner!;
+      for (const b of ctx.blocks()) firstHolders[(window.emberflow.parseBlockId(b.id) as { partition: number }).partition] = b.owner!;
       // A second worker joins. Without a locality wait it computes some partitions again while worker 1
       // is busy: those now have two copies, the second worker's the newer.
       const second = ctx.addExecutor();

@@ -151,7 +151,7 @@ test.describe('fault recovery in a real browser', () => {
         const second = await tokens.count();
         const tasksSecond = started - tasksFirst;
         const third = await tokens.count();
-        return { first, second, third, cleared: cleared.length, tasksFirst, tasksSecond, tasksThird: started - tasksFirst - tasksSecond, partitions: tokens.numPartitions, cachedAfter: ctx.blocks().filter((b) => b.id.startsWith(`rdd/${tokens.id}/`)).length };
+        return { first, second, third, cleared: cleared.length, tasksFirst, tasksSecond, tasksThird: started - tasksFirst - tasksSecond, partitions: tokens.numPartitions, cachedAfter: ctx.blocks().filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, tokens.id))).length };
       } finally {
         await ctx.stop();
       }

@@ -19,7 +19,9 @@ test.beforeEach(async ({ page }) => {
 test('the Storage region shows usage and quota, asks for persistence and states the retention rule', async ({ page }) => {
   const region = storage(page);
   await expect(region).toContainText(/Browser storage for this page: [\d.]+ (B|KiB|MiB|GiB) used of [\d.]+ (KiB|MiB|GiB) allowed \((<1|\d+)%\)\./);
-  await expect(region).toContainText('Shuffle and cached blocks of finished runs are deleted when the next run starts.');
+  await expect(region).toContainText(
+    'Shuffle and cached blocks of finished runs, and blocks left by closed tabs, are deleted when the next run starts; blocks of runs in other open tabs are not.',
+  );
   await region.getByRole('button', { name: 'Keep data persistently' }).click();
   await expect(region.getByRole('status', { name: 'Persistent storage' })).toHaveText(/^Persistent storage (granted|not granted): /);
 });
@@ -76,7 +78,7 @@ test('a write refused for quota fails the job naming what and how much; with spa
   const after = await page.evaluate(async () => {
     const { ctx, job } = (window as unknown as { quotaTest: { ctx: { blocks(): { id: string }[]; stop(): Promise<void> }; job: () => Promise<number> } }).quotaTest;
     // A refused task stored nothing (its batch is one transaction): at most the other task's blocks.
-    const blocksAfterFailure = ctx.blocks().filter((b) => b.id.startsWith('shuffle/')).length;
+    const blocksAfterFailure = ctx.blocks().filter((b) => window.emberflow.parseBlockId(b.id)?.kind === 'shuffle').length;
     try {
       return { blocksAfterFailure, count: await job() };
     } finally {

@@ -152,20 +152,24 @@ export async function runJobInPage(spec) {
     req.onsuccess = () => res(req.result);
     req.onerror = () => rej(req.error);
   });
+  const { parseBlockId } = window.emberflow;
   try {
     const db = await idbReq(indexedDB.open(dbName));
-    const ids = db.objectStoreNames.contains('blocks') ? await idbReq(db.transaction('blocks', 'readonly').objectStore('blocks').getAllKeys()) : [];
+    const stored = db.objectStoreNames.contains('blocks') ? await idbReq(db.transaction('blocks', 'readonly').objectStore('blocks').getAllKeys()) : [];
     db.close();
+    // With other tabs on the database (--tabs), only this engine's blocks are its leftovers.
+    const ids = spec.shared ? stored.filter((id) => parseBlockId(String(id))?.app === ctx.app) : stored;
     const byKind = {};
     for (const id of ids) {
-      const kind = String(id).split('/')[0];
+      const kind = parseBlockId(String(id))?.kind ?? 'unparsable';
       byKind[kind] = (byKind[kind] ?? 0) + 1;
     }
     out.blocksAfterStop = { total: ids.length, byKind, unknownToBlockMaster: ids.filter((id) => !knownBlocks.has(id)).length, sample: ids.slice(0, 5) };
   } catch (e) {
     out.blocksAfterStop = { total: -1, error: String(e) };
   }
-  // The soak's own cleanup: delete the per-job database.
+  // The soak's own cleanup: delete the per-job database (a shared one is deleted once every tab is done).
+  if (spec.shared) return out;
   const del = await withTimeout(new Promise((res, rej) => {
     const req = indexedDB.deleteDatabase(dbName);
     req.onsuccess = () => res('deleted');

@@ -1,4 +1,4 @@
-import type { ExecutorId, ExecutorLossCause, Heartbeat, TaskDescription, TaskResult } from '../protocol';
+import type { AppId, ExecutorId, ExecutorLossCause, Heartbeat, TaskDescription, TaskResult } from '../protocol';
 
 export interface BackendListener {
   executorAdded(executorId: ExecutorId, reason: string): void;
@@ -12,7 +12,8 @@ export interface BackendListener {
  * `launch` always settles with a TaskResult: an executor that dies mid-task yields an executorLost failure.
  */
 export interface ExecutorBackend {
-  start(listener: BackendListener): void;
+  /** Starts the executors; they write blocks under `app` (the context's application id). */
+  start(listener: BackendListener, app: AppId): void;
   liveExecutors(): ExecutorId[];
   launch(executorId: ExecutorId, task: TaskDescription): Promise<TaskResult>;
   /** Removes an executor at once (the user's kill, or the heartbeat receiver's verdict). */

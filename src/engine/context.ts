@@ -1,5 +1,6 @@
-import type { BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
-import { datasetBlockId, rddBlockId, shuffleBlockId } from '../protocol';
+import type { AppId, BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
+import { appOfBlock, datasetBlockId, isRddBlockId, isShuffleBlockId, kindPrefix, parseBlockId, rddBlockId, rddPrefix, shuffleBlockId } from '../protocol';
+import { blockMismatch } from '../storage/verifyBlock';
 import { decodeRecords } from '../common/codec';
 import { compareKeys, sortKeys } from '../common/ordering';
 import { groupSplits, planSplits } from '../common/lineSplits';
@@ -25,6 +26,7 @@ export type TextInput = Blob | StoredInputInfo;
 
 export interface ContextParts {
   backend: ExecutorBackend;
+  /** Storage for one engine instance: its `app` is this context's application id. */
   store: EngineStore;
   now?: () => number;
 }
@@ -48,6 +50,8 @@ const SAMPLE_PER_PARTITION = 20;
 export class EmberContext implements JobRunner {
   readonly events: EventBus;
   readonly settings: JobSettings = { shuffleService: false, speculation: false, taskDelayMs: 0, failureProbability: 0, seed: 1, localityWaitMs: 3000 };
+  /** This engine instance's application id: in every block id it writes, unique per context. */
+  readonly app: AppId;
   readonly #backend: ExecutorBackend;
   readonly #store: EngineStore;
   readonly #blocks = new BlockMaster();
@@ -78,6 +82,7 @@ export class EmberContext implements JobRunner {
     const now = parts.now ?? (() => performance.now());
     this.#backend = parts.backend;
     this.#store = parts.store;
+    this.app = parts.store.app;
     this.events = new EventBus(now, parts.store, { runsKept: config.eventRunsKept });
     this.#journal = new RunJournal({
       store: parts.store,
@@ -111,7 +116,7 @@ export class EmberContext implements JobRunner {
       this.#blocks,
       this.#tasks,
       this.events,
-      { maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: false },
+      { app: this.app, maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: false },
       {
         deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)),
         mapOutputRegistered: (shuffleId, map, sizes) => this.#journal.mapOutputRegistered(shuffleId, map, sizes),
@@ -145,7 +150,7 @@ export class EmberContext implements JobRunner {
         this.#executors.set(hb.executorId, running === null ? { status: 'idle', lastHeartbeat: time } : { status: 'busy', lastHeartbeat: time, taskId: running });
         this.events.emit({ type: 'executor.heartbeat', executorId: hb.executorId, running: hb.running });
       },
-    });
+    }, this.app);
   }
 
   #warn(message: string): void {
@@ -275,7 +280,7 @@ export class EmberContext implements JobRunner {
         continue;
       }
       this.#actionsUsing.delete(r);
-      const ids = [...Array(r.numPartitions).keys()].map((p) => rddBlockId(r.id, p)).filter((id) => this.#blocks.get(id));
+      const ids = [...Array(r.numPartitions).keys()].map((p) => rddBlockId(this.app, r.id, p)).filter((id) => this.#blocks.get(id));
       await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of ${r.label} released: the word count's counts are cached only while an action on it runs.`).catch((e: unknown) =>
         this.#warn(`Could not drop the cached counts of ${r.label}: ${String(e)}.`),
       );
@@ -287,14 +292,14 @@ export class EmberContext implements JobRunner {
     if (task.kind === 'shuffle') {
       this.#dag.removeShuffle(task.shuffleId);
       const candidates: string[] = [];
-      for (let map = 0; map < task.numMaps; map++) for (let reduce = 0; reduce < task.numReducers; reduce++) candidates.push(shuffleBlockId(task.shuffleId, map, reduce));
+      for (let map = 0; map < task.numMaps; map++) for (let reduce = 0; reduce < task.numReducers; reduce++) candidates.push(shuffleBlockId(task.app, task.shuffleId, map, reduce));
       const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
       if (ids.length === 0) return;
       await this.#store.deleteBlocks(ids);
       this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} of shuffle ${task.shuffleId} released by the cleaner: no live RDD can read them any more.` });
     } else {
       this.#cachedRdds.delete(task.rddId);
-      const candidates = [...Array(task.numPartitions).keys()].map((p) => rddBlockId(task.rddId, p));
+      const candidates = [...Array(task.numPartitions).keys()].map((p) => rddBlockId(this.app, task.rddId, p));
       const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
       if (ids.length === 0) return;
       await this.#store.deleteBlocks(ids);
@@ -418,8 +423,13 @@ export class EmberContext implements JobRunner {
   async readDataset(datasetId: string): Promise<unknown[]> {
     const n = this.#datasets.get(datasetId);
     if (n === undefined) throw new InvalidArgumentError(`No dataset named '${datasetId}' was saved by this engine.`);
-    const blocks = await this.#store.getBlocks([...Array(n).keys()].map((p) => datasetBlockId(datasetId, p)));
-    return blocks.flatMap((b) => (b ? decodeRecords(new Uint8Array(b.payload)) : []));
+    const ids = [...Array(n).keys()].map((p) => datasetBlockId(this.app, datasetId, p));
+    const blocks = await this.#store.getBlocks(ids);
+    return blocks.flatMap((b, p) => {
+      const problem = b ? blockMismatch(b, this.app) : 'is missing';
+      if (problem) throw new EmberflowError('E_DATASET_LOST', `Partition ${p} of dataset '${datasetId}' (block ${ids[p]}) ${problem}; save the dataset again.`);
+      return decodeRecords(new Uint8Array(b!.payload));
+    });
   }
 
   async dropCachedRdd(rddId: number): Promise<void> {
@@ -490,17 +500,29 @@ export class EmberContext implements JobRunner {
   #selectBlocks(filter: BlockFilter): BlockInfo[] {
     const all = this.#blocks.all();
     if ('executor' in filter) return all.filter((b) => b.owner === filter.executor);
-    if ('shuffle' in filter) return all.filter((b) => b.id.startsWith(`shuffle/${filter.shuffle}/`));
-    if ('rdd' in filter) return all.filter((b) => b.id.startsWith(`rdd/${filter.rdd}/`));
-    if ('kind' in filter) return all.filter((b) => b.id.startsWith(filter.kind === 'shuffle' ? 'shuffle/' : 'rdd/'));
+    // By number whatever the app: a resumed run's shuffles keep the app that first wrote them, and
+    // this engine's shuffle ids are unique among the blocks it knows.
+    if ('shuffle' in filter) return all.filter((b) => { const p = parseBlockId(b.id); return p?.kind === 'shuffle' && p.shuffle === filter.shuffle; });
+    if ('rdd' in filter) return all.filter((b) => b.id.startsWith(rddPrefix(this.app, filter.rdd)));
+    if ('kind' in filter) return all.filter((b) => b.id.startsWith(kindPrefix(filter.kind === 'shuffle' ? 'shuffle' : 'rdd')));
     const random = seededRandom(filter.seed);
-    return all.filter((b) => (b.id.startsWith('shuffle/') || b.id.startsWith('rdd/')) && random() < filter.fraction);
+    return all.filter((b) => (isShuffleBlockId(b.id) || isRddBlockId(b.id)) && random() < filter.fraction);
   }
 
   /**
-   * Cancels running jobs, terminates the workers and deletes this session's blocks (they die with it, as
-   * an executor's local disk does). Shuffle blocks of an earlier session's interrupted runs stay for
-   * their resume. Stored inputs stay.
+   * Deletes the blocks of engines that are no longer live (tabs closed or reloaded, contexts stopped
+   * without cleaning up), except the shuffle blocks interrupted runs need to resume; returns their ids.
+   * Blocks of engines live in other tabs are never touched. Runs once at start as well.
+   */
+  async deleteAbandonedBlocks(): Promise<string[]> {
+    await this.#ready();
+    return this.#store.deleteAbandonedBlocks();
+  }
+
+  /**
+   * Cancels running jobs, terminates the workers and deletes this engine's blocks (they die with it, as
+   * an executor's local disk does). Blocks of other engines on the database (other tabs, a run this
+   * engine resumed from another app) are not touched. Stored inputs stay.
    */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -509,8 +531,7 @@ export class EmberContext implements JobRunner {
     if (this.#speculationTimer) clearInterval(this.#speculationTimer);
     await this.#backend.stop();
     try {
-      const keep = await this.#journal.heldPrefixes();
-      const ids = (await this.#store.listBlockIds()).filter((id) => !keep.some((prefix) => id.startsWith(prefix)));
+      const ids = (await this.#store.listBlockIds()).filter((id) => appOfBlock(id) === this.app);
       await this.#store.deleteBlocks(ids);
     } catch (e) {
       this.#warn(`Could not delete this session's blocks: ${String(e)}`);

@@ -100,7 +100,7 @@ describe('the context cleaner', () => {
     };
     const [n, rddId, ids] = await cachedCount();
     expect(n).toBe(4);
-    expect(ids).toEqual([`rdd/${rddId}/0`, `rdd/${rddId}/1`]);
+    expect(ids).toEqual([`rdd/app-test/${rddId}/0`, `rdd/app-test/${rddId}/1`]);
     expect(await collectUntil(ctx, () => ctx.blocks().length === 0)).toBe(true);
     expect(ctx.schedulerState()).toEqual(EMPTY);
     expect(events.filter((e) => e.type === 'blocks.removed').map((e) => e.type === 'blocks.removed' && e.explanation)).toEqual([

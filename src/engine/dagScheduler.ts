@@ -1,5 +1,5 @@
-import type { BlockInfo, ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
-import { rddBlockId, shuffleBlockId } from '../protocol';
+import type { AppId, BlockInfo, ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import { isShuffleBlockId, rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockMaster } from './blockMaster';
 import type { EventBus } from './eventBus';
 import type { MapOutputTracker } from './mapOutputTracker';
@@ -15,6 +15,8 @@ type Success = Extract<TaskResult, { status: 'success' }>;
 type FetchFailed = Extract<TaskFailureReason, { kind: 'fetchFailed' }>;
 
 export interface DagSchedulerConfig {
+  /** The context's application id: its cached partitions are looked up under it. */
+  app: AppId;
   maxConsecutiveStageAttempts: number;
   resubmitDelayMs: number;
   /** Keep shuffle blocks when their executor dies (Spark's external shuffle service). */
@@ -239,7 +241,7 @@ export class DagScheduler implements TaskSchedulerListener {
   /** Whether every partition of a persisted RDD is cached, so its lineage need not be recomputed. */
   #fullyCached(rdd: RDD<unknown>): boolean {
     if (!rdd.storageLevel) return false;
-    for (let p = 0; p < rdd.numPartitions; p++) if (!this.#blocks.has(rddBlockId(rdd.id, p))) return false;
+    for (let p = 0; p < rdd.numPartitions; p++) if (!this.#blocks.has(rddBlockId(this.#config.app, rdd.id, p))) return false;
     return true;
   }
 
@@ -404,7 +406,7 @@ export class DagScheduler implements TaskSchedulerListener {
     let p = partition;
     while (r && !r.checkpointed) {
       if (r.storageLevel) {
-        const input: CachedInput = { blockId: rddBlockId(r.id, p), rddId: r.id, partition: p, level: r.storageLevel };
+        const input: CachedInput = { blockId: rddBlockId(this.#config.app, r.id, p), rddId: r.id, partition: p, level: r.storageLevel };
         if (this.#blocks.has(input.blockId)) return input;
         first ??= input;
       }
@@ -467,7 +469,7 @@ export class DagScheduler implements TaskSchedulerListener {
     const diesWithWorker = (b: BlockInfo) =>
       this.#removedExecutors.has(result.executorId) &&
       b.owner === result.executorId &&
-      !(this.#config.shuffleService && b.id.startsWith('shuffle/')) &&
+      !(this.#config.shuffleService && isShuffleBlockId(b.id)) &&
       (b.inMemory || (this.#blocks.get(b.id)?.owner ?? result.executorId) === result.executorId);
     const dead = result.blocks.filter(diesWithWorker);
     const kept = result.blocks.filter((b) => !diesWithWorker(b));
@@ -587,10 +589,10 @@ export class DagScheduler implements TaskSchedulerListener {
    * fetch failure (and one stage attempt) per worker.
    */
   #unregisterOutputsWithRemovedBlocks(stage: ShuffleMapStage): void {
-    const shuffleId = stage.dep.shuffleId;
+    const { shuffleId, app } = stage.dep;
     for (let map = 0; map < stage.numPartitions; map++) {
       const status = this.#tracker.status(shuffleId, map);
-      if (status?.sizes.some((size, reduce) => size > 0 && this.#blocks.wasRemoved(shuffleBlockId(shuffleId, map, reduce)))) {
+      if (status?.sizes.some((size, reduce) => size > 0 && this.#blocks.wasRemoved(shuffleBlockId(app, shuffleId, map, reduce)))) {
         this.#tracker.unregisterOutput(shuffleId, map);
       }
     }
@@ -680,7 +682,7 @@ export class DagScheduler implements TaskSchedulerListener {
   executorLost(executorId: ExecutorId, reason: string): void {
     this.#removedExecutors.add(executorId);
     const lostBlocks = this.#blocks.ownedBy(executorId).filter(
-      (b) => !(this.#config.shuffleService && b.id.startsWith('shuffle/')),
+      (b) => !(this.#config.shuffleService && isShuffleBlockId(b.id)),
     );
     this.#markExecutorFailed(executorId);
     // With the shuffle service its outputs stay registered until a fetch of one actually fails.

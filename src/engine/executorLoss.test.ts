@@ -1,6 +1,6 @@
 /** Spark's executor-loss scenarios (DAGSchedulerSuite, TaskSetManagerSuite) on the scripted backend. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BlockInfo } from '../protocol';
+import { shuffleBlockId, type BlockInfo } from '../protocol';
 import { flush, type Launched } from '../testing/scriptedBackend';
 import { count, harness, ownerOf, twoStages, shuffleReadOf } from '../testing/schedulerHarness';
 
@@ -10,7 +10,7 @@ afterEach(() => void vi.useRealTimers());
 /** Map tasks report the shuffle blocks they wrote, as real executors do. */
 const shuffleBlocks = (l: Launched): BlockInfo[] =>
   l.task.sink.kind === 'shuffleWrite'
-    ? [...Array(l.task.sink.numReducers).keys()].map((r) => ({ id: `shuffle/0/${l.task.partition}/${r}` as const, owner: l.executorId, encoding: 'records' as const, bytes: 1, records: 1, checksum: 0 }))
+    ? [...Array(l.task.sink.numReducers).keys()].map((r) => ({ id: shuffleBlockId('app-test', 0, l.task.partition, r), app: 'app-test' as const, owner: l.executorId, encoding: 'records' as const, bytes: 1, records: 1, checksum: 0 }))
     : [];
 
 describe('executor loss', () => {
@@ -21,7 +21,7 @@ describe('executor loss', () => {
     h.backend.loseExecutor(1, 'killed', 'killed by the user', true);
     await h.settle();
     expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual(['2 blocks of worker 1 died with it (killed by the user).']);
-    expect(h.ctx.blocks().map((b) => b.id).sort()).toEqual(['shuffle/0/1/0', 'shuffle/0/1/1']);
+    expect(h.ctx.blocks().map((b) => b.id).sort()).toEqual([shuffleBlockId('app-test', 0, 1, 0), shuffleBlockId('app-test', 0, 1, 1)]);
     // The reducer that ran on worker 1 is retried elsewhere; its read of map 0 fails; map 0 reruns.
     const retry = h.backend.find(1, 0);
     expect(retry.task.attempt).toBe(1);

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmberContext } from './context';
 import { count, harness, ownerOf, twoStages } from '../testing/schedulerHarness';
+import { rddBlockId, shuffleBlockId } from '../protocol';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
@@ -217,7 +218,7 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     await h.complete(0, 0);
     // Stage 1 caches each partition of rdd 2 on the worker that computed it.
     await h.complete(1, 0, undefined, (l) => [
-      { id: `rdd/2/${l.task.partition}`, owner: l.executorId, encoding: 'records', bytes: 8, records: 1, checksum: 0 },
+      { id: rddBlockId('app-test', 2, l.task.partition), app: 'app-test', owner: l.executorId, encoding: 'records', bytes: 8, records: 1, checksum: 0 },
     ]);
     const cachedOn = h.started(1, 0).find((e) => e.partition === 1)!.executorId;
     await h.fetchFailAll(2, 0, 1, 1);
@@ -239,7 +240,7 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     const first = c.count();
     await h.complete(0, 0);
     await h.complete(1, 0, () => count(4), (l) => [
-      { id: `rdd/3/${l.task.partition}`, owner: l.executorId, encoding: 'records', bytes: 8, records: 4, checksum: 0 },
+      { id: rddBlockId('app-test', 3, l.task.partition), app: 'app-test', owner: l.executorId, encoding: 'records', bytes: 8, records: 4, checksum: 0 },
     ]);
     await expect(first).resolves.toBe(4);
     const cacheOwner = h.started(1, 0)[0]!.executorId;
@@ -290,7 +291,7 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     const h = harness(4);
     const job = twoStages(h.ctx, 4, 1).count();
     await h.complete(0, 0, undefined, (l) => [
-      { id: `shuffle/0/${l.task.partition}/0`, owner: l.executorId, encoding: 'records', bytes: 1, records: 1, checksum: 0 },
+      { id: shuffleBlockId('app-test', 0, l.task.partition, 0), app: 'app-test', owner: l.executorId, encoding: 'records', bytes: 1, records: 1, checksum: 0 },
     ]);
     expect(new Set(h.started(0, 0).map((e) => e.executorId)).size).toBe(4);
     await h.ctx.chaos.clearBlocks({ shuffle: 0 });

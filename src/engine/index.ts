@@ -7,6 +7,7 @@ import { EmberContext } from './context';
 import { IdbEngineStore } from './idbEngineStore';
 import { WorkerPool } from './workerPool';
 import { engineDbName } from '../storage/schema';
+import { newAppId } from '../protocol/ids';
 
 export { EmberContext, lineage } from './context';
 export type { TextInput } from './context';
@@ -15,19 +16,20 @@ export type { StorageLevel, FunctionOptions } from './rdd';
 export * from './errors';
 export type * from './api';
 export type * from '../protocol';
-export { countsTowardsTaskFailures } from '../protocol';
+export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
 export { describeCacheUse, describeReason } from './describe';
 
 const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database
- * `emberflow-<name>`. Blocks left by an earlier session of the same name are deleted at start, since
- * no scheduler state refers to them any more; stored inputs are kept.
+ * `emberflow-<name>`. Each context is its own application (`ctx.app`): contexts of the same name, in
+ * one tab or several, share stored inputs but never each other's blocks. Blocks left by engines that
+ * are gone (closed tabs) are deleted at start, except those an interrupted run can resume from.
  */
 export function createContext(options: ContextOptions = {}): EmberContext {
   const workers = options.workers ?? Math.max(1, navigator.hardwareConcurrency || 2);
-  const store = new IdbEngineStore(engineDbName(options.name ?? 'default'));
+  const store = new IdbEngineStore(engineDbName(options.name ?? 'default'), newAppId());
   const pool = new WorkerPool({
     size: workers,
     dbName: store.dbName,

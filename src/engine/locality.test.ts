@@ -8,12 +8,16 @@ import { rddBlockId } from '../protocol';
 import type { Launched } from '../testing/scriptedBackend';
 import { count, harness, twoStages } from '../testing/schedulerHarness';
 
+/** The app id of the scheduler harness's in-memory store. */
+const APP = 'app-test';
+
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
 
 /** What a worker reports when it computed a persist('memory') partition: its own copy. */
 const memoryCopy = (rddId: number, l: Launched): BlockInfo => ({
-  id: rddBlockId(rddId, l.task.partition),
+  id: rddBlockId(APP, rddId, l.task.partition),
+  app: APP,
   owner: l.executorId,
   encoding: 'records',
   bytes: 8,
@@ -41,7 +45,7 @@ async function cachedUnevenly(h: ReturnType<typeof harness>) {
     await h.settle();
   }
   await expect(first).resolves.toBe(8);
-  expect(h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort()).toEqual(['rdd/1/0@1', 'rdd/1/1@2', 'rdd/1/2@2', 'rdd/1/3@2']);
+  expect(h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort()).toEqual(['rdd/app-test/1/0@1', 'rdd/app-test/1/1@2', 'rdd/app-test/1/2@2', 'rdd/app-test/1/3@2']);
   return cached;
 }
 
@@ -108,7 +112,7 @@ describe('locality of memory-cached partitions', () => {
     h.backend.succeed(h.backend.find(1, 0), count(2));
     await h.settle();
     expect(placed(h, 1)).toEqual(['1@2']);
-    expect((await h.ctx.chaos.clearBlocks({ rdd: 1 })).sort()).toEqual(['rdd/1/0', 'rdd/1/1', 'rdd/1/2', 'rdd/1/3']);
+    expect((await h.ctx.chaos.clearBlocks({ rdd: 1 })).sort()).toEqual(['rdd/app-test/1/0', 'rdd/app-test/1/1', 'rdd/app-test/1/2', 'rdd/app-test/1/3']);
     await h.settle();
     expect(placed(h, 1)).toEqual(['1@2', '2@1']);
     await h.complete(1, 0, () => count(2), (l) => (l.task.partition === 1 ? [] : [memoryCopy(1, l)]));
@@ -144,7 +148,7 @@ describe('locality of memory-cached partitions', () => {
       'Task 3 of stage 1.0 recomputed partition 3 of rdd 1 on worker 1: worker 2, which holds a cached copy, stayed busy for longer than the locality wait.',
     );
     // Now both workers hold partition 3.
-    expect(h.ctx.blocks().filter((b) => b.id === 'rdd/1/3').map((b) => b.owner).sort()).toEqual([1, 2]);
+    expect(h.ctx.blocks().filter((b) => b.id === rddBlockId(APP, 1, 3)).map((b) => b.owner).sort()).toEqual([1, 2]);
   });
 
   it('with two copies of a partition, losing one owner keeps the other, and the survivor is read', async () => {
@@ -162,7 +166,7 @@ describe('locality of memory-cached partitions', () => {
     await h.settle();
     await h.complete(1, 0, () => count(2));
     await expect(second).resolves.toBe(8);
-    expect(h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort()).toEqual(['rdd/1/0@1', 'rdd/1/1@2', 'rdd/1/2@1', 'rdd/1/2@2', 'rdd/1/3@2']);
+    expect(h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort()).toEqual(['rdd/app-test/1/0@1', 'rdd/app-test/1/1@2', 'rdd/app-test/1/2@1', 'rdd/app-test/1/2@2', 'rdd/app-test/1/3@2']);
 
     // Worker 1 holds the newer copy of partition 2; when it dies, worker 2's copy is still known.
     h.backend.loseExecutor(1, 'killed', 'killed by the test', true);
@@ -170,7 +174,7 @@ describe('locality of memory-cached partitions', () => {
     expect(h.of('blocks.removed').map((e) => [e.owner, e.explanation])).toEqual([
       [1, '2 blocks of worker 1 died with it (killed by the test); other workers still hold copies of 1 of them.'],
     ]);
-    expect(h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort()).toEqual(['rdd/1/1@2', 'rdd/1/2@2', 'rdd/1/3@2']);
+    expect(h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort()).toEqual(['rdd/app-test/1/1@2', 'rdd/app-test/1/2@2', 'rdd/app-test/1/3@2']);
 
     h.ctx.configure({ localityWaitMs: 3000 });
     const third = cached.count();
@@ -237,14 +241,14 @@ describe('every copy of a cached partition', () => {
     await h.complete(1, 0, () => count(2));
     await expect(second).resolves.toBe(8);
     const known = () => h.ctx.blocks().map((b) => `${b.id}@${b.owner}`).sort();
-    expect(known()).toEqual(['rdd/1/0@1', 'rdd/1/1@2', 'rdd/1/2@1', 'rdd/1/2@2', 'rdd/1/3@2']);
+    expect(known()).toEqual(['rdd/app-test/1/0@1', 'rdd/app-test/1/1@2', 'rdd/app-test/1/2@1', 'rdd/app-test/1/2@2', 'rdd/app-test/1/3@2']);
     // Clearing worker 1's blocks leaves worker 2's copy of partition 2.
-    expect((await h.ctx.chaos.clearBlocks({ executor: 1 })).sort()).toEqual(['rdd/1/0', 'rdd/1/2']);
-    expect(known()).toEqual(['rdd/1/1@2', 'rdd/1/2@2', 'rdd/1/3@2']);
+    expect((await h.ctx.chaos.clearBlocks({ executor: 1 })).sort()).toEqual(['rdd/app-test/1/0', 'rdd/app-test/1/2']);
+    expect(known()).toEqual(['rdd/app-test/1/1@2', 'rdd/app-test/1/2@2', 'rdd/app-test/1/3@2']);
     expect(h.of('blocks.removed').at(-1)!.owner).toBe(1);
     await cached.unpersist();
     expect(known()).toEqual([]);
-    expect(h.of('blocks.removed').at(-1)).toMatchObject({ blockIds: ['rdd/1/1', 'rdd/1/2', 'rdd/1/3'], explanation: '3 cached blocks of rdd 1 released (unpersisted).' });
+    expect(h.of('blocks.removed').at(-1)).toMatchObject({ blockIds: ['rdd/app-test/1/1', 'rdd/app-test/1/2', 'rdd/app-test/1/3'], explanation: '3 cached blocks of rdd 1 released (unpersisted).' });
     expect(h.of('blocks.removed').at(-1)!.owner).toBeUndefined();
   });
 });
@@ -255,7 +259,7 @@ describe('locality of disk-cached partitions', () => {
     const cached = h.ctx.parallelize([1, 2, 3, 4, 5, 6, 7, 8], 4).map((x: number) => x).persist('disk');
     const first = cached.count();
     await h.settle();
-    const stored = (l: Launched): BlockInfo => ({ id: rddBlockId(1, l.task.partition), owner: l.executorId, encoding: 'records', bytes: 8, records: 2, checksum: 0 });
+    const stored = (l: Launched): BlockInfo => ({ id: rddBlockId(APP, 1, l.task.partition), app: APP, owner: l.executorId, encoding: 'records', bytes: 8, records: 2, checksum: 0 });
     for (const p of [1, 2, 3, 0]) {
       const l = h.backend.find(0, p);
       h.backend.succeed(l, count(2), 0, [stored(l)]);

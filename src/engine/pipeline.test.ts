@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
 import { InProcessBackend } from '../testing/inProcessBackend';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
-import type { EngineEvent } from '../protocol';
+import { datasetBlockId, isRddBlockId, kindPrefix, rddBlockId, shuffleBlockId, type BlockRecord, type EngineEvent, type StoredRun } from '../protocol';
 
 function setup(executors = 2) {
   const store = new MemoryEngineStore();
@@ -52,7 +52,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const inputs = await ctx.inputs.add([text('b a b\nc b a\n')]);
     for (let run = 0; run < 3; run++) {
       expect(await ctx.runWordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 })).toEqual([['b', 3], ['a', 2], ['c', 1]]);
-      expect(ctx.blocks().filter((b) => b.id.startsWith('rdd/'))).toEqual([]);
+      expect(ctx.blocks().filter((b) => isRddBlockId(b.id))).toEqual([]);
     }
   });
 
@@ -88,7 +88,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const { ctx, backend } = setup();
     const cached = ctx.parallelize([1, 2, 3, 4], 2).map((x) => x * 2).persist('disk');
     expect(await cached.collect()).toEqual([2, 4, 6, 8]);
-    expect(ctx.blocks().map((b) => b.id).sort()).toEqual([`rdd/${cached.id}/0`, `rdd/${cached.id}/1`]);
+    expect(ctx.blocks().map((b) => b.id).sort()).toEqual([rddBlockId(ctx.app, cached.id, 0), rddBlockId(ctx.app, cached.id, 1)]);
     expect(await cached.map((x) => x + 1).collect()).toEqual([3, 5, 7, 9]);
     expect(backend.launched).toHaveLength(4);
     expect(cached.toDebugString()).toBe(`(2) map (rdd 1) [disk]\n |  (2) parallelize (rdd 0)`);
@@ -104,7 +104,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const { ctx, store } = setup();
     const id = await ctx.parallelize(['x', 'y', 'z'], 2).map((w) => w.toUpperCase()).saveAsDataset('letters');
     expect(await ctx.readDataset(id)).toEqual(['X', 'Y', 'Z']);
-    expect([...store.blocks.keys()].filter((k) => k.startsWith('dataset/')).sort()).toEqual([`dataset/${id}/0`, `dataset/${id}/1`]);
+    expect([...store.blocks.keys()].filter((k) => k.startsWith(kindPrefix('dataset'))).sort()).toEqual([datasetBlockId(ctx.app, id, 0), datasetBlockId(ctx.app, id, 1)]);
   });
 
   it('memory-cached partitions are reported to the block master and forgotten with their worker', async () => {
@@ -112,7 +112,7 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const cached = ctx.parallelize([1, 2, 3, 4], 2).map((x) => x + 1).cache();
     expect(await cached.count()).toBe(4);
     const owners = ctx.blocks().map((b) => [b.id, b.owner]);
-    expect(owners.map(([id]) => id).sort()).toEqual([`rdd/${cached.id}/0`, `rdd/${cached.id}/1`]);
+    expect(owners.map(([id]) => id).sort()).toEqual([rddBlockId(ctx.app, cached.id, 0), rddBlockId(ctx.app, cached.id, 1)]);
     const owner = ctx.blocks()[0]!.owner!;
     backend.kill(owner, 'killed', 'killed by the test');
     expect(ctx.blocks().every((b) => b.owner !== owner)).toBe(true);
@@ -137,5 +137,30 @@ describe('stage splitting and pipelining (in-process executor)', () => {
     const mapTasks = backend.launched.filter((t) => t.stageId === 0);
     expect(mapTasks.length).toBeGreaterThanOrEqual(4);
     expect(mapTasks.length).toBeLessThanOrEqual(5);
+  });
+
+  it("stop() deletes this engine's blocks only: another app's blocks on the same store stay", async () => {
+    const { ctx, store } = setup();
+    const foreign: BlockRecord = { id: shuffleBlockId('app-other', 0, 0, 0), app: 'app-other', owner: 1, encoding: 'records', payload: new ArrayBuffer(4), bytes: 4, records: 1, checksum: 0 };
+    store.blocks.set(foreign.id, foreign);
+    store.live.add('app-other');
+    const counts = ctx.parallelize(['x', 'y', 'x'], 2).map((w) => [w, 1] as [string, number]).reduceByKey('sum', { numPartitions: 2 }).persist('disk');
+    expect(new Map(await counts.collect())).toEqual(new Map([['x', 2], ['y', 1]]));
+    expect([...store.blocks.keys()].filter((id) => id !== foreign.id).length).toBeGreaterThan(0);
+    await ctx.stop();
+    expect([...store.blocks.keys()]).toEqual([foreign.id]);
+  });
+
+  it('a run journaled by a live engine is not interrupted; the same run of an engine gone is offered', async () => {
+    const run = (runId: string, app: 'app-live' | 'app-gone'): StoredRun => ({
+      runId, app, blockApp: app, status: 'running', startedAt: 1, shuffleIds: [0, 1], rangeBounds: null,
+      options: { inputs: [], tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 },
+    });
+    const { ctx, store } = setup();
+    store.live.add('app-live');
+    await store.saveRun(run('other-tab', 'app-live'));
+    await store.saveRun(run('closed-tab', 'app-gone'));
+    expect((await ctx.interruptedRuns()).map((r) => r.runId)).toEqual(['closed-tab']);
+    await expect(ctx.resumeRun('other-tab')).rejects.toThrow("There is no interrupted run 'other-tab'");
   });
 });

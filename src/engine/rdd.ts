@@ -1,4 +1,4 @@
-import type { Aggregation, NarrowOp, ShippedFunction, Tokenizer } from '../protocol';
+import type { Aggregation, AppId, NarrowOp, ShippedFunction, Tokenizer } from '../protocol';
 import { shipFunction } from './shipFunction';
 import { InvalidArgumentError } from './errors';
 import { partitionsToScan } from './takeScan';
@@ -37,10 +37,20 @@ export class ShuffleDependency {
   readonly operator: string;
   readonly #nextId: () => number;
   #id: number | undefined;
+  #app: AppId;
 
-  constructor(parent: RDD<unknown>, numReducers: number, partitioner: ShufflePartitioner, mapSideCombine: AggregationSpec | null, nextId: () => number, operator: string) {
+  constructor(
+    parent: RDD<unknown>,
+    numReducers: number,
+    partitioner: ShufflePartitioner,
+    mapSideCombine: AggregationSpec | null,
+    nextId: () => number,
+    operator: string,
+    app: AppId,
+  ) {
     this.parent = parent;
     this.operator = operator;
+    this.#app = app;
     this.numReducers = numReducers;
     this.partitioner = partitioner;
     this.mapSideCombine = mapSideCombine;
@@ -60,10 +70,16 @@ export class ShuffleDependency {
     return this.#id;
   }
 
-  /** A resumed run reuses the ids under which its surviving shuffle blocks were written. */
-  pinShuffleId(id: number): void {
-    if (this.#id !== undefined && this.#id !== id) throw new Error(`Shuffle ${this.#id} is already in use; it cannot become shuffle ${id}.`);
+  /** The app its blocks live under: the context's, or for a resumed run the app that first wrote them. */
+  get app(): AppId {
+    return this.#app;
+  }
+
+  /** A resumed run reuses the app and ids under which its surviving shuffle blocks were written. */
+  pinShuffleId(id: number, app: AppId): void {
+    if (this.#id !== undefined && (this.#id !== id || this.#app !== app)) throw new Error(`Shuffle ${this.#id} is already in use; it cannot become shuffle ${id} of ${app}.`);
     this.#id = id;
+    this.#app = app;
   }
 }
 
@@ -197,7 +213,7 @@ export class RDD<T> {
     const runner = this.#runner;
     // Labelled like shipped functions: the shuffled RDD is the next one made.
     const label = `${operation} (rdd ${runner.peekRddId()})`;
-    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId(), label);
+    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId(), label, runner.app);
     return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
   }
 

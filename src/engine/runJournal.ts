@@ -1,4 +1,4 @@
-import type { StoredRun } from '../protocol';
+import { shuffleBlockId, shufflePrefix, type StoredRun } from '../protocol';
 import type { WordCountOptions } from './api';
 import type { EngineStore, StoreState } from './engineStore';
 import { InvalidArgumentError } from './errors';
@@ -42,6 +42,8 @@ export class RunJournal {
     const { inputs, tokenizer, inputSplits, shufflePartitions } = options;
     return this.#journaled(this.#host.wordCount(options), {
       runId: crypto.randomUUID(),
+      app: this.#host.store.app,
+      blockApp: this.#host.store.app,
       status: 'running',
       startedAt: Date.now(),
       options: { inputs, tokenizer, inputSplits, shufflePartitions },
@@ -50,15 +52,13 @@ export class RunJournal {
     });
   }
 
-  /** Runs of an earlier session that a reload interrupted, oldest first. */
+  /**
+   * Runs that engines no longer live left running (a reload, a closed tab), oldest first, as found
+   * when this engine started. Runs live in other tabs are not among them.
+   */
   async interrupted(): Promise<StoredRun[]> {
     const { interruptedRuns } = await this.#host.ready();
     return interruptedRuns.filter((r) => r.status === 'running').sort((a, b) => a.startedAt - b.startedAt);
-  }
-
-  /** Block-id prefixes of the shuffles that interrupted runs may still resume from. */
-  async heldPrefixes(): Promise<string[]> {
-    return (await this.interrupted()).flatMap((r) => r.shuffleIds.map((s) => `shuffle/${s}/`));
   }
 
   /** Resumes an interrupted run: map outputs whose blocks survived are registered again. */
@@ -69,7 +69,8 @@ export class RunJournal {
     if (deps.length !== run.shuffleIds.length) {
       this.#host.log('warn', `The interrupted run's journal does not match its lineage; it starts over.`);
     } else {
-      deps.forEach((dep, i) => dep.pinShuffleId(run.shuffleIds[i]!));
+      // Its shuffles keep the app and ids their surviving blocks were written under.
+      deps.forEach((dep, i) => dep.pinShuffleId(run.shuffleIds[i]!, run.blockApp));
       const range = deps.find((d) => d.partitioner.kind === 'range');
       if (range?.partitioner.kind === 'range' && run.rangeBounds) range.partitioner.bounds = { status: 'known', bounds: run.rangeBounds };
       const stored = new Set(await this.#host.store.listBlockIds());
@@ -77,7 +78,7 @@ export class RunJournal {
       let restored = 0;
       for (const output of outputs) {
         const dep = deps.find((d) => d.shuffleId === output.shuffleId);
-        const intact = output.sizes.every((size, reduce) => size === 0 || stored.has(`shuffle/${output.shuffleId}/${output.map}/${reduce}`));
+        const intact = output.sizes.every((size, reduce) => size === 0 || stored.has(shuffleBlockId(run.blockApp, output.shuffleId, output.map, reduce)));
         if (!dep || !intact) continue;
         this.#host.restoreMapOutput(dep, output.map, output.sizes);
         restored++;
@@ -92,7 +93,7 @@ export class RunJournal {
     const run = await this.#take(runId);
     const store = this.#host.store;
     await store.deleteRun(runId);
-    const ids = (await store.listBlockIds()).filter((id) => run.shuffleIds.some((s) => id.startsWith(`shuffle/${s}/`)));
+    const ids = (await store.listBlockIds()).filter((id) => run.shuffleIds.some((s) => id.startsWith(shufflePrefix(run.blockApp, s))));
     await store.deleteBlocks(ids);
   }
 
@@ -113,11 +114,16 @@ export class RunJournal {
     this.#host.store.saveRun(run).catch(() => undefined);
   }
 
-  /** Claims an interrupted run, so that it is resumed or discarded once. */
+  /**
+   * Claims an interrupted run for this app, so that it is resumed or discarded once, by one tab: the
+   * claim is one IndexedDB transaction, and a run whose app is live is nobody else's to take.
+   */
   async #take(runId: string): Promise<StoredRun> {
-    const run = (await this.interrupted()).find((r) => r.runId === runId);
-    if (!run) throw new InvalidArgumentError(`There is no interrupted run '${runId}'; it may have been resumed or discarded already.`);
-    run.status = 'failed';
+    const offered = (await this.interrupted()).find((r) => r.runId === runId);
+    if (!offered) throw new InvalidArgumentError(`There is no interrupted run '${runId}'; it may have been resumed or discarded already.`);
+    offered.status = 'failed';
+    const run = await this.#host.store.claimRun(runId);
+    if (!run) throw new InvalidArgumentError(`The interrupted run '${runId}' was resumed or discarded in another tab meanwhile; see that tab for its result.`);
     return run;
   }
 

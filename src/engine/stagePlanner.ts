@@ -84,6 +84,7 @@ export class StagePlanner {
         return {
           kind: 'shuffleRead',
           rddId: rdd.id,
+          app: s.dep.app,
           shuffleId: s.dep.shuffleId,
           reducePartition: partition,
           maps: this.#tracker.locations(s.dep.shuffleId, partition),
@@ -100,6 +101,7 @@ export class StagePlanner {
     }
     return {
       kind: 'shuffleWrite',
+      app: dep.app,
       shuffleId: dep.shuffleId,
       operator: dep.operator,
       numReducers: dep.numReducers,

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { ExecutorApi, ExecutorId, ExecutorLossCause, Heartbeat, TaskDescription, TaskResult } from '../protocol';
+import type { AppId, ExecutorApi, ExecutorId, ExecutorLossCause, Heartbeat, TaskDescription, TaskResult } from '../protocol';
 import type { BackendListener, ExecutorBackend } from './backend';
 
 export interface WorkerPoolOptions {
@@ -34,6 +34,7 @@ export class WorkerPool implements ExecutorBackend {
   readonly #options: WorkerPoolOptions;
   readonly #executors = new Map<ExecutorId, Executor>();
   #listener: BackendListener | null = null;
+  #app: AppId | null = null;
   #nextId = 1;
   #timer: ReturnType<typeof setInterval> | null = null;
   #lastCheck = 0;
@@ -42,8 +43,9 @@ export class WorkerPool implements ExecutorBackend {
     this.#options = options;
   }
 
-  start(listener: BackendListener): void {
+  start(listener: BackendListener, app: AppId): void {
     this.#listener = listener;
+    this.#app = app;
     for (let i = 0; i < this.#options.size; i++) this.addExecutor('initial pool');
     this.#lastCheck = this.#options.now();
     this.#timer = setInterval(() => this.#checkHeartbeats(), this.#options.heartbeatIntervalMs);
@@ -67,7 +69,7 @@ export class WorkerPool implements ExecutorBackend {
       ready: api
         .init(
           Comlink.transfer(
-            { executorId: id, dbName: this.#options.dbName, heartbeatPort: channel.port2, heartbeatIntervalMs: this.#options.heartbeatIntervalMs },
+            { executorId: id, app: this.#app!, dbName: this.#options.dbName, heartbeatPort: channel.port2, heartbeatIntervalMs: this.#options.heartbeatIntervalMs },
             [channel.port2],
           ),
         )

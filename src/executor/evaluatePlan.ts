@@ -9,6 +9,7 @@ import { readShuffle } from './readShuffle';
 import { readTextSplit } from './readTextSplit';
 import { PROGRESS_EVERY, operatorLabel, type TaskContext } from './taskContext';
 import { TaskFailure, userFailure } from './taskFailure';
+import { blockMismatch } from '../storage/verifyBlock';
 
 /** Receives one record; the narrow operators and the sinks are all of this shape. */
 export type Push = (record: unknown) => void;
@@ -68,7 +69,7 @@ export async function pushPlan(plan: PartitionPlan, ctx: TaskContext, push: Push
     case 'cached':
       return pushAll(await readOrCache(plan, ctx), ctx, push, flow);
     case 'checkpointRead': {
-      const id = checkpointBlockId(plan.rddId, plan.partition);
+      const id = checkpointBlockId(ctx.env.app, plan.rddId, plan.partition);
       const records = await readBlockRecords(id, ctx);
       if (!records) {
         throw new TaskFailure({
@@ -106,7 +107,8 @@ async function readBlockRecords(id: string, ctx: TaskContext): Promise<unknown[]
   } catch {
     return undefined;
   }
-  if (!block) return undefined;
+  // Another engine's block or a damaged one is a lost block: recompute it.
+  if (!block || blockMismatch(block, ctx.env.app)) return undefined;
   try {
     const records = decodeRecords(new Uint8Array(block.payload));
     ctx.bytesRead += block.payload.byteLength;
@@ -119,7 +121,7 @@ async function readBlockRecords(id: string, ctx: TaskContext): Promise<unknown[]
 }
 
 async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx: TaskContext): Promise<unknown[]> {
-  const id = rddBlockId(plan.rddId, plan.partition);
+  const id = rddBlockId(ctx.env.app, plan.rddId, plan.partition);
   if (plan.level === 'memory') {
     const hit = ctx.env.memory.get(id);
     if (hit) return hit;
@@ -133,11 +135,12 @@ async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx
     ctx.env.memory.set(id, records);
     // Held only by this worker, but reported like any block: the block master places tasks by it and
     // forgets it when this worker dies. Size and checksum are those of its encoding.
-    ctx.blocks.push({ id, owner: ctx.env.executorId, encoding: 'records', bytes: payload.byteLength, records: records.length, checksum: fnv1a(payload), inMemory: true });
+    ctx.blocks.push({ id, app: ctx.env.app, owner: ctx.env.executorId, encoding: 'records', bytes: payload.byteLength, records: records.length, checksum: fnv1a(payload), inMemory: true });
   } else {
     await ctx.storeBlocks([
       {
         id,
+        app: ctx.env.app,
         owner: ctx.env.executorId,
         encoding: 'records',
         payload: payload.buffer as ArrayBuffer,

@@ -4,6 +4,7 @@ import { shuffleBlockId } from '../protocol/ids';
 import type { PartitionPlan } from '../protocol/plan';
 import type { BlockRecord } from '../protocol/storage';
 import { KeyedAggregator } from './keyedAggregator';
+import { blockMismatch } from '../storage/verifyBlock';
 import type { TaskContext } from './taskContext';
 import { TaskFailure, errorMessage } from './taskFailure';
 
@@ -11,7 +12,7 @@ type ShuffleReadPlan = Extract<PartitionPlan, { kind: 'shuffleRead' }>;
 
 function fetchFailed(plan: ShuffleReadPlan, index: number, why: string): TaskFailure {
   const { map, owner } = plan.maps[index];
-  const id = shuffleBlockId(plan.shuffleId, map, plan.reducePartition);
+  const id = shuffleBlockId(plan.app, plan.shuffleId, map, plan.reducePartition);
   return new TaskFailure({
     kind: 'fetchFailed',
     shuffleId: plan.shuffleId,
@@ -28,7 +29,7 @@ function fetchFailed(plan: ShuffleReadPlan, index: number, why: string): TaskFai
  * undecodable block is a fetch failure that sends the scheduler back to the map stage.
  */
 export async function readShuffle(plan: ShuffleReadPlan, ctx: TaskContext): Promise<unknown[]> {
-  const ids = plan.maps.map(({ map }) => shuffleBlockId(plan.shuffleId, map, plan.reducePartition));
+  const ids = plan.maps.map(({ map }) => shuffleBlockId(plan.app, plan.shuffleId, map, plan.reducePartition));
   let blocks: (BlockRecord | undefined)[];
   try {
     blocks = await ctx.env.blocks.getBlocks(ids);
@@ -38,6 +39,11 @@ export async function readShuffle(plan: ShuffleReadPlan, ctx: TaskContext): Prom
   }
   const missing = blocks.findIndex((b) => b === undefined);
   if (missing >= 0) throw fetchFailed(plan, missing, 'is missing');
+  // Checked before any is merged: a block of another engine, or a damaged one, is lost, never data.
+  for (let i = 0; i < blocks.length; i++) {
+    const mismatch = blockMismatch(blocks[i]!, plan.app);
+    if (mismatch) throw fetchFailed(plan, i, mismatch);
+  }
 
   const agg = plan.aggregation;
   const aggregator = agg

@@ -19,6 +19,7 @@ function memoryBlob(bytes: Uint8Array): Blob {
 
 function ctxFor(bytes: Uint8Array): TaskContext {
   const env: TaskEnv = {
+    app: 'app-test',
     executorId: 1,
     blocks: { putBlocks: async () => undefined, getBlocks: async (ids) => ids.map(() => undefined) },
     inputs: { getBlob: async () => memoryBlob(bytes) },

@@ -36,6 +36,7 @@ async function storeRecords(id: BlockRecord['id'], records: unknown[], operator:
   await ctx.storeBlocks([
     {
       id,
+      app: ctx.env.app,
       owner: null,
       encoding: 'records',
       payload: payload.buffer as ArrayBuffer,
@@ -135,7 +136,8 @@ export function resultSink(action: ResultAction, plan: PartitionPlan, operator: 
     case 'save':
     case 'checkpoint': {
       const records: unknown[] = [];
-      const id = action.kind === 'save' ? datasetBlockId(action.datasetId, ctx.task.partition) : checkpointBlockId(plan.rddId, ctx.task.partition);
+      const app = ctx.env.app;
+      const id = action.kind === 'save' ? datasetBlockId(app, action.datasetId, ctx.task.partition) : checkpointBlockId(app, plan.rddId, ctx.task.partition);
       return { push: (r) => records.push(r), finish: () => storeRecords(id, records, operator, ctx) };
     }
   }

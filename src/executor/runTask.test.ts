@@ -5,13 +5,17 @@ import { decodeRecords, forEachWordCount } from '../common/codec';
 import { hashPartition } from '../common/ordering';
 import { planSplits } from '../common/lineSplits';
 import { referenceCountTokens } from '../common/tokenizer';
+import { checkpointBlockId, parseBlockId, rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockRecord, PartitionPlan, ShippedFunction, TaskDescription, TaskResult, TaskSink } from '../protocol';
 import { runTask } from './runTask';
 import type { TaskEnv } from './taskEnv';
 
+const APP = 'app-test';
+
 function makeEnv(files: Record<string, Uint8Array>, executorId = 1) {
   const blocks = new Map<string, BlockRecord>();
   const env: TaskEnv = {
+    app: APP,
     executorId,
     blocks: {
       putBlocks: async (records) => records.forEach((r) => blocks.set(r.id, r)),
@@ -57,6 +61,7 @@ function wordCountPlan(split: PartitionPlan): PartitionPlan {
 
 const shuffleSum = (numReducers: number): TaskSink => ({
   kind: 'shuffleWrite',
+  app: APP,
   shuffleId: 0,
   operator: 'reduceByKey (rdd 3)',
   numReducers,
@@ -101,6 +106,7 @@ async function wordCount(env: TaskEnv, inputId: string, bytes: Uint8Array, numSp
     const plan: PartitionPlan = {
       kind: 'shuffleRead',
       rddId: 4,
+      app: APP,
       shuffleId: 0,
       reducePartition: reduce,
       maps,
@@ -139,11 +145,12 @@ describe('runTask', () => {
       expect(new Map([...counts].sort())).toEqual(new Map([...referenceCountTokens(text, 'words')].sort()));
       expect([counts.get('the'), counts.get('k'), counts.get('cafe')]).toEqual([5, 3, 2]);
       for (const [id, block] of blocks) {
-        if (!id.startsWith('shuffle/')) continue;
+        const parsed = parseBlockId(id);
+        if (parsed?.kind !== 'shuffle') continue;
         const words: string[] = [];
         forEachWordCount(new Uint8Array(block.payload), (w) => words.push(w));
         expect(new Set(words).size, id).toBe(words.length);
-        for (const w of words) expect(hashPartition(w, 3), `${w} in ${id}`).toBe(Number(id.split('/')[3]));
+        for (const w of words) expect(hashPartition(w, 3), `${w} in ${id}`).toBe(parsed.reduce);
       }
     }
   });
@@ -207,10 +214,11 @@ describe('runTask', () => {
       if (r.output.kind === 'mapOutput') sizes.push(r.output.sizes);
     }
     expect(sizes[1][1]).toBeGreaterThan(0);
-    expect(blocks.delete('shuffle/0/1/1')).toBe(true);
+    expect(blocks.delete(shuffleBlockId(APP, 0, 1, 1))).toBe(true);
     const plan: PartitionPlan = {
       kind: 'shuffleRead',
       rddId: 4,
+      app: APP,
       shuffleId: 0,
       reducePartition: 1,
       maps: sizes.flatMap((s, map) => (s[1] > 0 ? [{ map, owner: 5 + map }] : [])),
@@ -221,6 +229,59 @@ describe('runTask', () => {
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
     expect(result.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, reducePartition: 1, owner: 6 });
+  });
+
+  it("a shuffle block of another app, or one whose payload does not match its checksum, is a fetch failure, never data", async () => {
+    const bytes = new TextEncoder().encode('a b c d e f g\nh i j k\n');
+    const { env, blocks } = makeEnv({ f: bytes });
+    const sizes: number[][] = [];
+    for (const [map, s] of planSplits([bytes.length], 2).entries()) {
+      const r = ok(await runTask(task(wordCountPlan(textSplit('f', bytes.length, s.start, s.end)), shuffleSum(2), map), { ...env, executorId: 5 + map }));
+      if (r.output.kind === 'mapOutput') sizes.push(r.output.sizes);
+    }
+    const plan: PartitionPlan = {
+      kind: 'shuffleRead',
+      rddId: 4,
+      app: APP,
+      shuffleId: 0,
+      reducePartition: 1,
+      maps: sizes.flatMap((s, map) => (s[1] > 0 ? [{ map, owner: 5 + map }] : [])),
+      aggregation: { kind: 'sum' },
+      sort: null,
+    };
+    const count = { kind: 'result', action: { kind: 'count' } } as const;
+    const intact = ok(await runTask(task(plan, count, 1), env));
+    expect(intact.output.kind === 'count' && intact.output.count).toBeGreaterThan(0);
+    const id = shuffleBlockId(APP, 0, 1, 1);
+    const original = blocks.get(id)!;
+
+    blocks.set(id, { ...original, app: 'app-other' });
+    const foreign = await runTask(task(plan, count, 1), env);
+    expect(foreign.status === 'failed' && foreign.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, owner: 6 });
+    expect(foreign.status === 'failed' && foreign.reason.message).toBe(`Shuffle block ${id} written by worker 6 belongs to app-other, not ${APP}.`);
+
+    const damaged = new Uint8Array(original.payload.slice(0));
+    damaged[damaged.length - 1] ^= 1;
+    blocks.set(id, { ...original, payload: damaged.buffer });
+    const corrupt = await runTask(task(plan, count, 1), env);
+    expect(corrupt.status === 'failed' && corrupt.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, owner: 6 });
+    expect(corrupt.status === 'failed' && corrupt.reason.message).toContain(`not the ${original.checksum} written with it`);
+  });
+
+  it('a disk-cached partition of another app is recomputed, not read', async () => {
+    const { env, blocks } = makeEnv({});
+    const source: PartitionPlan = { kind: 'parallel', rddId: 0, records: [1, 2, 3] };
+    const cached: PartitionPlan = { kind: 'cached', rddId: 1, partition: 0, level: 'disk', parent: source };
+    const collect = { kind: 'result', action: { kind: 'collect' } } as const;
+    expect(collected(await runTask(task(cached, collect), env))).toEqual([1, 2, 3]);
+    const id = rddBlockId(APP, 1, 0);
+    // Another engine's partition under this id (say, from a bug elsewhere): its records must not be used.
+    const other = await runTask(task({ kind: 'cached', rddId: 1, partition: 0, level: 'disk', parent: { kind: 'parallel', rddId: 0, records: [9] } }, collect), { ...env, app: 'app-other' });
+    blocks.set(id, { ...blocks.get(rddBlockId('app-other', 1, 0))!, id });
+    expect(collected(other)).toEqual([9]);
+    const again = ok(await runTask(task(cached, collect), env));
+    expect(collected(again)).toEqual([1, 2, 3]);
+    expect(again.blocks.map((b) => b.id)).toEqual([id]);
   });
 
   it('reports a function-valued record as notSerializable naming the operator', async () => {
@@ -277,14 +338,15 @@ describe('runTask', () => {
       op: { kind: 'map', fn: 2 },
       parent: { kind: 'narrow', rddId: 2, op: { kind: 'filter', fn: 1 }, parent: source },
     };
-    const sink: TaskSink = { kind: 'shuffleWrite', shuffleId: 7, operator: 'reduceByKey (rdd 4)', numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
+    const sink: TaskSink = { kind: 'shuffleWrite', app: APP, shuffleId: 7, operator: 'reduceByKey (rdd 4)', numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
     const mapResult = ok(await runTask(task(plan, sink, 0, fns), env));
-    expect(mapResult.blocks.map((b) => b.id).sort()).toEqual(['rdd/1/0', 'shuffle/7/0/0']);
-    expect(decodeRecords(new Uint8Array(blocks.get('rdd/1/0')!.payload))).toEqual(['bb', 'a', 'cc', 'bb', 'dd', 'cc', 'bb']);
+    expect(mapResult.blocks.map((b) => b.id).sort()).toEqual([rddBlockId(APP, 1, 0), shuffleBlockId(APP, 7, 0, 0)]);
+    expect(decodeRecords(new Uint8Array(blocks.get(rddBlockId(APP, 1, 0))!.payload))).toEqual(['bb', 'a', 'cc', 'bb', 'dd', 'cc', 'bb']);
 
     const read: PartitionPlan = {
       kind: 'shuffleRead',
       rddId: 5,
+      app: APP,
       shuffleId: 7,
       reducePartition: 0,
       maps: [{ map: 0, owner: 1 }],
@@ -298,13 +360,13 @@ describe('runTask', () => {
     ]);
     const cp = ok(await runTask(task(read, { kind: 'result', action: { kind: 'checkpoint' } }, 0, fns), env));
     expect(cp.output).toEqual({ kind: 'stored', count: 3 });
-    expect(cp.blocks[0]).toMatchObject({ id: 'checkpoint/5/0', owner: null, records: 3 });
+    expect(cp.blocks[0]).toMatchObject({ id: checkpointBlockId(APP, 5, 0), app: APP, owner: null, records: 3 });
     const back = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'take', n: 2 } }), env);
     expect(collected(back)).toEqual([
       ['dd', 1],
       ['cc', 2],
     ]);
-    blocks.delete('checkpoint/5/0');
+    blocks.delete(checkpointBlockId(APP, 5, 0));
     const lost = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'count' } }), env);
     expect(lost.status === 'failed' && lost.reason.message).toContain('checkpoint of rdd 5 partition 0');
   });

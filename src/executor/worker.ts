@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import type { ExecutorApi, Heartbeat, TaskDescription, TaskResult } from '../protocol/task';
-import type { ExecutorId } from '../protocol/ids';
+import type { AppId, ExecutorId } from '../protocol/ids';
 import { BlockStore } from '../storage/blockStore';
 import { getInput } from '../storage/inputStore';
 import { openEngineDb, type EngineDb } from '../storage/schema';
@@ -9,6 +9,7 @@ import { runTask } from './runTask';
 import type { TaskEnv } from './taskEnv';
 
 interface Session {
+  app: AppId;
   executorId: ExecutorId;
   db: EngineDb;
   blocks: BlockStore;
@@ -46,10 +47,11 @@ function transferables(result: TaskResult): Transferable[] {
 }
 
 const api: ExecutorApi = {
-  async init({ executorId, dbName, heartbeatPort, heartbeatIntervalMs }) {
+  async init({ executorId, app, dbName, heartbeatPort, heartbeatIntervalMs }) {
     const db = await openEngineDb(dbName);
     if (session) clearInterval(session.timer);
     const s: Session = {
+      app,
       executorId,
       db,
       blocks: new BlockStore(db),
@@ -67,6 +69,7 @@ const api: ExecutorApi = {
     const entry = { recordsRead: 0, bytesRead: 0 };
     running.set(task.taskId, entry);
     const env: TaskEnv = {
+      app: s.app,
       executorId: s.executorId,
       blocks: s.blocks,
       inputs: { getBlob: async (id) => (await getInput(s.db, id))?.blob },

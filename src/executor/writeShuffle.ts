@@ -46,7 +46,8 @@ export async function storeShuffleOutput(
     sizes.push(payload.byteLength);
     checksums.push(checksum);
     blocks.push({
-      id: shuffleBlockId(sink.shuffleId, ctx.task.partition, reduce),
+      id: shuffleBlockId(sink.app, sink.shuffleId, ctx.task.partition, reduce),
+      app: sink.app,
       owner: ctx.env.executorId,
       encoding,
       payload: payload.buffer as ArrayBuffer,

@@ -1,3 +1,5 @@
+import type { AppId } from './ids';
+
 /**
  * What a task computes, as plain data that crosses the worker boundary. Narrow dependencies form a
  * chain inside one PartitionPlan, so one task pipelines them over a single partition iterator.
@@ -55,6 +57,8 @@ export type PartitionPlan =
   | {
       kind: 'shuffleRead';
       rddId: number;
+      /** The app the shuffle's blocks live under (a resumed run's shuffles keep their first app's). */
+      app: AppId;
       shuffleId: number;
       reducePartition: number;
       /** Map partitions to fetch, with the executor the tracker believes wrote each. */
@@ -87,6 +91,8 @@ export type ResultAction =
 export type TaskSink =
   | {
       kind: 'shuffleWrite';
+      /** The app the shuffle's blocks are written under. */
+      app: AppId;
       shuffleId: number;
       /** The shuffling operator, e.g. "reduceByKey (rdd 4)", named by key errors and its combine's. */
       operator: string;

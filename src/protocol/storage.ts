@@ -1,4 +1,4 @@
-import type { BlockId, ExecutorId } from './ids';
+import type { AppId, BlockId, ExecutorId } from './ids';
 
 /** How a block's payload bytes are laid out (see src/common/codec.ts). */
 export type BlockEncoding = 'records' | 'word-counts';
@@ -6,13 +6,18 @@ export type BlockEncoding = 'records' | 'word-counts';
 /** One stored block: shuffle output, cached partition, checkpoint or saved dataset partition. */
 export interface BlockRecord {
   id: BlockId;
-  /** The executor that wrote it; null for blocks that survive any executor (checkpoints, datasets). */
+  /**
+   * The app whose block it is (the one named in its id). Readers check it, with the checksum, so that a
+   * block of another engine on the same database is never taken for data.
+   */
+  app: AppId;
+  /** The app's executor that wrote it; null for blocks that survive any executor (checkpoints, datasets). */
   owner: ExecutorId | null;
   encoding: BlockEncoding;
   payload: ArrayBuffer;
   bytes: number;
   records: number;
-  /** FNV-1a of the payload; equal checksums mean equal partitions. */
+  /** FNV-1a of the payload; equal checksums mean equal partitions. Readers recompute it. */
   checksum: number;
 }
 
@@ -46,6 +51,13 @@ export type StoredInputInfo = Omit<StoredInput, 'blob'>;
  */
 export interface StoredRun {
   runId: string;
+  /**
+   * The engine running it. A 'running' run whose app holds no Web Lock any more (its tab closed or
+   * reloaded) is interrupted; one whose app is live belongs to another tab and is left alone.
+   */
+  app: AppId;
+  /** The app its shuffle blocks are written under: its first engine's, kept by every resume. */
+  blockApp: AppId;
   status: 'running' | 'succeeded' | 'failed';
   startedAt: number;
   options: {

@@ -1,4 +1,4 @@
-import type { ExecutorId } from './ids';
+import type { AppId, ExecutorId } from './ids';
 import type { PartitionPlan, ShippedFunction, TaskSink } from './plan';
 import type { BlockInfo } from './storage';
 
@@ -104,12 +104,14 @@ export interface Heartbeat {
 export interface ExecutorApi {
   init(options: {
     executorId: ExecutorId;
+    /** The app the executor works for (see TaskEnv.app). */
+    app: AppId;
     dbName: string;
     heartbeatPort: MessagePort;
     heartbeatIntervalMs: number;
   }): Promise<void>;
   runTask(task: TaskDescription): Promise<TaskResult>;
-  /** Drop these in-memory cached partitions (block ids `rdd/<rdd>/<partition>`); returns how many it held. */
+  /** Drop these in-memory cached partitions (rddBlockId ids); returns how many it held. */
   dropMemoryBlocks(ids: string[]): Promise<number>;
   /** Chaos: the worker closes itself without telling anyone (silent death). */
   closeSilently(): void;

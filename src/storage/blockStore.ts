@@ -1,3 +1,4 @@
+import type { AppId } from '../protocol/ids';
 import type { BlockRecord } from '../protocol/storage';
 import type { EngineDb } from './schema';
 import { putAll } from './putAll';
@@ -35,7 +36,7 @@ export class BlockStore implements BlockAccess {
     await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
   }
 
-  /** Deletes every block whose id starts with `prefix` (e.g. "shuffle/3/"); returns the deleted ids. */
+  /** Deletes every block whose id starts with `prefix` (e.g. shufflePrefix(app, 3)); returns the deleted ids. */
   async deleteByPrefix(prefix: string): Promise<string[]> {
     const range = IDBKeyRange.bound(prefix, prefix + '\uffff');
     const tx = this.db.transaction('blocks', 'readwrite');
@@ -44,10 +45,13 @@ export class BlockStore implements BlockAccess {
     return ids;
   }
 
-  /** Deletes the blocks an executor wrote (what dies with its "local disk"); returns the deleted ids. */
-  async deleteByOwner(owner: number): Promise<string[]> {
+  /**
+   * Deletes the blocks one app's executor wrote (what dies with its "local disk"); returns the deleted
+   * ids. Executor numbers restart at 1 in every app, so the app is part of the owner.
+   */
+  async deleteByOwner(app: AppId, owner: number): Promise<string[]> {
     const tx = this.db.transaction('blocks', 'readwrite');
-    const ids = (await tx.store.index('owner').getAllKeys(owner)) as string[];
+    const ids = (await tx.store.index('appOwner').getAllKeys([app, owner])) as string[];
     await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
     return ids;
   }

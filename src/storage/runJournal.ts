@@ -1,3 +1,4 @@
+import type { AppId } from '../protocol/ids';
 import type { StoredMapOutput, StoredRun } from '../protocol/storage';
 import type { EngineDb } from './schema';
 
@@ -9,6 +10,23 @@ export async function saveRun(db: EngineDb, run: StoredRun): Promise<void> {
 
 export function listRuns(db: EngineDb): Promise<StoredRun[]> {
   return db.getAll('runs');
+}
+
+/**
+ * Makes an interrupted run `app`'s in one transaction, so that of two tabs resuming (or discarding)
+ * the same run only the first gets it. Returns the claimed run, or null if it is no longer
+ * interrupted (finished, discarded, or claimed by an engine that is live).
+ */
+export async function claimRun(db: EngineDb, runId: string, app: AppId, live: ReadonlySet<AppId>): Promise<StoredRun | null> {
+  const tx = db.transaction('runs', 'readwrite');
+  const run = await tx.store.get(runId);
+  if (!run || run.status !== 'running' || live.has(run.app)) {
+    await tx.done;
+    return null;
+  }
+  const claimed = { ...run, app };
+  await Promise.all([tx.store.put(claimed), tx.done]);
+  return claimed;
 }
 
 export async function saveMapOutput(db: EngineDb, output: Omit<StoredMapOutput, 'key'>): Promise<void> {

@@ -1,4 +1,4 @@
-import type { BlockRecord, ExecutorId, ExecutorLossCause, TaskDescription, TaskResult } from '../protocol';
+import type { AppId, BlockRecord, ExecutorId, ExecutorLossCause, TaskDescription, TaskResult } from '../protocol';
 import type { BackendListener, ExecutorBackend } from '../engine/backend';
 import { runTask } from '../executor/runTask';
 import type { MemoryEngineStore } from './memoryEngineStore';
@@ -12,6 +12,7 @@ export class InProcessBackend implements ExecutorBackend {
   readonly #store: MemoryEngineStore;
   readonly #memory = new Map<ExecutorId, Map<string, unknown[]>>();
   #listener!: BackendListener;
+  #app!: AppId;
   #next = 1;
   readonly #initial: number;
 
@@ -20,8 +21,9 @@ export class InProcessBackend implements ExecutorBackend {
     this.#initial = executors;
   }
 
-  start(listener: BackendListener): void {
+  start(listener: BackendListener, app: AppId): void {
     this.#listener = listener;
+    this.#app = app;
     for (let i = 0; i < this.#initial; i++) this.addExecutor('initial pool');
   }
 
@@ -44,6 +46,7 @@ export class InProcessBackend implements ExecutorBackend {
     const copy = structuredClone(task);
     await Promise.resolve();
     return runTask(copy, {
+      app: this.#app,
       executorId,
       blocks: {
         putBlocks: async (records: BlockRecord[]) => records.forEach((r) => blocks.set(r.id, r)),

@@ -1,9 +1,13 @@
-import type { BlockRecord, StoredEventChunk, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
+import type { AppId, BlockRecord, StoredEventChunk, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
+import { abandonedBlocks, interruptedRuns } from '../storage/abandoned';
 import type { EngineStore, StoreState } from '../engine/engineStore';
 
 /** The main thread's view of storage, kept in Maps, for scheduler tests in node. */
 export class MemoryEngineStore implements EngineStore {
   readonly dbName = 'memory';
+  readonly app: AppId;
+  /** Apps whose engines count as live (what Web Locks tell in the browser); this one while open. */
+  readonly live = new Set<AppId>();
   readonly blocks = new Map<string, BlockRecord>();
   readonly inputs = new Map<string, { info: StoredInputInfo; blob: Blob }>();
   #next = 0;
@@ -11,9 +15,25 @@ export class MemoryEngineStore implements EngineStore {
   readonly runs = new Map<string, StoredRun>();
   readonly mapOutputs = new Map<string, StoredMapOutput>();
 
-  /** Like a reopened IndexedDB: runs still 'running' are an earlier session's interrupted runs. */
+  constructor(app: AppId = 'app-test') {
+    this.app = app;
+    this.live.add(app);
+  }
+
+  /** Like a reopened IndexedDB: runs still 'running' under an app that is not live are interrupted. */
   async ready(): Promise<StoreState> {
-    return { interruptedRuns: [...this.runs.values()].filter((r) => r.status === 'running') };
+    return { interruptedRuns: interruptedRuns([...this.runs.values()], this.live) };
+  }
+  async deleteAbandonedBlocks(): Promise<string[]> {
+    const stale = abandonedBlocks([...this.blocks.keys()], [...this.runs.values()], this.live);
+    await this.deleteBlocks(stale);
+    return stale;
+  }
+  async claimRun(runId: string): Promise<StoredRun | null> {
+    const run = this.runs.get(runId);
+    if (!run || run.status !== 'running' || this.live.has(run.app)) return null;
+    run.app = this.app;
+    return structuredClone(run);
   }
   async listBlockIds(): Promise<string[]> {
     return [...this.blocks.keys()];
@@ -66,5 +86,7 @@ export class MemoryEngineStore implements EngineStore {
     const dropped = new Set(runs.slice(0, Math.max(0, runs.length - runsKept)));
     for (const key of [...this.events.keys()]) if (dropped.has(runOf(key))) this.events.delete(key);
   }
-  close(): void {}
+  close(): void {
+    this.live.delete(this.app);
+  }
 }

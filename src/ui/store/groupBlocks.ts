@@ -1,4 +1,5 @@
 import type { BlockInfo } from '../engineTypes';
+import { parseBlockId } from '../../engine';
 
 export interface BlockGroup {
   key: string;
@@ -86,7 +87,7 @@ export class BlockIndex {
 
   #tally(b: BlockInfo, sign: 1 | -1): void {
     this.#copies += sign;
-    const [kind, id] = b.id.split('/', 2);
+    const [kind, id] = producerOf(b.id);
     const key = `${kind}/${id}`;
     let group = this.#byKind.get(key);
     if (!group) {
@@ -106,6 +107,15 @@ export class BlockIndex {
     if (owner.count === 0) this.#byOwner.delete(b.owner);
     this.#totalBytes += sign * b.bytes;
   }
+}
+
+/** What produced a block: its kind and the number (or dataset name) within it; the app is left out. */
+function producerOf(blockId: string): [string, string] {
+  const p = parseBlockId(blockId);
+  if (!p) return [blockId.split('/', 1)[0] ?? '', '?'];
+  if (p.kind === 'shuffle') return [p.kind, String(p.shuffle)];
+  if (p.kind === 'dataset') return [p.kind, p.dataset];
+  return [p.kind, String(p.rdd)];
 }
 
 /** Group block metadata by what produced it (shuffle n, cached RDD n, ...) and by owning worker. */

@@ -38,7 +38,7 @@ function fetchFailureRun(): EngineEvent[] {
     succeeded(1, 0, 0, 1, 2),
     at({ type: 'stage.completed', stageId: 0, attempt: 0 }),
     at({ type: 'stage.submitted', jobId: 0, stageId: 1, attempt: 0, partitions: [0, 1], explanation: null }),
-    at({ type: 'blocks.removed', blockIds: ['shuffle/0/1/0', 'shuffle/0/1/1'], explanation: 'Cleared by the user.' }),
+    at({ type: 'blocks.removed', blockIds: ['shuffle/app-1/0/1/0', 'shuffle/app-1/0/1/1'], explanation: 'Cleared by the user.' }),
     started(2, 1, 0, 0, 1),
     started(3, 1, 0, 1, 2),
     succeeded(3, 1, 0, 1, 2),
@@ -123,21 +123,21 @@ describe('reduceEvents', () => {
     t = 0;
     const s = reduceEvents(initialViewState(), [
       at({ type: 'executor.added', executorId: 1, reason: 'pool start' }),
-      at({ type: 'blocks.added', blocks: [{ id: 'shuffle/0/0/0', owner: 1, encoding: 'word-counts', bytes: 10, records: 2, checksum: 1 }] }),
+      at({ type: 'blocks.added', blocks: [{ id: 'shuffle/app-1/0/0/0', app: 'app-1', owner: 1, encoding: 'word-counts', bytes: 10, records: 2, checksum: 1 }] }),
       at({ type: 'executor.removed', executorId: 1, reason: 'Killed by the user.' }),
       at({ type: 'executor.heartbeat', executorId: 1, running: [] }),
     ]);
     expect(s.executors[1]!.status).toBe('lost');
-    expect([...s.blocks.keys()]).toEqual(['shuffle/0/0/0']);
+    expect([...s.blocks.keys()]).toEqual(['shuffle/app-1/0/0/0']);
     expect(s.blockSummary.count).toBe(1);
   });
 
   it('keeps block totals by producer and owner as blocks come and go', () => {
     t = 0;
-    const block = (id: BlockInfo['id'], owner: number | null, bytes: number): BlockInfo => ({ id, owner, encoding: 'word-counts', bytes, records: 1, checksum: 1 });
+    const block = (id: BlockInfo['id'], owner: number | null, bytes: number): BlockInfo => ({ id, app: 'app-1', owner, encoding: 'word-counts', bytes, records: 1, checksum: 1 });
     const s0 = reduceEvents(initialViewState(), [
-      at({ type: 'blocks.added', blocks: [block('shuffle/0/0/0', 1, 10), block('shuffle/0/0/1', 2, 20), block('shuffle/10/0/0', 1, 5)] }),
-      at({ type: 'blocks.added', blocks: [block('rdd/3/0', null, 7), block('shuffle/0/0/1', 2, 30)] }),
+      at({ type: 'blocks.added', blocks: [block('shuffle/app-1/0/0/0', 1, 10), block('shuffle/app-1/0/0/1', 2, 20), block('shuffle/app-1/10/0/0', 1, 5)] }),
+      at({ type: 'blocks.added', blocks: [block('rdd/app-1/3/0', null, 7), block('shuffle/app-1/0/0/1', 2, 30)] }),
     ]);
     expect(s0.blockSummary.byKind.map((g) => [g.label, g.count, g.bytes])).toEqual([
       ['Cached RDD 3', 1, 7],
@@ -146,7 +146,7 @@ describe('reduceEvents', () => {
     ]);
     expect(s0.blockSummary.byOwner.get(2)).toEqual({ count: 1, bytes: 30 });
     expect([s0.blockSummary.count, s0.blockSummary.totalBytes]).toEqual([4, 52]);
-    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['shuffle/0/0/1', 'shuffle/0/0/0', 'nope'], explanation: 'x' })]);
+    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['shuffle/app-1/0/0/1', 'shuffle/app-1/0/0/0', 'nope'], explanation: 'x' })]);
     expect(s1.blockSummary.byKind.map((g) => g.label)).toEqual(['Cached RDD 3', 'Shuffle 10']);
     expect(s1.blockSummary.byOwner.has(2)).toBe(false);
     expect([s1.blockSummary.count, s1.blockSummary.totalBytes]).toEqual([2, 12]);
@@ -229,14 +229,14 @@ describe('createViewStore', () => {
 
   it("counts every in-memory copy of a cached partition and forgets only the dead worker's copy", () => {
     t = 0;
-    const copy = (owner: number): BlockInfo => ({ id: 'rdd/3/0', owner, encoding: 'records', bytes: 8, records: 1, checksum: 1, inMemory: true });
+    const copy = (owner: number): BlockInfo => ({ id: 'rdd/app-1/3/0', app: 'app-1', owner, encoding: 'records', bytes: 8, records: 1, checksum: 1, inMemory: true });
     const s0 = reduceEvents(initialViewState(), [at({ type: 'blocks.added', blocks: [copy(1)] }), at({ type: 'blocks.added', blocks: [copy(2), copy(2)] })]);
     expect([...s0.blocks.values()].map((b) => b.owner)).toEqual([1, 2]);
     expect([s0.blockSummary.count, s0.blockSummary.totalBytes]).toEqual([2, 16]);
-    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['rdd/3/0'], owner: 1, explanation: '1 block of worker 1 died with it (killed).' })]);
+    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['rdd/app-1/3/0'], owner: 1, explanation: '1 block of worker 1 died with it (killed).' })]);
     expect([...s1.blocks.values()].map((b) => b.owner)).toEqual([2]);
     expect(s1.blockSummary.byOwner.has(1)).toBe(false);
-    const s2 = reduceEvents(s1, [at({ type: 'blocks.removed', blockIds: ['rdd/3/0'], explanation: 'unpersisted' })]);
+    const s2 = reduceEvents(s1, [at({ type: 'blocks.removed', blockIds: ['rdd/app-1/3/0'], explanation: 'unpersisted' })]);
     expect(s2.blockSummary.count).toBe(0);
   });
 
