@@ -165,6 +165,35 @@ test.describe('fault recovery in a real browser', () => {
   });
 });
 
+test('unpersisting a memory-cached RDD while a holder is silent ends once that worker is declared lost', async ({ harness }) => {
+  const out = await harness.evaluate(async () => {
+    const ctx = window.emberflow.createContext({ workers: 2, name: `silent-unpersist-${Math.random().toString(36).slice(2)}` });
+    try {
+      const cached = ctx.parallelize(Array.from({ length: 400 }, (_, i) => i), 4).map((x: number) => x + 1).persist('memory');
+      const count = await cached.count();
+      const holders = [...new Set(ctx.blocks().map((b) => b.owner))];
+      // The worker closes itself without a word: only the heartbeat receiver can tell it is gone.
+      ctx.chaos.silenceExecutor(holders[0]!);
+      const removed = new Promise<number>((resolve) =>
+        ctx.events.subscribe((e) => {
+          if (e.type === 'executor.removed') resolve(performance.now());
+        }),
+      );
+      const start = performance.now();
+      await cached.unpersist();
+      const unpersistedAt = performance.now();
+      return { count, holders: holders.length, waitedMs: unpersistedAt - start, afterRemovalMs: unpersistedAt - (await removed), blocksLeft: ctx.blocks().length };
+    } finally {
+      await ctx.stop();
+    }
+  });
+  expect(out.count).toBe(400);
+  expect(out.holders).toBeGreaterThan(0);
+  // It waits for the heartbeat timeout (2 s), then ends with the worker: it does not hang.
+  expect(out.afterRemovalMs).toBeGreaterThanOrEqual(0);
+  expect(out.blocksLeft).toBe(0);
+});
+
 test('a Math.random() map is detected as non-deterministic when recomputed, and rolled back in full', async ({ harness }) => {
   const out = await harness.evaluate(async () => {
     const ctx = window.emberflow.createContext({ workers: 2, name: `random-${Math.random().toString(36).slice(2)}` });

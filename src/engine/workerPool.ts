@@ -21,6 +21,9 @@ interface Executor {
   readonly api: Comlink.Remote<ExecutorApi>;
   readonly ready: Promise<void>;
   readonly pending: Set<PendingLaunch>;
+  /** Settles when the executor is removed: a call still pending on it then never settles by itself. */
+  readonly gone: Promise<void>;
+  readonly markGone: () => void;
   lastHeartbeat: number;
 }
 
@@ -60,11 +63,15 @@ export class WorkerPool implements ExecutorBackend {
     const worker = new Worker(new URL('../executor/worker.ts', import.meta.url), { type: 'module', name: `emberflow-worker-${id}` });
     const api = Comlink.wrap<ExecutorApi>(worker);
     const channel = new MessageChannel();
+    let markGone = () => {};
+    const gone = new Promise<void>((resolve) => (markGone = resolve));
     const executor: Executor = {
       id,
       worker,
       api,
       pending: new Set(),
+      gone,
+      markGone,
       lastHeartbeat: this.#options.now(),
       ready: api
         .init(
@@ -131,7 +138,9 @@ export class WorkerPool implements ExecutorBackend {
   /** Drops in-memory cached partitions from every worker that holds them (or from `owner` only). */
   async dropMemoryBlocks(ids: string[], owner?: ExecutorId): Promise<void> {
     const from = [...this.#executors.values()].filter((e) => owner === undefined || e.id === owner);
-    await Promise.all(from.map((e) => e.ready.then(() => e.api.dropMemoryBlocks(ids)).catch(() => 0)));
+    // A silenced worker never answers; once it is declared lost its memory is gone anyway, so the call
+    // ends with it instead of hanging whoever released the blocks (a job's end, the cleaner).
+    await Promise.all(from.map((e) => Promise.race([e.ready.then(() => e.api.dropMemoryBlocks(ids)).catch(() => 0), e.gone])));
   }
 
   /** Chaos: make a worker die without a word, or hang, so that only heartbeats can tell. */
@@ -147,6 +156,7 @@ export class WorkerPool implements ExecutorBackend {
     if (!executor) return;
     this.#executors.delete(executorId);
     // Comlink calls pending on a terminated worker never settle: settle them here.
+    executor.markGone();
     executor.api[Comlink.releaseProxy]();
     executor.worker.terminate();
     this.#listener?.executorLost(executorId, cause, reason);
@@ -178,6 +188,7 @@ export class WorkerPool implements ExecutorBackend {
     if (this.#timer) clearInterval(this.#timer);
     this.#listener = null;
     for (const executor of this.#executors.values()) {
+      executor.markGone();
       executor.api[Comlink.releaseProxy]();
       executor.worker.terminate();
       for (const launch of executor.pending) launch.resolve(lostResult(launch.task, executor.id, 'killed', 'the engine stopped'));
