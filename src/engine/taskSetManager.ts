@@ -52,17 +52,17 @@ export interface TaskSet {
 type FetchFailed = Extract<TaskFailureReason, { kind: 'fetchFailed' }>;
 
 export interface RunningTask {
-  taskId: number;
-  index: number;
-  attempt: number;
-  executorId: ExecutorId;
+  readonly taskId: number;
+  readonly index: number;
+  readonly attempt: number;
+  readonly executorId: ExecutorId;
   /** Executor epoch at launch: outputs of tasks launched before their executor was lost are stale. */
-  epoch: number;
-  startedAt: number;
-  speculative: boolean;
-  locality: TaskLocality;
+  readonly epoch: number;
+  readonly startedAt: number;
+  readonly speculative: boolean;
+  readonly locality: TaskLocality;
   /** Live workers that held a copy of the task's cached input when it launched. */
-  holders: ExecutorId[];
+  readonly holders: ExecutorId[];
 }
 
 /** What the task scheduler does with a successful task (Spark's handleSuccessfulTask). */
@@ -88,7 +88,10 @@ export type FailureDecision =
    * copy of it already succeeded, or the task set is a zombie (an abandoned stage attempt).
    */
   | { kind: 'ignore'; why: 'killed' | 'otherCopySucceeded' | 'zombie' }
-  /** The task index is pending again. `counted`: this failure counted towards `maxFailures`. */
+  /**
+   * The task index runs again (it is pending, unless another copy of it still runs). `counted`: this
+   * failure counted towards `maxFailures`.
+   */
   | { kind: 'retry'; failures: number; counted: boolean; maxFailures: number }
   /**
    * The task set is now a zombie and its stage must abort with `message`: the failure is one retrying
