@@ -179,10 +179,9 @@ test('unpersisting a memory-cached RDD while a holder is silent ends once that w
           if (e.type === 'executor.removed') resolve(performance.now());
         }),
       );
-      const start = performance.now();
       await cached.unpersist();
       const unpersistedAt = performance.now();
-      return { count, holders: holders.length, waitedMs: unpersistedAt - start, afterRemovalMs: unpersistedAt - (await removed), blocksLeft: ctx.blocks().length };
+      return { count, holders: holders.length, afterRemovalMs: unpersistedAt - (await removed), blocksLeft: ctx.blocks().length };
     } finally {
       await ctx.stop();
     }
@@ -192,6 +191,58 @@ test('unpersisting a memory-cached RDD while a holder is silent ends once that w
   // It waits for the heartbeat timeout (2 s), then ends with the worker: it does not hang.
   expect(out.afterRemovalMs).toBeGreaterThanOrEqual(0);
   expect(out.blocksLeft).toBe(0);
+});
+
+test('a checkpoint deleted from IndexedDB fails the next action at once, saying the checkpoint was lost', async ({ harness }) => {
+  const out = await harness.evaluate(async () => {
+    const name = `checkpoint-${Math.random().toString(36).slice(2)}`;
+    const ctx = window.emberflow.createContext({ workers: 2, name });
+    const ended: { stageId: number; stageAttempt: number; partition: number; outcome: string; reason: { kind: string } | null; explanation: string | null }[] = [];
+    ctx.events.subscribe((e) => {
+      if (e.type === 'task.ended') ended.push({ stageId: e.stageId, stageAttempt: e.stageAttempt, partition: e.partition, outcome: e.outcome, reason: e.reason, explanation: e.explanation });
+    });
+    try {
+      const doubled = ctx.parallelize([1, 2, 3, 4, 5, 6], 2).map((x: number) => x * 2);
+      await doubled.checkpoint();
+      const before = await doubled.collect();
+      const lostId = ctx.blocks().map((b) => b.id).find((id) => {
+        const p = window.emberflow.parseBlockId(id);
+        return p?.kind === 'checkpoint' && p.rdd === doubled.id && p.partition === 1;
+      })!;
+      const { openEngineDb, engineDbName } = window.emberflowInternals.storage;
+      const db = await openEngineDb(engineDbName(name));
+      await db.delete('blocks', lostId);
+      db.close();
+      const endedBefore = ended.length;
+      let error = 'no error';
+      try {
+        await doubled.collect();
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      return { before, error, lostId, rddId: doubled.id, app: ctx.app, ended: ended.slice(endedBefore) };
+    } finally {
+      await ctx.stop();
+    }
+  });
+  expect(out.before).toEqual([2, 4, 6, 8, 10, 12]);
+  expect(out.lostId).toBe(`checkpoint/${out.app}/${out.rddId}/1`);
+  expect(out.error).toBe(
+    `Job aborted due to stage failure: Task 1 in stage ${out.ended[0]!.stageId}.0 failed and cannot be retried: ` +
+      `The checkpoint of rdd ${out.rddId} partition 1 (${out.lostId}) was lost; it cannot be recomputed because checkpointing truncated its lineage. Run the job that checkpoints it again.`,
+  );
+  // Partition 1 ran once: retrying cannot bring a checkpoint back.
+  const failed = out.ended.filter((e) => e.partition === 1);
+  expect(failed).toEqual([
+    {
+      stageId: out.ended[0]!.stageId,
+      stageAttempt: 0,
+      partition: 1,
+      outcome: 'failed',
+      reason: expect.objectContaining({ kind: 'checkpointLost', rddId: out.rddId, partition: 1, blockId: out.lostId }),
+      explanation: `Task 1 of stage ${out.ended[0]!.stageId}.0 could not read the checkpoint of partition 1 of rdd ${out.rddId}, which was lost; retrying cannot help, so the stage is aborted.`,
+    },
+  ]);
 });
 
 test('a Math.random() map is detected as non-deterministic when recomputed, and rolled back in full', async ({ harness }) => {

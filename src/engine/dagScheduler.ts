@@ -633,7 +633,7 @@ export class DagScheduler implements TaskSchedulerListener {
     const names = live.length === 0 ? '' : `${live.length === 1 ? 'stage' : 'stages'} ${live.map((c) => c.id).join(', ')}`;
     for (const s of [stage, ...live]) {
       for (const t of this.#tasks.taskSetsOf(s.id)) {
-        t.stale = true;
+        t.markStale();
         this.#tasks.markZombie(t);
       }
       s.pending.clear();
@@ -713,7 +713,7 @@ export class DagScheduler implements TaskSchedulerListener {
    */
   #forgetRemovedExecutors(): void {
     for (const executorId of this.#removedExecutors) {
-      const busy = this.#tasks.activeTaskSets().some((tsm) => [...tsm.running.values()].some((t) => t.executorId === executorId));
+      const busy = this.#tasks.runningTaskOn(executorId) !== null;
       if (busy) continue;
       this.#removedExecutors.delete(executorId);
       this.#executorFailureEpoch.delete(executorId);
@@ -751,7 +751,7 @@ export class DagScheduler implements TaskSchedulerListener {
       if (this.#running.has(stage) && tsm && tsm.taskSet.stageAttempt === stage.latestAttempt && !tsm.zombie) {
         for (const map of maps) {
           const index = tsm.taskSet.tasks.findIndex((t) => t.partition === map);
-          if (index >= 0 && tsm.succeeded.has(index)) {
+          if (index >= 0 && tsm.hasSucceeded(index)) {
             stage.pending.add(map);
             this.#tasks.resubmit(tsm, index);
           }

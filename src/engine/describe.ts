@@ -1,4 +1,5 @@
 import type { CacheUse, ExecutorId, TaskFailureReason } from '../protocol';
+import type { FailureDecision } from './taskSetManager';
 
 /** One plain sentence for a failure reason, as the event log and abort messages show it. */
 export function describeReason(reason: TaskFailureReason): string {
@@ -17,8 +18,85 @@ export function describeReason(reason: TaskFailureReason): string {
     case 'injected':
     case 'inputUnreadable':
     case 'storage':
+    case 'checkpointLost':
       return reason.message;
   }
+}
+
+/** One task attempt as the task sentences name it: "Task 3 of stage 1.0", attempt 2 on worker 1. */
+export interface TaskAttemptRef {
+  partition: number;
+  /** "stageId.stageAttempt" */
+  stage: string;
+  attempt: number;
+  executorId: ExecutorId;
+}
+
+/** Why a stage aborts because of one task; the job's error repeats it after "Job aborted due to stage failure: ". */
+export function describeTaskSetAbort(partition: number, stage: string, reason: TaskFailureReason, failures: number | null): string {
+  return failures === null
+    ? `Task ${partition} in stage ${stage} failed and cannot be retried: ${describeReason(reason)}`
+    : `Task ${partition} in stage ${stage} failed ${failures} times; most recent failure: ${describeReason(reason)}`;
+}
+
+/** The explanation of a failed task's task.ended event: what happened and what the scheduler does next. */
+export function explainTaskFailure(task: TaskAttemptRef, reason: TaskFailureReason, decision: FailureDecision): string {
+  const name = `Task ${task.partition} of stage ${task.stage}`;
+  const described = describeReason(reason);
+  switch (decision.kind) {
+    case 'fetchFailed':
+      return `${name} could not read its input: ${described}. Fetch failures do not count against the task; the stage will be retried.`;
+    case 'ignore':
+      return decision.why === 'zombie'
+        ? `${name} failed (${described}) in a stage attempt that was already abandoned; nothing is retried here.`
+        : `${name} (attempt ${task.attempt}) was stopped: ${described}`;
+    case 'abort':
+      return decision.why === 'cannotRetry'
+        ? `${name} ${whyRetryCannotHelp(reason)}; retrying cannot help, so the stage is aborted.`
+        : `${name} failed ${decision.failures} times; the stage is aborted.`;
+    case 'retry':
+      return (
+        `${name} failed on worker ${task.executorId} (${described}); retrying as attempt ${task.attempt + 1}` +
+        (decision.counted ? ` (failure ${decision.failures} of ${decision.maxFailures} allowed).` : '; this failure does not count against the task.')
+      );
+  }
+}
+
+/** The rest of "Task 3 of stage 1.0 …" for a failure that retrying cannot fix. */
+function whyRetryCannotHelp(reason: TaskFailureReason): string {
+  switch (reason.kind) {
+    case 'inputUnreadable':
+      return `could not read its input file ${reason.fileName}`;
+    case 'storage':
+      return `could not store its output in '${reason.store}'`;
+    case 'checkpointLost':
+      return `could not read the checkpoint of partition ${reason.partition} of rdd ${reason.rddId}, which was lost`;
+    case 'notSerializable':
+      return 'produced a record that cannot be sent between workers';
+    default:
+      return `failed (${describeReason(reason)})`;
+  }
+}
+
+/** The explanation of a successful task's task.ended event: only a recomputed cached input is worth one. */
+export function explainTaskSuccess(task: TaskAttemptRef, cache: CacheUse | null): string | null {
+  return cache?.read === 'recomputed' ? `Task ${task.partition} of stage ${task.stage} ${describeCacheUse(cache, task.executorId)}` : null;
+}
+
+/** The reason a copy of a task is killed with once another copy succeeded. */
+export const killedByOtherCopy = (winner: { attempt: number; executorId: ExecutorId }) =>
+  `attempt ${winner.attempt} of this task on worker ${winner.executorId} finished first`;
+
+/** The reason of a success that arrived after another copy of the task had succeeded. */
+export const DISCARDED_SUCCESS = 'Another attempt of this task finished first.';
+
+export function explainDiscardedSuccess(task: TaskAttemptRef): string {
+  return `Task ${task.partition} of stage ${task.stage}: attempt ${task.attempt} finished after another attempt had already succeeded; its result was discarded.`;
+}
+
+/** The log line when speculation launches a copy of a straggler. */
+export function describeSpeculativeLaunch(task: TaskAttemptRef, runningMs: number, multiplier: number, medianMs: number, on: ExecutorId): string {
+  return `Task ${task.partition} of stage ${task.stage} has run ${Math.round(runningMs)} ms, over ${multiplier}× the median ${Math.round(medianMs)} ms: launching a speculative copy on worker ${on}.`;
 }
 
 export function listPartitions(partitions: readonly number[]): string {

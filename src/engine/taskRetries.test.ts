@@ -57,6 +57,19 @@ describe('task retries, zombies and speculation', () => {
     }
   });
 
+  it('a lost checkpoint aborts at once and says so, not as a failed write', async () => {
+    const h = harness(2);
+    const job = h.ctx.parallelize([1], 1).map((x: number) => x).collect();
+    job.catch(() => undefined);
+    await h.settle();
+    const message =
+      'The checkpoint of rdd 1 partition 0 (checkpoint/app-test/1/0) was lost; it cannot be recomputed because checkpointing truncated its lineage. Run the job that checkpoints it again.';
+    h.backend.fail(h.backend.find(0, 0), { kind: 'checkpointLost', rddId: 1, partition: 0, blockId: 'checkpoint/app-test/1/0', message });
+    await expect(job).rejects.toThrow(`Job aborted due to stage failure: Task 0 in stage 0.0 failed and cannot be retried: ${message}`);
+    expect(h.of('task.ended')[0]!.explanation).toBe('Task 0 of stage 0.0 could not read the checkpoint of partition 0 of rdd 1, which was lost; retrying cannot help, so the stage is aborted.');
+    expect(h.started(0)).toHaveLength(1);
+  });
+
   it('run shuffle with map stage failure', async () => {
     const h = harness(2);
     const job = twoStages(h.ctx).count();

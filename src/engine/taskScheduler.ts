@@ -1,8 +1,15 @@
-import type { CacheUse, ExecutorId, TaskDescription, TaskFailureReason, TaskResult } from '../protocol';
-import { countsTowardsTaskFailures } from '../protocol';
+import type { CacheUse, ExecutorId, TaskDescription, TaskFailureReason, TaskMetrics, TaskResult } from '../protocol';
 import type { ExecutorBackend } from './backend';
 import type { EventBus } from './eventBus';
-import { describeCacheUse, describeReason } from './describe';
+import {
+  DISCARDED_SUCCESS,
+  describeSpeculativeLaunch,
+  explainDiscardedSuccess,
+  explainTaskFailure,
+  explainTaskSuccess,
+  killedByOtherCopy,
+  type TaskAttemptRef,
+} from './describe';
 import { seededRandom } from './random';
 import { TaskSetManager, type Offer, type RunningTask, type TaskLocality, type TaskSet, type TaskSpec } from './taskSetManager';
 
@@ -35,7 +42,11 @@ export interface TaskSchedulerConfig {
   localityWaitMs: number;
 }
 
-/** Places the tasks of active task sets on free executors (one task per executor) and counts failures. */
+/**
+ * Places the tasks of active task sets on free executors (one task per executor), routes each result to
+ * its task set, acts on the task set's decision and reports it (Spark's TaskSchedulerImpl). What a
+ * success or failure means is decided by the task set (`TaskSetManager`), not here.
+ */
 export class TaskScheduler {
   readonly #backend: ExecutorBackend;
   readonly #bus: EventBus;
@@ -76,7 +87,7 @@ export class TaskScheduler {
   submit(taskSet: TaskSet): TaskSetManager {
     // A stage has at most one active attempt (Spark 3's submitTasks): any older one is a zombie now.
     for (const other of this.taskSetsOf(taskSet.stageId)) if (!other.zombie) this.markZombie(other);
-    const tsm = new TaskSetManager(taskSet, this.#now());
+    const tsm = new TaskSetManager(taskSet, { now: this.#now(), maxTaskFailures: this.#config.maxTaskFailures });
     this.#sets.push(tsm);
     this.schedule();
     return tsm;
@@ -89,7 +100,7 @@ export class TaskScheduler {
 
   /** Stops launching tasks of a task set; its running tasks finish and report (Spark's zombie). */
   markZombie(tsm: TaskSetManager): void {
-    tsm.zombie = true;
+    tsm.markZombie();
     this.#removeIfDone(tsm);
   }
 
@@ -103,8 +114,7 @@ export class TaskScheduler {
 
   /** Marks an index pending again, e.g. when its map output was lost with an executor. */
   resubmit(tsm: TaskSetManager, index: number): void {
-    tsm.succeeded.delete(index);
-    tsm.requeue(index);
+    tsm.resubmit(index);
     if (!this.#sets.includes(tsm)) this.#sets.push(tsm);
   }
 
@@ -160,8 +170,8 @@ export class TaskScheduler {
     const set = tsm.taskSet;
     const spec = set.tasks[index]!;
     const holding = spec.cached ? holders(spec.cached.blockId) : [];
-    const taskId = this.#nextTaskId++;
-    const attempt = tsm.nextAttempt(index);
+    const running = tsm.start(index, { taskId: this.#nextTaskId++, executorId, epoch: this.#epoch, now: this.#now(), speculative, locality, holders: holding });
+    const { taskId, attempt } = running;
     const task: TaskDescription = {
       taskId,
       jobId: set.jobId,
@@ -178,8 +188,6 @@ export class TaskScheduler {
         injectFailure: this.#config.failureProbability > 0 && this.#random() < this.#config.failureProbability,
       },
     };
-    const running: RunningTask = { taskId, index, attempt, executorId, epoch: this.#epoch, startedAt: this.#now(), speculative, locality, holders: holding };
-    tsm.running.set(taskId, running);
     this.#busy.set(executorId, taskId);
     this.#bus.emit({
       type: 'task.started',
@@ -194,95 +202,68 @@ export class TaskScheduler {
     void this.#backend.launch(executorId, task).then((result) => this.#finish(tsm, running, result));
   }
 
+  /** Routes a result to its task set and acts on what the task set decides. */
   #finish(tsm: TaskSetManager, task: RunningTask, result: TaskResult): void {
-    tsm.running.delete(task.taskId);
     if (this.#busy.get(task.executorId) === task.taskId) this.#busy.delete(task.executorId);
+    if (result.status === 'success') this.#succeeded(tsm, task, result);
+    else this.#failed(tsm, task, result.reason, result.metrics);
+    this.#removeIfDone(tsm);
+    this.schedule();
+  }
+
+  #succeeded(tsm: TaskSetManager, task: RunningTask, result: Success): void {
+    const decision = tsm.handleSuccess(task, result.metrics.durationMs);
     const set = tsm.taskSet;
-    const partition = set.tasks[task.index]!.partition;
-    const base = {
+    const ref = this.#ref(tsm, task);
+    const base = this.#ended(tsm, task);
+    if (decision.kind === 'discard') {
+      this.#bus.emit({ ...base, type: 'task.ended', outcome: 'killed', reason: { kind: 'killed', message: DISCARDED_SUCCESS }, metrics: result.metrics, explanation: explainDiscardedSuccess(ref) });
+      return;
+    }
+    const cache = this.#cacheUse(set.tasks[task.index]!, task, result);
+    this.#bus.emit({ ...base, type: 'task.ended', outcome: 'success', reason: null, metrics: result.metrics, explanation: explainTaskSuccess(ref, cache), ...(cache ? { cache } : {}) });
+    // Before the DAG scheduler reacts (it may submit a new attempt): other attempts of this stage
+    // must not launch the partition again (Spark's markPartitionCompletedInAllTaskSets).
+    if (decision.completesOtherAttempts) {
+      for (const other of this.taskSetsOf(set.stageId)) {
+        if (other !== tsm && other.markPartitionCompleted(ref.partition)) this.#removeIfDone(other);
+      }
+    }
+    // The first copy of a task to succeed wins: the others are killed and never count as failures.
+    for (const other of tsm.runningCopies(task.index)) {
+      this.#backend.killTask(other.executorId, other.taskId, killedByOtherCopy(task));
+    }
+    this.#listener.taskSucceeded(tsm, task, result);
+  }
+
+  #failed(tsm: TaskSetManager, task: RunningTask, reason: TaskFailureReason, metrics: TaskMetrics): void {
+    const decision = tsm.handleFailure(task, reason);
+    const explanation = explainTaskFailure(this.#ref(tsm, task), reason, decision);
+    this.#bus.emit({ ...this.#ended(tsm, task), type: 'task.ended', outcome: reason.kind === 'killed' ? 'killed' : 'failed', reason, metrics, explanation });
+    if (decision.kind === 'fetchFailed') {
+      this.#listener.taskFetchFailed(tsm, task, decision.reason);
+    } else if (decision.kind === 'abort') {
+      // The task set made itself a zombie; drop it here if nothing of it still runs.
+      this.#removeIfDone(tsm);
+      this.#listener.taskSetAborted(tsm, decision.message);
+    }
+  }
+
+  #ref(tsm: TaskSetManager, task: RunningTask): TaskAttemptRef {
+    return { partition: tsm.taskSet.tasks[task.index]!.partition, stage: tsm.stageName, attempt: task.attempt, executorId: task.executorId };
+  }
+
+  /** The fields every task.ended event of this task carries. */
+  #ended(tsm: TaskSetManager, task: RunningTask) {
+    const set = tsm.taskSet;
+    return {
       taskId: task.taskId,
       stageId: set.stageId,
       stageAttempt: set.stageAttempt,
-      partition,
+      partition: set.tasks[task.index]!.partition,
       attempt: task.attempt,
       executorId: task.executorId,
     };
-
-    if (result.status === 'success') {
-      if (tsm.succeeded.has(task.index)) {
-        // Another copy (speculative or resubmitted) finished first: this one changes nothing.
-        this.#bus.emit({ ...base, type: 'task.ended', outcome: 'killed', reason: { kind: 'killed', message: 'Another attempt of this task finished first.' }, metrics: result.metrics, explanation: `Task ${partition} of stage ${tsm.stageName}: attempt ${task.attempt} finished after another attempt had already succeeded; its result was discarded.` });
-      } else {
-        tsm.succeeded.add(task.index);
-        tsm.failures[task.index] = 0;
-        tsm.durations.push(result.metrics.durationMs);
-        const cache = this.#cacheUse(set.tasks[task.index]!, task, result);
-        const explanation = cache?.read === 'recomputed' ? `Task ${partition} of stage ${tsm.stageName} ${describeCacheUse(cache, task.executorId)}` : null;
-        this.#bus.emit({ ...base, type: 'task.ended', outcome: 'success', reason: null, metrics: result.metrics, explanation, ...(cache ? { cache } : {}) });
-        // Before the DAG scheduler reacts (it may submit a new attempt): other attempts of this stage
-        // must not launch the partition again (Spark's markPartitionCompletedInAllTaskSets).
-        if (!tsm.stale) {
-          for (const other of this.taskSetsOf(set.stageId)) {
-            if (other !== tsm && other.markPartitionCompleted(partition)) this.#removeIfDone(other);
-          }
-        }
-        this.#killOtherCopies(tsm, task);
-        this.#listener.taskSucceeded(tsm, task, result);
-      }
-      this.#removeIfDone(tsm);
-      this.schedule();
-      return;
-    }
-
-    const reason = result.reason;
-    const described = describeReason(reason);
-    if (reason.kind === 'fetchFailed') {
-      this.#bus.emit({ ...base, type: 'task.ended', outcome: 'failed', reason, metrics: result.metrics, explanation: `Task ${partition} of stage ${tsm.stageName} could not read its input: ${described}. Fetch failures do not count against the task; the stage will be retried.` });
-      this.#listener.taskFetchFailed(tsm, task, reason);
-      this.#removeIfDone(tsm);
-      this.schedule();
-      return;
-    }
-
-    const counts = countsTowardsTaskFailures(reason);
-    if (counts) tsm.failures[task.index]!++;
-    const failures = tsm.failures[task.index]!;
-    const killed = reason.kind === 'killed';
-    // Failures that retrying cannot fix abort at once: a record that cannot be serialized (as in Spark),
-    // an input file that is gone (lineage ends at the source) and a write refused for lack of quota.
-    const hopeless = reason.kind === 'notSerializable' || reason.kind === 'inputUnreadable' || reason.kind === 'storage';
-    const abort = hopeless || failures >= this.#config.maxTaskFailures;
-    let explanation: string;
-    if (tsm.succeeded.has(task.index) || killed) {
-      explanation = `Task ${partition} of stage ${tsm.stageName} (attempt ${task.attempt}) was stopped: ${described}`;
-    } else if (tsm.zombie) {
-      explanation = `Task ${partition} of stage ${tsm.stageName} failed (${described}) in a stage attempt that was already abandoned; nothing is retried here.`;
-    } else if (hopeless) {
-      explanation = `Task ${partition} of stage ${tsm.stageName} ${hopelessWhy(reason)}; retrying cannot help, so the stage is aborted.`;
-    } else if (abort) {
-      explanation = `Task ${partition} of stage ${tsm.stageName} failed ${failures} times; the stage is aborted.`;
-    } else {
-      explanation =
-        `Task ${partition} of stage ${tsm.stageName} failed on worker ${task.executorId} (${described}); retrying as attempt ${task.attempt + 1}` +
-        (counts ? ` (failure ${failures} of ${this.#config.maxTaskFailures} allowed).` : '; this failure does not count against the task.');
-    }
-    this.#bus.emit({ ...base, type: 'task.ended', outcome: killed ? 'killed' : 'failed', reason, metrics: result.metrics, explanation });
-
-    if (!tsm.zombie && !tsm.succeeded.has(task.index) && !killed) {
-      if (abort) {
-        this.markZombie(tsm);
-        this.#listener.taskSetAborted(
-          tsm,
-          hopeless
-            ? `Task ${partition} in stage ${tsm.stageName} failed and cannot be retried: ${described}`
-            : `Task ${partition} in stage ${tsm.stageName} failed ${failures} times; most recent failure: ${described}`,
-        );
-      } else {
-        tsm.requeue(task.index);
-      }
-    }
-    this.#removeIfDone(tsm);
-    this.schedule();
   }
 
   /**
@@ -302,44 +283,24 @@ export class TaskScheduler {
     return { ...where, read: 'computed' };
   }
 
-  /** The first copy of a task to succeed wins: the others are killed and never count as failures. */
-  #killOtherCopies(tsm: TaskSetManager, winner: RunningTask): void {
-    for (const other of [...tsm.running.values()]) {
-      if (other.index !== winner.index || other.taskId === winner.taskId) continue;
-      this.#backend.killTask(other.executorId, other.taskId, `attempt ${winner.attempt} of this task on worker ${winner.executorId} finished first`);
-    }
-  }
-
   #removeIfDone(tsm: TaskSetManager): void {
-    const done = tsm.finished || (tsm.zombie && tsm.running.size === 0) || (tsm.zombie && tsm.pending.length === 0);
-    if (done && tsm.running.size === 0) {
-      const i = this.#sets.indexOf(tsm);
-      if (i >= 0) this.#sets.splice(i, 1);
-    } else if (tsm.zombie) {
-      tsm.pending.length = 0;
-    }
+    if (!tsm.done) return;
+    const i = this.#sets.indexOf(tsm);
+    if (i >= 0) this.#sets.splice(i, 1);
   }
 
   /** Spark's speculation: a task running longer than multiplier × median gets a copy elsewhere. */
   #speculate(live: Set<ExecutorId>, holders: (blockId: string) => ExecutorId[]): void {
     const now = this.#now();
+    const settings = { multiplier: this.#config.speculationMultiplier, quantile: this.#config.speculationQuantile };
     for (const tsm of this.#sets) {
-      if (tsm.zombie) continue;
-      const total = tsm.taskSet.tasks.length;
-      if (tsm.succeeded.size < Math.max(1, Math.floor(this.#config.speculationQuantile * total))) continue;
-      const sorted = [...tsm.durations].sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-      const threshold = Math.max(this.#config.speculationMultiplier * median, 100);
-      for (const running of [...tsm.running.values()]) {
-        if (running.speculative || now - running.startedAt <= threshold) continue;
-        const copies = [...tsm.running.values()].filter((r) => r.index === running.index).length;
-        if (copies > 1) continue;
-        const free = [...live].find((e) => !this.#busy.has(e) && e !== running.executorId);
+      for (const { task, medianMs } of tsm.speculatable(now, settings)) {
+        const free = [...live].find((e) => !this.#busy.has(e) && e !== task.executorId);
         if (free === undefined) return;
-        this.#bus.emit({ type: 'log', level: 'info', message: `Task ${tsm.taskSet.tasks[running.index]!.partition} of stage ${tsm.stageName} has run ${Math.round(now - running.startedAt)} ms, over ${this.#config.speculationMultiplier}× the median ${Math.round(median)} ms: launching a speculative copy on worker ${free}.` });
-        const cached = tsm.taskSet.tasks[running.index]!.cached;
+        this.#bus.emit({ type: 'log', level: 'info', message: describeSpeculativeLaunch(this.#ref(tsm, task), now - task.startedAt, settings.multiplier, medianMs, free) });
+        const cached = tsm.taskSet.tasks[task.index]!.cached;
         const holding = cached ? holders(cached.blockId) : [];
-        this.#launch(tsm, running.index, free, true, holding.length === 0 ? 'noPref' : holding.includes(free) ? 'local' : 'any', holders);
+        this.#launch(tsm, task.index, free, true, holding.length === 0 ? 'noPref' : holding.includes(free) ? 'local' : 'any', holders);
       }
     }
   }
@@ -347,16 +308,5 @@ export class TaskScheduler {
   /** Abandons every task set of a job (cancel or abort). */
   cancelJob(jobId: number): void {
     for (const tsm of [...this.#sets]) if (tsm.taskSet.jobId === jobId) this.markZombie(tsm);
-  }
-}
-
-function hopelessWhy(reason: TaskFailureReason): string {
-  switch (reason.kind) {
-    case 'inputUnreadable':
-      return `could not read its input file ${reason.fileName}`;
-    case 'storage':
-      return `could not store its output in '${reason.store}'`;
-    default:
-      return 'produced a record that cannot be sent between workers';
   }
 }

@@ -73,9 +73,10 @@ export async function pushPlan(plan: PartitionPlan, ctx: TaskContext, push: Push
       const records = await readBlockRecords(id, ctx);
       if (!records) {
         throw new TaskFailure({
-          kind: 'storage',
-          store: 'blocks',
-          bytes: 0,
+          kind: 'checkpointLost',
+          rddId: plan.rddId,
+          partition: plan.partition,
+          blockId: id,
           message: `The checkpoint of rdd ${plan.rddId} partition ${plan.partition} (${id}) was lost; it cannot be recomputed because checkpointing truncated its lineage. Run the job that checkpoints it again.`,
         });
       }

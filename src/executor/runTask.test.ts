@@ -284,6 +284,31 @@ describe('runTask', () => {
     expect(again.blocks.map((b) => b.id)).toEqual([id]);
   });
 
+  it('a lost checkpoint (deleted, or another engine\'s block under its id) fails as checkpointLost', async () => {
+    const { env, blocks } = makeEnv({});
+    const parallel: PartitionPlan = { kind: 'parallel', rddId: 4, records: ['a', 'b'] };
+    const checkpoint = { kind: 'result', action: { kind: 'checkpoint' } } as const;
+    const count = { kind: 'result', action: { kind: 'count' } } as const;
+    const read: PartitionPlan = { kind: 'checkpointRead', rddId: 4, partition: 0 };
+    const id = checkpointBlockId(APP, 4, 0);
+    const lost = {
+      kind: 'checkpointLost',
+      rddId: 4,
+      partition: 0,
+      blockId: id,
+      message: `The checkpoint of rdd 4 partition 0 (${id}) was lost; it cannot be recomputed because checkpointing truncated its lineage. Run the job that checkpoints it again.`,
+    };
+    ok(await runTask(task(parallel, checkpoint), env));
+    expect(ok(await runTask(task(read, count), env)).output).toEqual({ kind: 'count', count: 2 });
+    blocks.delete(id);
+    const deleted = await runTask(task(read, count), env);
+    expect(deleted.status === 'failed' && deleted.reason).toEqual(lost);
+    ok(await runTask(task(parallel, checkpoint), { ...env, app: 'app-other' }));
+    blocks.set(id, { ...blocks.get(checkpointBlockId('app-other', 4, 0))!, id });
+    const foreign = await runTask(task(read, count), env);
+    expect(foreign.status === 'failed' && foreign.reason).toEqual(lost);
+  });
+
   it('reports a function-valued record as notSerializable naming the operator', async () => {
     const { env } = makeEnv({});
     const plan: PartitionPlan = {

@@ -47,7 +47,12 @@ export type TaskFailureReason =
   | { kind: 'killed'; message: string }
   | { kind: 'injected'; message: string }
   | { kind: 'inputUnreadable'; fileName: string; message: string }
-  | { kind: 'storage'; store: string; bytes: number; message: string };
+  | { kind: 'storage'; store: string; bytes: number; message: string }
+  /**
+   * A checkpointed partition's block is gone (deleted, damaged or another engine's). Checkpointing
+   * truncated the lineage, so nothing can recompute it.
+   */
+  | { kind: 'checkpointLost'; rddId: number; partition: number; blockId: string; message: string };
 
 export type ExecutorLossCause = 'killed' | 'heartbeatTimeout' | 'crashed';
 
@@ -61,6 +66,27 @@ export function countsTowardsTaskFailures(reason: TaskFailureReason): boolean {
       // A user's or the engine's kill is not the task's fault; a silent or hung worker may be.
       return reason.cause !== 'killed';
     default:
+      return true;
+  }
+}
+
+/**
+ * Whether running the task again can succeed. Failures that retrying cannot fix abort the stage at once:
+ * a record that cannot be serialized (as in Spark), an input file that is gone or a lost checkpoint (the
+ * lineage ends there) and a write refused for lack of quota.
+ */
+export function retryCanHelp(reason: TaskFailureReason): boolean {
+  switch (reason.kind) {
+    case 'notSerializable':
+    case 'inputUnreadable':
+    case 'checkpointLost':
+    case 'storage':
+      return false;
+    case 'exception':
+    case 'fetchFailed':
+    case 'executorLost':
+    case 'killed':
+    case 'injected':
       return true;
   }
 }
