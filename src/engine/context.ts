@@ -136,12 +136,10 @@ export class EmberContext implements JobRunner {
     this.#backend.start({
       executorAdded: (id, reason) => {
         this.#executors.set(id, { status: 'starting' });
-        this.events.emit({ type: 'executor.added', executorId: id, reason });
-        this.#tasks.schedule();
+        this.#dag.executorAdded(id, reason);
       },
       executorLost: (id, _cause, reason) => {
         this.#executors.set(id, { status: 'lost', reason });
-        this.events.emit({ type: 'executor.removed', executorId: id, reason: `Worker ${id} lost: ${reason}.` });
         this.#dag.executorLost(id, reason);
       },
       heartbeat: (hb) => {
