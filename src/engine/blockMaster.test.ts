@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointBlockId, rddBlockId, shuffleBlockId, type BlockInfo } from '../protocol';
+import { checkpointBlockId, rddBlockId, shuffleBlockId, type BlockId, type BlockInfo } from '../protocol';
 import { BlockMaster } from './blockMaster';
 
-const block = (id: string, owner: number | null, inMemory = false): BlockInfo => ({ id, app: 'app-t', owner, encoding: 'records', bytes: 1, records: 1, checksum: 0, ...(inMemory ? { inMemory } : {}) });
+const block = (id: BlockId, owner: number | null, inMemory = false): BlockInfo =>
+  ({ id, app: 'app-t', owner, encoding: 'records', bytes: 1, records: 1, checksum: 0, ...(inMemory ? { inMemory } : {}) }) as BlockInfo;
 const ids = (blocks: readonly BlockInfo[]) => blocks.map((b) => `${b.id}@${b.owner}`).sort();
 
 describe('BlockMaster: blocks of a removed worker', () => {

@@ -127,11 +127,7 @@ export class EmberContext implements JobRunner {
       (task, e) => this.#warn(`The cleaner could not release ${task.kind === 'shuffle' ? `shuffle ${task.shuffleId}` : `rdd ${task.rddId}`}: ${String(e)}. Its blocks stay until this engine stops.`),
     );
     // Per-file input notes (invalid UTF-8), reported as log events when a job ends.
-    const inputStats = new InputStats(
-      (stageId, attempt, partition) =>
-        this.#tasks.taskSetsOf(stageId).find((t) => t.taskSet.stageAttempt === attempt)?.taskSet.tasks.find((t) => t.partition === partition)?.plan,
-      (note) => this.events.emit({ type: 'log', ...note }),
-    );
+    const inputStats = new InputStats((note) => this.events.emit({ type: 'log', ...note }));
     this.events.subscribe((event) => inputStats.observe(event));
     this.#backend.start({
       executorAdded: (id, reason) => {
