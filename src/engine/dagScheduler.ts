@@ -121,7 +121,10 @@ export class DagScheduler implements TaskSchedulerListener {
     Object.assign(this.#config, partial);
   }
 
-  /** Registers a map output that survived from an earlier session (a resumed run). */
+  /**
+   * Registers a map output that survived from an earlier session (a resumed run). Not queued: it is
+   * called before the job that reads it is submitted, never from a listener, and touches only the tracker.
+   */
   restoreMapOutput(dep: ShuffleDependency, map: number, sizes: number[]): void {
     this.#tracker.registerShuffle(dep.shuffleId, dep.parent.numPartitions);
     this.#tracker.registerOutput(dep.shuffleId, map, { executorId: null, sizes });
