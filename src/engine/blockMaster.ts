@@ -1,4 +1,5 @@
 import type { BlockInfo, ExecutorId } from '../protocol';
+import { isShuffleBlockId } from '../protocol';
 
 /**
  * Metadata of every stored block the engine knows about: ids, owners, sizes, checksums. Never payloads.
@@ -87,6 +88,39 @@ export class BlockMaster {
 
   ownedBy(executorId: ExecutorId): BlockInfo[] {
     return this.all().filter((b) => b.owner === executorId);
+  }
+
+  /**
+   * A worker was removed: the copies it held die with it and are forgotten. What survives: blocks no
+   * worker owns (checkpoints, saved datasets), its shuffle blocks when the shuffle service keeps them
+   * (`keepShuffleBlocks`), and other workers' copies of the same ids. Returns the copies that died; the
+   * caller deletes the stored ones (not in memory) from IndexedDB, which all workers share.
+   */
+  removeWorker(executorId: ExecutorId, keepShuffleBlocks: boolean): BlockInfo[] {
+    const dead = this.ownedBy(executorId).filter((b) => this.#diesWith(b, executorId, keepShuffleBlocks));
+    this.remove(dead.map((b) => b.id), executorId);
+    return dead;
+  }
+
+  /**
+   * Registers the blocks a task reported. When its worker was removed before the result arrived
+   * (`workerRemoved`), the blocks that would have died with it die now, by the same rule as removeWorker
+   * (a stored id another worker has written since is that worker's and survives). Returns what was
+   * registered and what died (not registered; the caller deletes the stored ones).
+   */
+  addFromTask(blocks: readonly BlockInfo[], executorId: ExecutorId, workerRemoved: boolean, keepShuffleBlocks: boolean): { added: BlockInfo[]; dead: BlockInfo[] } {
+    const dies = (b: BlockInfo) => workerRemoved && this.#diesWith(b, executorId, keepShuffleBlocks);
+    const dead = blocks.filter(dies);
+    const added = blocks.filter((b) => !dies(b));
+    this.add(added);
+    return { added, dead };
+  }
+
+  /** The one rule for what dies with a removed worker: its own copies, unless the shuffle service keeps them. */
+  #diesWith(b: BlockInfo, executorId: ExecutorId, keepShuffleBlocks: boolean): boolean {
+    if (b.owner !== executorId || (keepShuffleBlocks && isShuffleBlockId(b.id))) return false;
+    // One record per stored id: if another worker has written it since, that record is not this worker's.
+    return b.inMemory || (this.get(b.id)?.owner ?? executorId) === executorId;
   }
 
   withPrefix(prefix: string): BlockInfo[] {

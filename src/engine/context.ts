@@ -127,21 +127,15 @@ export class EmberContext implements JobRunner {
       (task, e) => this.#warn(`The cleaner could not release ${task.kind === 'shuffle' ? `shuffle ${task.shuffleId}` : `rdd ${task.rddId}`}: ${String(e)}. Its blocks stay until this engine stops.`),
     );
     // Per-file input notes (invalid UTF-8), reported as log events when a job ends.
-    const inputStats = new InputStats(
-      (stageId, attempt, partition) =>
-        this.#tasks.taskSetsOf(stageId).find((t) => t.taskSet.stageAttempt === attempt)?.taskSet.tasks.find((t) => t.partition === partition)?.plan,
-      (note) => this.events.emit({ type: 'log', ...note }),
-    );
+    const inputStats = new InputStats((note) => this.events.emit({ type: 'log', ...note }));
     this.events.subscribe((event) => inputStats.observe(event));
     this.#backend.start({
       executorAdded: (id, reason) => {
         this.#executors.set(id, { status: 'starting' });
-        this.events.emit({ type: 'executor.added', executorId: id, reason });
-        this.#tasks.schedule();
+        this.#dag.executorAdded(id, reason);
       },
       executorLost: (id, _cause, reason) => {
         this.#executors.set(id, { status: 'lost', reason });
-        this.events.emit({ type: 'executor.removed', executorId: id, reason: `Worker ${id} lost: ${reason}.` });
         this.#dag.executorLost(id, reason);
       },
       heartbeat: (hb) => {

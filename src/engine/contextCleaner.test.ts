@@ -44,8 +44,6 @@ const EMPTY = {
   waiting: 0,
   running: 0,
   failed: 0,
-  mapChecksums: 0,
-  resultChecksums: 0,
   lostWhy: 0,
   removedExecutors: 0,
   executorEpochs: 0,

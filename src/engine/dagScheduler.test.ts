@@ -58,4 +58,30 @@ describe('DAG scheduler', () => {
       `Stage 0 resubmitted for partitions ${owner - 1}: their shuffle output was lost with worker ${owner}.`,
     );
   });
+
+  it('a listener that cancels the job it sees submitted acts after the submission has finished, not half-way through it', async () => {
+    const { backend, ctx, events } = setup();
+    const job = shuffleJob(ctx).count();
+    const off = ctx.events.subscribe((e) => {
+      if (e.type !== 'job.submitted') return;
+      off();
+      // During the event the job is fully submitted: its map stage runs, its result stage waits.
+      expect(backend.running.map((l) => `${l.task.stageId}:${l.task.partition}`)).toEqual(['0:0', '0:1']);
+      ctx.cancelJob();
+    });
+    await expect(job).rejects.toThrow('Cancelled by the user');
+    // The cancellation is handled after the submission, as a whole: no stage is reported skipped for a
+    // job that was already cancelled, and its stages are released.
+    expect(events.map((e) => (e.type === 'stage.submitted' ? `${e.type} ${e.stageId}` : e.type)).filter((t) => !t.startsWith('executor.'))).toEqual([
+      'job.submitted',
+      'stage.submitted 0',
+      'task.started',
+      'task.started',
+      'job.failed',
+    ]);
+    expect(ctx.schedulerState()).toMatchObject({ jobs: 0, activeStages: 0, running: 0, waiting: 0 });
+    backend.running.slice().forEach((l) => backend.succeed(l));
+    await flush();
+    expect(events.filter((e) => e.type === 'stage.completed' || e.type === 'stage.submitted')).toHaveLength(1);
+  });
 });

@@ -1,7 +1,8 @@
-import type { AppId, BlockInfo, ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
-import { isShuffleBlockId, rddBlockId, shuffleBlockId } from '../protocol';
+import type { AppId, ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import { rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockMaster } from './blockMaster';
 import type { EventBus } from './eventBus';
+import { EventLoop } from './eventLoop';
 import type { MapOutputTracker } from './mapOutputTracker';
 import type { ActionSpec, RDD, ShuffleDependency } from './rdd';
 import type { ResultStage, ShuffleMapStage, Stage } from './stage';
@@ -37,6 +38,12 @@ interface ActiveJob {
   readonly action: ActionSpec;
   readonly partitions: number[];
   readonly outputs: (TaskOutput | undefined)[];
+  /**
+   * The checksum of each result partition's first success. Kept with the job, beside the outputs it
+   * describes, and gone with it: Spark's MapOutputTracker tracks map outputs only, and a result is
+   * accepted per job (Spark's ActiveJob.finished), so no tracker outlives the job for it.
+   */
+  readonly checksums: Map<number, number>;
   numFinished: number;
   readonly resolve: (outputs: TaskOutput[]) => void;
   readonly reject: (error: Error) => void;
@@ -45,6 +52,8 @@ interface ActiveJob {
 /**
  * Splits jobs into stages at shuffle dependencies, submits each stage's missing partitions once its
  * parents' outputs exist, and recovers from fetch failures and executor loss as Spark's DAGScheduler does.
+ * Every call that changes its state runs through one EventLoop, one handler at a time; where map outputs
+ * live (and their checksums) is the MapOutputTracker's, which blocks exist the BlockMaster's.
  */
 export class DagScheduler implements TaskSchedulerListener {
   readonly #tracker: MapOutputTracker;
@@ -53,6 +62,7 @@ export class DagScheduler implements TaskSchedulerListener {
   readonly #bus: EventBus;
   readonly #config: DagSchedulerConfig;
   readonly #effects: SchedulerEffects;
+  readonly #loop: EventLoop;
 
   /** Stages that an active job needs, by id. */
   readonly #stages = new Map<number, Stage>();
@@ -81,10 +91,6 @@ export class DagScheduler implements TaskSchedulerListener {
    * epoch (SPARK-32003): with the shuffle service a lost executor keeps its outputs until a fetch fails.
    */
   readonly #shuffleFileLostEpoch = new Map<ExecutorId, number>();
-  /** First checksum of every map partition, per shuffle: a different recomputation is non-determinism. */
-  readonly #mapChecksums = new Map<number, Map<number, number>>();
-  /** First checksum of every result partition, per result stage. */
-  readonly #resultChecksums = new Map<Stage, Map<number, number>>();
   /** Why a running map stage will miss partitions when it finishes, to explain its next attempt. */
   readonly #lostWhy = new Map<Stage, string>();
   #epoch = 0;
@@ -106,6 +112,8 @@ export class DagScheduler implements TaskSchedulerListener {
     this.#bus = bus;
     this.#config = config;
     this.#effects = effects;
+    // Events emitted while a handler runs (by this scheduler or the task scheduler) wait for its end.
+    this.#loop = new EventLoop(bus);
     tasks.setListener(this);
   }
 
@@ -113,7 +121,10 @@ export class DagScheduler implements TaskSchedulerListener {
     Object.assign(this.#config, partial);
   }
 
-  /** Registers a map output that survived from an earlier session (a resumed run). */
+  /**
+   * Registers a map output that survived from an earlier session (a resumed run). Not queued: it is
+   * called before the job that reads it is submitted, never from a listener, and touches only the tracker.
+   */
   restoreMapOutput(dep: ShuffleDependency, map: number, sizes: number[]): void {
     this.#tracker.registerShuffle(dep.shuffleId, dep.parent.numPartitions);
     this.#tracker.registerOutput(dep.shuffleId, map, { executorId: null, sizes });
@@ -184,11 +195,12 @@ export class DagScheduler implements TaskSchedulerListener {
    * its map outputs, checksums and stage (its blocks are the context's business).
    */
   removeShuffle(shuffleId: number): void {
-    const stageId = this.#stageIdOfShuffle.get(shuffleId);
-    if (stageId !== undefined) this.#idleMapStages.delete(stageId);
-    this.#stageIdOfShuffle.delete(shuffleId);
-    this.#mapChecksums.delete(shuffleId);
-    this.#tracker.unregisterShuffle(shuffleId);
+    this.#loop.post(() => {
+      const stageId = this.#stageIdOfShuffle.get(shuffleId);
+      if (stageId !== undefined) this.#idleMapStages.delete(stageId);
+      this.#stageIdOfShuffle.delete(shuffleId);
+      this.#tracker.unregisterShuffle(shuffleId);
+    });
   }
 
   /**
@@ -205,8 +217,6 @@ export class DagScheduler implements TaskSchedulerListener {
       waiting: this.#waiting.size,
       running: this.#running.size,
       failed: this.#failed.size,
-      mapChecksums: this.#mapChecksums.size,
-      resultChecksums: this.#resultChecksums.size,
       lostWhy: this.#lostWhy.size,
       removedExecutors: this.#removedExecutors.size,
       executorEpochs: this.#executorFailureEpoch.size + this.#shuffleFileLostEpoch.size,
@@ -293,51 +303,63 @@ export class DagScheduler implements TaskSchedulerListener {
 
   /** Runs a job; resolves with one TaskOutput per requested partition, in partition order. */
   runJob(rdd: RDD<unknown>, action: ActionSpec, description: string, partitions?: number[]): Promise<TaskOutput[]> {
+    return new Promise<TaskOutput[]>((resolve, reject) => {
+      this.#loop.post(() => this.#submitJob(rdd, action, description, partitions, resolve, reject));
+    });
+  }
+
+  #submitJob(
+    rdd: RDD<unknown>,
+    action: ActionSpec,
+    description: string,
+    partitions: number[] | undefined,
+    resolve: (outputs: TaskOutput[]) => void,
+    reject: (error: Error) => void,
+  ): void {
     const jobId = this.#nextJobId++;
     const parts = partitions ?? [...Array(rdd.numPartitions).keys()];
     const parents = this.#shuffleDepsOf(rdd).map((d) => this.#shuffleMapStage(d, jobId));
     const finalStage: ResultStage = { kind: 'result', ...this.#newStage(rdd, parents, jobId) };
     this.#stages.set(finalStage.id, finalStage);
-    return new Promise<TaskOutput[]>((resolve, reject) => {
-      const job: ActiveJob = {
-        jobId,
-        finalStage,
-        action,
-        partitions: parts,
-        outputs: parts.map(() => undefined),
-        numFinished: 0,
-        resolve,
-        reject,
-      };
-      this.#jobs.set(jobId, job);
-      const stages = [...this.#allStages(finalStage)].sort((a, b) => a.id - b.id);
-      for (const s of stages) {
-        const set = this.#stageJobs.get(s) ?? new Set();
-        set.add(jobId);
-        this.#stageJobs.set(s, set);
-      }
-      this.#bus.emit({
-        type: 'job.submitted',
-        jobId,
-        description,
-        stages: stages.map((s) => this.#info(s)),
-        finalStageId: finalStage.id,
-      });
-      if (parts.length === 0) {
-        this.#finishJob(job);
-        return;
-      }
-      const before = new Map(stages.map((s) => [s, s.latestAttempt]));
-      this.#submitStage(finalStage);
-      for (const s of stages) {
-        if (s.kind !== 'shuffleMap' || this.#running.has(s) || this.#waiting.has(s) || this.#failed.has(s)) continue;
-        if (s.latestAttempt !== before.get(s)) continue; // it ran (an empty stage) in this job
-        const explanation = this.#tracker.isAvailable(s.dep.shuffleId)
-          ? `Stage ${s.id} skipped: its shuffle output from an earlier job is still stored.`
-          : `Stage ${s.id} skipped: the partitions it would feed are cached or checkpointed.`;
-        this.#bus.emit({ type: 'stage.skipped', jobId, stageId: s.id, explanation });
-      }
+    const job: ActiveJob = {
+      jobId,
+      finalStage,
+      action,
+      partitions: parts,
+      outputs: parts.map(() => undefined),
+      checksums: new Map(),
+      numFinished: 0,
+      resolve,
+      reject,
+    };
+    this.#jobs.set(jobId, job);
+    const stages = [...this.#allStages(finalStage)].sort((a, b) => a.id - b.id);
+    for (const s of stages) {
+      const set = this.#stageJobs.get(s) ?? new Set();
+      set.add(jobId);
+      this.#stageJobs.set(s, set);
+    }
+    this.#bus.emit({
+      type: 'job.submitted',
+      jobId,
+      description,
+      stages: stages.map((s) => this.#info(s)),
+      finalStageId: finalStage.id,
     });
+    if (parts.length === 0) {
+      this.#finishJob(job);
+      return;
+    }
+    const before = new Map(stages.map((s) => [s, s.latestAttempt]));
+    this.#submitStage(finalStage);
+    for (const s of stages) {
+      if (s.kind !== 'shuffleMap' || this.#running.has(s) || this.#waiting.has(s) || this.#failed.has(s)) continue;
+      if (s.latestAttempt !== before.get(s)) continue; // it ran (an empty stage) in this job
+      const explanation = this.#tracker.isAvailable(s.dep.shuffleId)
+        ? `Stage ${s.id} skipped: its shuffle output from an earlier job is still stored.`
+        : `Stage ${s.id} skipped: the partitions it would feed are cached or checkpointed.`;
+      this.#bus.emit({ type: 'stage.skipped', jobId, stageId: s.id, explanation });
+    }
   }
 
   #jobOf(stage: Stage): ActiveJob | undefined {
@@ -456,33 +478,26 @@ export class DagScheduler implements TaskSchedulerListener {
   // ---------------------------------------------------------------- task events
 
   taskSucceeded(tsm: TaskSetManager, task: RunningTask, result: Success): void {
+    this.#loop.post(() => this.#handleTaskSucceeded(tsm, task, result));
+  }
+
+  #handleTaskSucceeded(tsm: TaskSetManager, task: RunningTask, result: Success): void {
     const stage = this.#stage(tsm.taskSet.stageId);
     if (!stage) return;
     const partition = tsm.taskSet.tasks[task.index]!.partition;
     const failedAt = this.#executorFailureEpoch.get(result.executorId);
     const lostSinceLaunch = failedAt !== undefined && failedAt > task.epoch;
-    // A worker can be removed between this task's result and this call (a kill from an event
-    // listener): the blocks it owned die with it, as executorLost drops those it held then. Blocks
-    // without an owner (datasets, checkpoints), shuffle blocks kept by the shuffle service, and stored
-    // ids another worker has written since are kept. Its in-memory copies died with it whatever other
-    // workers hold.
-    const diesWithWorker = (b: BlockInfo) =>
-      this.#removedExecutors.has(result.executorId) &&
-      b.owner === result.executorId &&
-      !(this.#config.shuffleService && isShuffleBlockId(b.id)) &&
-      (b.inMemory || (this.#blocks.get(b.id)?.owner ?? result.executorId) === result.executorId);
-    const dead = result.blocks.filter(diesWithWorker);
-    const kept = result.blocks.filter((b) => !diesWithWorker(b));
+    // The worker may have been removed after the task ended and before its result got here (a result
+    // in flight, or a kill from a task.ended listener): the block master decides which of the blocks it
+    // reported died with it, as it did for those the worker held when it was removed.
+    const { added: kept, dead } = this.#blocks.addFromTask(result.blocks, result.executorId, this.#removedExecutors.has(result.executorId), this.#config.shuffleService);
     if (dead.length > 0) {
       const ids = dead.map((b) => b.id);
       const stored = dead.filter((b) => !b.inMemory).map((b) => b.id);
       if (stored.length > 0) this.#effects.deleteBlocks(stored);
       this.#bus.emit({ type: 'blocks.removed', blockIds: ids, owner: result.executorId, explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was removed died with it.` });
     }
-    if (kept.length > 0) {
-      this.#blocks.add(kept);
-      this.#bus.emit({ type: 'blocks.added', blocks: kept });
-    }
+    if (kept.length > 0) this.#bus.emit({ type: 'blocks.added', blocks: kept });
     if (tsm.stale) {
       this.#bus.emit({ type: 'log', level: 'info', message: `Ignored the result of task ${partition} of stage ${tsm.stageName}: it read data that was rolled back.` });
       return;
@@ -491,10 +506,8 @@ export class DagScheduler implements TaskSchedulerListener {
       const job = this.#jobs.get(tsm.taskSet.jobId);
       if (!job || job.finalStage !== stage) return;
       const i = job.partitions.indexOf(partition);
-      const checksums = this.#resultChecksums.get(stage) ?? new Map<number, number>();
-      this.#resultChecksums.set(stage, checksums);
-      const first = checksums.get(partition);
-      if (first === undefined) checksums.set(partition, result.checksum);
+      const first = job.checksums.get(partition);
+      if (first === undefined) job.checksums.set(partition, result.checksum);
       else if (first !== result.checksum) {
         this.#bus.emit({ type: 'log', level: 'warn', message: `Result partition ${partition} of stage ${stage.id} (${stage.rdd.label}) differed when computed again (checksum changed); the first result is kept.` });
       }
@@ -518,15 +531,11 @@ export class DagScheduler implements TaskSchedulerListener {
       this.#bus.emit({ type: 'log', level: 'warn', message: `Ignored a map output of stage ${tsm.stageName} from worker ${result.executorId}: it was launched before that worker was declared lost.` });
       this.#lostWhy.set(stage, `their output came from worker ${result.executorId} after it was declared lost, so it was not trusted`);
     } else {
-      const checksums = this.#mapChecksums.get(stage.dep.shuffleId) ?? new Map<number, number>();
-      this.#mapChecksums.set(stage.dep.shuffleId, checksums);
-      const first = checksums.get(partition);
-      if (first !== undefined && first !== result.checksum) {
+      const status = { executorId: result.executorId, sizes: result.output.sizes };
+      if (this.#tracker.addMapOutput(stage.dep.shuffleId, partition, status, result.checksum) === 'checksumChanged') {
         this.#rollBack(stage, partition);
         return;
       }
-      checksums.set(partition, result.checksum);
-      this.#tracker.registerOutput(stage.dep.shuffleId, partition, { executorId: result.executorId, sizes: result.output.sizes });
       this.#effects.mapOutputRegistered(stage.dep.shuffleId, partition, result.output.sizes);
     }
     if (this.#running.has(stage) && stage.pending.size === 0) {
@@ -536,6 +545,10 @@ export class DagScheduler implements TaskSchedulerListener {
   }
 
   taskFetchFailed(tsm: TaskSetManager, task: RunningTask, reason: FetchFailed): void {
+    this.#loop.post(() => this.#handleFetchFailed(tsm, task, reason));
+  }
+
+  #handleFetchFailed(tsm: TaskSetManager, task: RunningTask, reason: FetchFailed): void {
     const failedStage = this.#stage(tsm.taskSet.stageId);
     const mapStage = this.#shuffleStage(reason.shuffleId);
     if (!failedStage || !mapStage) return;
@@ -577,7 +590,7 @@ export class DagScheduler implements TaskSchedulerListener {
     else mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: their shuffle output was lost${where}.`;
     failedStage.resubmitReason = `Stage ${failedStage.id} resubmitted as attempt ${failedStage.latestAttempt + 1} after attempt ${tsm.taskSet.stageAttempt} could not read shuffle ${reason.shuffleId} (map ${reason.mapPartition}${where}).`;
     if (this.#failed.size === 0) {
-      this.#resubmitTimer = setTimeout(() => this.#resubmitFailedStages(), this.#config.resubmitDelayMs);
+      this.#resubmitTimer = setTimeout(() => this.#loop.post(() => this.#resubmitFailedStages()), this.#config.resubmitDelayMs);
     }
     this.#failed.add(failedStage);
     this.#failed.add(mapStage);
@@ -637,10 +650,7 @@ export class DagScheduler implements TaskSchedulerListener {
         this.#tasks.markZombie(t);
       }
       s.pending.clear();
-      if (s.kind === 'shuffleMap') {
-        this.#tracker.unregisterAll(s.dep.shuffleId);
-        this.#mapChecksums.delete(s.dep.shuffleId);
-      }
+      if (s.kind === 'shuffleMap') this.#tracker.unregisterAll(s.dep.shuffleId);
       if (s !== stage) {
         s.resubmitReason = `Stage ${s.id} resubmitted for all its partitions: it read output of stage ${stage.id} that was recomputed differently, so it starts over.`;
         if (this.#running.delete(s) || !this.#failed.has(s)) this.#waiting.add(s);
@@ -667,30 +677,42 @@ export class DagScheduler implements TaskSchedulerListener {
   }
 
   taskSetAborted(tsm: TaskSetManager, message: string): void {
-    const stage = this.#stage(tsm.taskSet.stageId);
-    if (!stage) return;
-    if (this.#running.has(stage)) {
-      this.#running.delete(stage);
-      this.#bus.emit({ type: 'stage.failed', stageId: stage.id, attempt: tsm.taskSet.stageAttempt, reason: message });
-    }
-    this.#abortStage(stage, message);
+    this.#loop.post(() => {
+      const stage = this.#stage(tsm.taskSet.stageId);
+      if (!stage) return;
+      if (this.#running.has(stage)) {
+        this.#running.delete(stage);
+        this.#bus.emit({ type: 'stage.failed', stageId: stage.id, attempt: tsm.taskSet.stageAttempt, reason: message });
+      }
+      this.#abortStage(stage, message);
+    });
   }
 
   // ---------------------------------------------------------------- executors
 
+  /** A worker joined (at start, added by the user, or replacing a lost one): tasks may run on it. */
+  executorAdded(executorId: ExecutorId, reason: string): void {
+    this.#loop.post(() => {
+      this.#bus.emit({ type: 'executor.added', executorId, reason });
+      this.#tasks.schedule();
+    });
+  }
+
   /** An executor is gone: its outputs and blocks with it (its running tasks fail through the backend). */
   executorLost(executorId: ExecutorId, reason: string): void {
+    this.#loop.post(() => this.#handleExecutorLost(executorId, reason));
+  }
+
+  #handleExecutorLost(executorId: ExecutorId, reason: string): void {
+    this.#bus.emit({ type: 'executor.removed', executorId, reason: `Worker ${executorId} lost: ${reason}.` });
     this.#removedExecutors.add(executorId);
-    const lostBlocks = this.#blocks.ownedBy(executorId).filter(
-      (b) => !(this.#config.shuffleService && isShuffleBlockId(b.id)),
-    );
     this.#markExecutorFailed(executorId);
     // With the shuffle service its outputs stay registered until a fetch of one actually fails.
     if (!this.#config.shuffleService) this.#removeExecutorOutputs(executorId, null, reason);
+    // The block master decides what died with the worker (other workers' copies survive).
+    const lostBlocks = this.#blocks.removeWorker(executorId, this.#config.shuffleService);
     if (lostBlocks.length > 0) {
       const ids = lostBlocks.map((b) => b.id);
-      // Only this worker's copies: another worker's in-memory copy of the same partition survives.
-      this.#blocks.remove(ids, executorId);
       const stored = lostBlocks.filter((b) => !b.inMemory).map((b) => b.id);
       if (stored.length > 0) this.#effects.deleteBlocks(stored);
       const surviving = ids.filter((id) => this.#blocks.has(id)).length;
@@ -774,11 +796,16 @@ export class DagScheduler implements TaskSchedulerListener {
     const reason = `Job aborted due to stage failure: ${message}`;
     for (const id of [...(this.#stageJobs.get(stage) ?? [])]) {
       const job = this.#jobs.get(id);
-      if (job) this.failJob(job.jobId, reason);
+      if (job) this.#failJob(job.jobId, reason);
     }
   }
 
+  /** Fails a job (the user cancelled it); its tasks are abandoned. */
   failJob(jobId: number, reason: string): void {
+    this.#loop.post(() => this.#failJob(jobId, reason));
+  }
+
+  #failJob(jobId: number, reason: string): void {
     const job = this.#jobs.get(jobId);
     if (!job) return;
     this.#jobs.delete(jobId);
@@ -798,7 +825,6 @@ export class DagScheduler implements TaskSchedulerListener {
       stage.failedAttempts.clear();
       stage.resubmitReason = null;
       this.#lostWhy.delete(stage);
-      if (stage.kind === 'result') this.#resultChecksums.delete(stage);
       if (this.#running.delete(stage) && stage.taskSet) this.#tasks.markZombie(stage.taskSet);
       // No job needs the stage: only its dependency (held by the RDDs that read the shuffle) may keep it.
       this.#stages.delete(stage.id);

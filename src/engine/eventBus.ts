@@ -45,6 +45,8 @@ export class EventBus implements EventSource {
   /** Archive writes in order; an export waits for them. */
   #writes: Promise<void> = Promise.resolve();
   #lostChunks = 0;
+  /** Events emitted while a scheduler handler runs (see deliverAfter), not yet delivered. */
+  #held: Payload[] | null = null;
 
   constructor(now: () => number = () => performance.now(), archive: EventArchive | null = null, options: EventHistoryOptions = { runsKept: 20 }) {
     this.#now = now;
@@ -55,6 +57,10 @@ export class EventBus implements EventSource {
   }
 
   emit(payload: Payload): void {
+    if (this.#held) {
+      this.#held.push(payload);
+      return;
+    }
     const event = { ...payload, time: Math.round(this.#now() - this.#start) } as EngineEvent;
     // Heartbeats are frequent and carry no history worth exporting.
     if (event.type !== 'executor.heartbeat') {
@@ -62,6 +68,38 @@ export class EventBus implements EventSource {
       if (this.#log.length >= this.#chunkEvents) this.#writeChunk(false);
     }
     for (const listener of this.#listeners) listener(event);
+  }
+
+  /**
+   * Runs `fn` with delivery held: what it emits is stamped, kept and delivered in emission order once it
+   * has returned (or thrown), so no listener sees, or calls back into, a half-finished handler. Events a
+   * listener emits while these are delivered go out at once, as ever. Used by the scheduler's EventLoop.
+   */
+  deliverAfter(fn: () => void): void {
+    if (this.#held) {
+      fn(); // already inside a held handler: its events join that handler's
+      return;
+    }
+    const held: Payload[] = [];
+    this.#held = held;
+    let failure: { error: unknown } | null = null;
+    try {
+      fn();
+    } catch (error) {
+      failure = { error };
+    } finally {
+      this.#held = null;
+    }
+    // Even after a throw: the events of what the handler did are delivered, and a throwing listener
+    // does not swallow the events after it. The first error is the caller's, as with emit.
+    for (const payload of held) {
+      try {
+        this.emit(payload);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   }
 
   subscribe(listener: Listener): () => void {

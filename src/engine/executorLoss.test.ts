@@ -36,7 +36,9 @@ describe('executor loss', () => {
   it('a worker killed from a task.ended listener loses the blocks of the task that just ended', async () => {
     const h = harness(2);
     const job = twoStages(h.ctx).count();
-    // The kill lands inside the success event of map 0 on worker 1, before its blocks are registered.
+    // The kill lands inside the success event of map 0 on worker 1 (announced by the task scheduler),
+    // before the DAG scheduler handles that result: the loss is handled first, whole, and the result
+    // then finds its worker removed.
     const off = h.ctx.events.subscribe((e) => {
       if (e.type === 'task.ended' && e.executorId === 1 && e.outcome === 'success') {
         off();

@@ -1,39 +1,33 @@
-import type { EngineEvent, PartitionPlan } from '../protocol';
+import type { EngineEvent } from '../protocol';
 import { plural } from './describe';
-
-/** The plan a task of (stage, stage attempt, partition) ran, if the task scheduler still knows it. */
-export type PlanLookup = (stageId: number, stageAttempt: number, partition: number) => PartitionPlan | undefined;
 
 export type InputNote = { level: 'warn'; message: string; inputId: string };
 
 /**
- * Aggregates what tasks report about their input splits (ill-formed UTF-8 replaced by U+FFFD) per input
- * file and reports each file once per job, when the job ends. A split counts once: the first success
- * of its stage partition; retries, speculative copies and recomputations decode the same bytes again.
+ * Aggregates what tasks report about their input files (ill-formed UTF-8 replaced by U+FFFD) per file
+ * and reports each file once per job, when the job ends. A split counts once: the first success of its
+ * stage partition; retries, speculative copies and recomputations decode the same bytes again.
+ *
+ * Everything it needs travels in the events themselves (a task's metrics name the files with their
+ * counts), so it does not depend on when events are delivered or on what the schedulers still hold.
  */
 export class InputStats {
-  readonly #planOf: PlanLookup;
   readonly #note: (note: InputNote) => void;
   readonly #counted = new Set<string>();
   readonly #pending = new Map<string, { fileName: string; invalidUtf8: number }>();
 
-  constructor(planOf: PlanLookup, note: (note: InputNote) => void) {
-    this.#planOf = planOf;
+  constructor(note: (note: InputNote) => void) {
     this.#note = note;
   }
 
   observe(event: EngineEvent): void {
     if (event.type === 'task.ended') {
       const invalid = event.metrics?.invalidUtf8;
-      if (event.outcome !== 'success' || !invalid) return;
+      if (event.outcome !== 'success' || !invalid || invalid.length === 0) return;
       const key = `${event.stageId}/${event.partition}`;
       if (this.#counted.has(key)) return;
-      const names = fileNames(this.#planOf(event.stageId, event.stageAttempt, event.partition));
-      if (names.size === 0) return;
       this.#counted.add(key);
-      for (const [inputId, count] of Object.entries(invalid)) {
-        const fileName = names.get(inputId);
-        if (fileName === undefined) continue;
+      for (const { inputId, fileName, count } of invalid) {
         const entry = this.#pending.get(inputId) ?? { fileName, invalidUtf8: 0 };
         entry.invalidUtf8 += count;
         this.#pending.set(inputId, entry);
@@ -47,11 +41,4 @@ export class InputStats {
       }
     }
   }
-}
-
-/** The names of the input files a task's plan reads, by input id. */
-function fileNames(plan: PartitionPlan | undefined): Map<string, string> {
-  while (plan && (plan.kind === 'narrow' || plan.kind === 'cached')) plan = plan.parent;
-  const splits = plan?.kind === 'textSplit' ? [plan] : plan?.kind === 'textSplits' ? plan.splits : [];
-  return new Map(splits.map((s) => [s.inputId, s.fileName]));
 }

@@ -7,12 +7,23 @@ export interface MapStatus {
   sizes: number[];
 }
 
-/** The one source of truth for where each shuffle's map outputs live. */
+/**
+ * One shuffle's map outputs and, as in Spark's ShuffleStatus, the checksum of each map partition's
+ * output: here the first one computed, against which every recomputation is checked.
+ */
+interface ShuffleStatus {
+  readonly statuses: (MapStatus | null)[];
+  readonly checksums: (number | undefined)[];
+}
+
+/** The one source of truth for where each shuffle's map outputs live, and what they first held. */
 export class MapOutputTracker {
-  readonly #shuffles = new Map<number, (MapStatus | null)[]>();
+  readonly #shuffles = new Map<number, ShuffleStatus>();
 
   registerShuffle(shuffleId: number, numMaps: number): void {
-    if (!this.#shuffles.has(shuffleId)) this.#shuffles.set(shuffleId, new Array<MapStatus | null>(numMaps).fill(null));
+    if (!this.#shuffles.has(shuffleId)) {
+      this.#shuffles.set(shuffleId, { statuses: new Array<MapStatus | null>(numMaps).fill(null), checksums: new Array<number | undefined>(numMaps) });
+    }
   }
 
   /** Forgets a shuffle for good (the cleaner found that no RDD can read it any more). */
@@ -25,14 +36,33 @@ export class MapOutputTracker {
     return this.#shuffles.size;
   }
 
-  #statuses(shuffleId: number): (MapStatus | null)[] {
-    const statuses = this.#shuffles.get(shuffleId);
-    if (!statuses) throw new Error(`Shuffle ${shuffleId} was never registered with the map-output tracker.`);
-    return statuses;
+  #shuffle(shuffleId: number): ShuffleStatus {
+    const shuffle = this.#shuffles.get(shuffleId);
+    if (!shuffle) throw new Error(`Shuffle ${shuffleId} was never registered with the map-output tracker.`);
+    return shuffle;
   }
 
+  #statuses(shuffleId: number): (MapStatus | null)[] {
+    return this.#shuffle(shuffleId).statuses;
+  }
+
+  /** Registers an output whose checksum is not known: one restored from an earlier session's journal. */
   registerOutput(shuffleId: number, map: number, status: MapStatus): void {
     this.#statuses(shuffleId)[map] = status;
+  }
+
+  /**
+   * Registers the output a map task computed (Spark's ShuffleStatus.addMapOutput), unless its checksum
+   * differs from the first one computed for that map partition: the map is non-deterministic, nothing is
+   * registered and 'checksumChanged' is returned (the caller rolls the stage back).
+   */
+  addMapOutput(shuffleId: number, map: number, status: MapStatus, checksum: number): 'registered' | 'checksumChanged' {
+    const shuffle = this.#shuffle(shuffleId);
+    const first = shuffle.checksums[map];
+    if (first !== undefined && first !== checksum) return 'checksumChanged';
+    shuffle.checksums[map] = checksum;
+    shuffle.statuses[map] = status;
+    return 'registered';
   }
 
   /** Returns whether an output was registered (and is now gone). */
@@ -43,21 +73,25 @@ export class MapOutputTracker {
     return had;
   }
 
-  /** Forgets every output of a shuffle (its map stage is rolled back); returns the maps that had one. */
+  /**
+   * Forgets every output of a shuffle and their checksums (its map stage is rolled back: the next
+   * computation is the new reference); returns the maps that had an output.
+   */
   unregisterAll(shuffleId: number): number[] {
-    const statuses = this.#statuses(shuffleId);
+    const { statuses, checksums } = this.#shuffle(shuffleId);
     const had: number[] = [];
     statuses.forEach((s, map) => {
       if (s != null) had.push(map);
       statuses[map] = null;
     });
+    checksums.fill(undefined);
     return had;
   }
 
   /** Forgets every output written by an executor; returns what was lost, per shuffle. */
   removeOutputsOnExecutor(executorId: ExecutorId): Map<number, number[]> {
     const lost = new Map<number, number[]>();
-    for (const [shuffleId, statuses] of this.#shuffles) {
+    for (const [shuffleId, { statuses }] of this.#shuffles) {
       statuses.forEach((s, map) => {
         if (s?.executorId === executorId) {
           statuses[map] = null;

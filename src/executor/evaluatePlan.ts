@@ -42,7 +42,7 @@ export async function pushPlan(plan: PartitionPlan, ctx: TaskContext, push: Push
         push(line);
         return true;
       });
-      ctx.addInvalidUtf8(plan.inputId, replacedSequences(decoded.text, split.bytes, decoded.start, split.end));
+      ctx.addInvalidUtf8(plan, replacedSequences(decoded.text, split.bytes, decoded.start, split.end));
       return;
     }
     case 'textSplits':

@@ -183,7 +183,10 @@ describe('runTask', () => {
           const split = wordCountPlan(textSplit('u', bytes.length, s.start, s.end));
           const plan = generic ? ({ kind: 'narrow', rddId: 3, op: { kind: 'map', fn: 0 }, parent: split } as PartitionPlan) : split;
           const fns = generic ? [{ operator: 'map (rdd 3)', source: '(p) => p', params: null }] : [];
-          total += ok(await runTask(task(plan, shuffleSum(2), map, fns), env)).metrics.invalidUtf8?.u ?? 0;
+          const reported = ok(await runTask(task(plan, shuffleSum(2), map, fns), env)).metrics.invalidUtf8 ?? [];
+          // The file's name travels with its count: the engine names it without looking the task up.
+          for (const c of reported) expect([c.inputId, c.fileName]).toEqual(['u', 'u.txt']);
+          total += reported.find((c) => c.inputId === 'u')?.count ?? 0;
         }
         expect(total, `${generic ? 'generic' : 'fused'}, ${numSplits} splits`).toBe(whole);
       }

@@ -42,7 +42,7 @@ async function runFusedWordCount(
   for (const split of splits) {
     const invalidBefore = counter.invalidUtf8;
     await countSplit(split, counter, ctx);
-    ctx.addInvalidUtf8(split.inputId, counter.invalidUtf8 - invalidBefore);
+    ctx.addInvalidUtf8(split, counter.invalidUtf8 - invalidBefore);
   }
   return writeTokenCounts(sink, counter, ctx);
 }
@@ -92,7 +92,7 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
     recordsWritten: ctx?.recordsWritten ?? 0,
     bytesWritten: ctx?.bytesWritten ?? 0,
     durationMs: env.now() - started,
-    ...(ctx && ctx.invalidUtf8.size > 0 ? { invalidUtf8: Object.fromEntries(ctx.invalidUtf8) } : {}),
+    ...(ctx && ctx.invalidUtf8.size > 0 ? { invalidUtf8: [...ctx.invalidUtf8.values()] } : {}),
   });
   let operator = 'executor';
   try {

@@ -1,6 +1,6 @@
 import type { PartitionPlan } from '../protocol/plan';
 import type { BlockInfo, BlockRecord } from '../protocol/storage';
-import type { TaskDescription } from '../protocol/task';
+import type { InvalidUtf8Count, TaskDescription } from '../protocol/task';
 import type { CompiledFunction } from './compileFunctions';
 import type { TaskEnv } from './taskEnv';
 import { TaskFailure, errorMessage } from './taskFailure';
@@ -15,12 +15,14 @@ export class TaskContext {
   bytesRead = 0;
   recordsWritten = 0;
   bytesWritten = 0;
-  /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding input text. */
-  /** Ill-formed UTF-8 sequences replaced while decoding, by input id. */
-  readonly invalidUtf8 = new Map<string, number>();
+  /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding input text, by input id. */
+  readonly invalidUtf8 = new Map<string, InvalidUtf8Count>();
 
-  addInvalidUtf8(inputId: string, count: number): void {
-    if (count > 0) this.invalidUtf8.set(inputId, (this.invalidUtf8.get(inputId) ?? 0) + count);
+  addInvalidUtf8(input: { inputId: string; fileName: string }, count: number): void {
+    if (count <= 0) return;
+    const entry = this.invalidUtf8.get(input.inputId) ?? { inputId: input.inputId, fileName: input.fileName, count: 0 };
+    entry.count += count;
+    this.invalidUtf8.set(input.inputId, entry);
   }
   /** Blocks this task stored (cache blocks and sink output), reported in the result. */
   readonly blocks: BlockInfo[] = [];

@@ -26,8 +26,17 @@ export interface TaskMetrics {
   recordsWritten: number;
   bytesWritten: number;
   durationMs: number;
-  /** Ill-formed UTF-8 sequences replaced by U+FFFD while decoding, by input id (absent: none). */
-  invalidUtf8?: Record<string, number>;
+  /**
+   * Ill-formed UTF-8 sequences replaced by U+FFFD while decoding, per input file (absent: none). The
+   * file's name travels with its count, so that the engine can name it without looking up the task.
+   */
+  invalidUtf8?: InvalidUtf8Count[];
+}
+
+export interface InvalidUtf8Count {
+  inputId: string;
+  fileName: string;
+  count: number;
 }
 
 /** Why a task failed, as data: Comlink carries only name/message/stack of thrown errors. */
