@@ -2,7 +2,6 @@ import type { AppId, BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutp
 import { appOfBlock, datasetBlockId, isRddBlockId, isShuffleBlockId, kindPrefix, parseBlockId, rddBlockId, rddPrefix, shuffleBlockId } from '../protocol';
 import { blockMismatch } from '../storage/verifyBlock';
 import { decodeRecords } from '../common/codec';
-import { compareKeys, sortKeys } from '../common/ordering';
 import { groupSplits, planSplits } from '../common/lineSplits';
 import type { BlockFilter, ChaosApi, ContextOptions, ExecutorSnapshot, ExecutorState, JobSettings, WordCountOptions } from './api';
 import type { ExecutorBackend } from './backend';
@@ -13,7 +12,7 @@ import { EventBus } from './eventBus';
 import { InvalidArgumentError, EmberflowError } from './errors';
 import type { JobRunner } from './jobRunner';
 import { MapOutputTracker } from './mapOutputTracker';
-import { RDD, checkPartitions, type ActionSpec, type ShuffleDependency } from './rdd';
+import { RDD, checkPartitions, type ActionSpec } from './rdd';
 import { TaskScheduler } from './taskScheduler';
 import { seededRandom } from './random';
 import { plural } from './describe';
@@ -21,6 +20,9 @@ import { RunJournal } from './runJournal';
 import { InputStats } from './inputStats';
 import { assertSendable } from './assertSendable';
 import { ContextCleaner, type CleanupTask } from './contextCleaner';
+import { dependencies, lineage, shuffleDependencies } from './lineage';
+import { rangeBoundsFromSample, sampleSizePerMap, unsampledRangeShuffles } from './rangeBounds';
+import { combineResults, outputRecords } from './combineResults';
 
 export type TextInput = Blob | StoredInputInfo;
 
@@ -39,9 +41,6 @@ const DEFAULTS = {
   resubmitDelayMs: 100,
   eventRunsKept: 20,
 };
-
-/** Keys sampled per reduce partition when computing range bounds (Spark samples ~20). */
-const SAMPLE_PER_PARTITION = 20;
 
 /**
  * The engine's entry point: builds lineage (textFile, parallelize, wordCount), runs jobs through the
@@ -268,7 +267,7 @@ export class EmberContext implements JobRunner {
   #registerForCleanup(rdd: RDD<unknown>): void {
     for (const r of lineage(rdd)) {
       if (r.storageLevel) this.#cleaner.registerRdd(r);
-      if (r.source.kind === 'shuffled') this.#cleaner.registerShuffle(r.source.dep);
+      for (const dep of dependencies(r)) if (dep.kind === 'shuffle') this.#cleaner.registerShuffle(dep);
     }
   }
 
@@ -345,53 +344,22 @@ export class EmberContext implements JobRunner {
 
   /** Runs a sample job for each sortByKey whose range bounds are not known yet (deepest first). */
   async #resolveRangeBounds(rdd: RDD<unknown>): Promise<void> {
-    const deps: ShuffleDependency[] = [];
-    for (const r of lineage(rdd)) {
-      if (r.source.kind === 'shuffled' && r.source.dep.partitioner.kind === 'range' && r.source.dep.partitioner.bounds.status === 'unknown') {
-        deps.push(r.source.dep);
-      }
-    }
-    for (const dep of deps.reverse()) {
+    for (const dep of unsampledRangeShuffles(rdd)) {
       const partitioner = dep.partitioner;
       if (partitioner.kind !== 'range') continue;
-      const perMap = Math.ceil((SAMPLE_PER_PARTITION * dep.numReducers * 3) / Math.max(1, dep.parent.numPartitions));
+      const perMap = sampleSizePerMap(dep.numReducers, dep.parent.numPartitions);
       const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId, operator: dep.operator }, `sample of ${dep.parent.label} for range partitioning`);
-      const keys = outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
-      sortKeys(keys);
-      if (!partitioner.ascending) keys.reverse();
-      const bounds: unknown[] = [];
-      for (let i = 1; i < dep.numReducers && keys.length > 0; i++) {
-        const candidate = keys[Math.min(keys.length - 1, Math.floor((i * keys.length) / dep.numReducers))];
-        if (bounds.length === 0 || compareKeys(bounds[bounds.length - 1], candidate) !== 0) bounds.push(candidate);
-      }
+      const bounds = rangeBoundsFromSample(outputRecords(outputs), dep.numReducers, partitioner.ascending);
       partitioner.bounds = { status: 'known', bounds };
       this.#journal.rangeBoundsSampled(dep.shuffleId, bounds);
     }
   }
 
   async #combine(rdd: RDD<unknown>, action: ActionSpec, outputs: TaskOutput[]): Promise<unknown> {
-    const records = () => outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
-    switch (action.kind) {
-      case 'collect':
-        return records();
-      case 'take':
-        return records().slice(0, action.n);
-      case 'count':
-        return outputs.reduce((n, o) => n + (o.kind === 'count' ? o.count : 0), 0);
-      case 'reduce': {
-        const partials = outputs.flatMap((o) => (o.kind === 'reduced' && o.payload ? decodeRecords(new Uint8Array(o.payload)) : []));
-        if (partials.length === 0) throw new EmberflowError('E_EMPTY_REDUCE', `reduce() of ${rdd.label} found no records: reduce needs at least one.`);
-        if (partials.length === 1) return partials[0];
-        // User functions run only in workers: the partial results are reduced by one more task.
-        return this.runJob(this.parallelize(partials, 1) as RDD<unknown>, action);
-      }
-      case 'save':
-        this.#datasets.set(action.datasetId, rdd.numPartitions);
-        return action.datasetId;
-      case 'sampleKeys':
-      case 'checkpoint':
-        return undefined;
-    }
+    const combined = combineResults(rdd, action, outputs);
+    if (combined.kind === 'reducePartials') return this.runJob(this.parallelize(combined.partials, 1) as RDD<unknown>, action);
+    if (action.kind === 'save') this.#datasets.set(action.datasetId, rdd.numPartitions);
+    return combined.value;
   }
 
   // ------------------------------------------------------------------ journaled runs (resume after reload)
@@ -557,26 +525,4 @@ function describeFilter(filter: BlockFilter): string {
   if ('rdd' in filter) return `cached rdd ${filter.rdd}`;
   if ('kind' in filter) return filter.kind === 'shuffle' ? 'all shuffle blocks' : 'all cached blocks';
   return `a random ${Math.round(filter.fraction * 100)}% with seed ${filter.seed}`;
-}
-
-/** The shuffle dependencies in the lineage of `rdd`, in lineage order (the last shuffle first). */
-export function shuffleDependencies(rdd: RDD<unknown>): ShuffleDependency[] {
-  return lineage(rdd).flatMap((r) => (r.source.kind === 'shuffled' ? [r.source.dep] : []));
-}
-
-/** Every RDD in the lineage of `rdd`, itself first. */
-export function lineage(rdd: RDD<unknown>): RDD<unknown>[] {
-  const out: RDD<unknown>[] = [];
-  const seen = new Set<RDD<unknown>>();
-  const visit = (r: RDD<unknown>) => {
-    if (seen.has(r)) return;
-    seen.add(r);
-    out.push(r);
-    const s = r.source;
-    if (s.kind === 'narrow') visit(s.parent);
-    else if (s.kind === 'union') s.parents.forEach(visit);
-    else if (s.kind === 'shuffled') visit(s.dep.parent);
-  };
-  visit(rdd);
-  return out;
 }
