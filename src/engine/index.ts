@@ -6,6 +6,7 @@ import type { ContextOptions } from './api';
 import { EmberContext } from './context';
 import { IdbEngineStore } from './idbEngineStore';
 import { WorkerPool } from './workerPool';
+import { DEFAULTS } from './defaults';
 import { engineDbName } from '../storage/schema';
 import { newAppId } from '../protocol/ids';
 
@@ -20,8 +21,6 @@ export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
 export { describeCacheUse, describeReason } from './describe';
 
-const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };
-
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database
  * `emberflow-<name>`. Each context is its own application (`ctx.app`): contexts of the same name, in
@@ -34,11 +33,9 @@ export function createContext(options: ContextOptions = {}): EmberContext {
   const pool = new WorkerPool({
     size: workers,
     dbName: store.dbName,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? defaultHeartbeat.heartbeatIntervalMs,
-    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? defaultHeartbeat.heartbeatTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
     now: () => performance.now(),
   });
-  const ctx = new EmberContext({ ...options, workers }, { backend: pool, store });
-  ctx.setMemoryDropper((ids, owner) => pool.dropMemoryBlocks(ids, owner));
-  return ctx;
+  return new EmberContext({ ...options, workers }, { backend: pool, store });
 }
