@@ -30,12 +30,14 @@ export { describeCacheUse, describeReason } from './describe';
 export function createContext(options: ContextOptions = {}): EmberContext {
   const workers = options.workers ?? Math.max(1, navigator.hardwareConcurrency || 2);
   const store = new IdbEngineStore(engineDbName(options.name ?? 'default'), newAppId());
+  // One clock for the heartbeat receiver and the engine.
+  const now = () => performance.now();
   const pool = new WorkerPool({
     size: workers,
     dbName: store.dbName,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
-    now: () => performance.now(),
+    now,
   });
-  return new EmberContext({ ...options, workers }, { backend: pool, store });
+  return new EmberContext({ ...options, workers }, { backend: pool, store, now });
 }
