@@ -21,5 +21,15 @@ export interface ExecutorBackend {
   addExecutor(reason: string): ExecutorId;
   /** Stops one running task (the loser of a speculative race); it then settles as a `killed` failure. */
   killTask(executorId: ExecutorId, taskId: number, reason: string): void;
+  /**
+   * Drops persist('memory') partitions held inside executors: from every executor, or only from `owner`.
+   * Their metadata is the block master's; this frees the executors' memory.
+   */
+  dropMemoryBlocks(ids: string[], owner?: ExecutorId): Promise<void>;
+  /**
+   * Chaos: the executor closes itself without a word ('close') or spins forever ('hang'), so that only
+   * missing heartbeats can reveal it. Unknown ids are ignored.
+   */
+  silence(executorId: ExecutorId, how: 'close' | 'hang'): void;
   stop(): Promise<void>;
 }

@@ -1,5 +1,6 @@
-import type { BlockInfo, ExecutorId } from '../protocol';
-import { isShuffleBlockId } from '../protocol';
+import { isRddBlockId, isShuffleBlockId, parseBlockId, type AppId, type BlockInfo, type ExecutorId } from '../protocol';
+import type { BlockFilter } from './api';
+import { seededRandom } from './random';
 
 /**
  * Metadata of every stored block the engine knows about: ids, owners, sizes, checksums. Never payloads.
@@ -84,6 +85,22 @@ export class BlockMaster {
   /** Every copy of every block. */
   all(): BlockInfo[] {
     return [...this.#copies.values()].flat();
+  }
+
+  /**
+   * Every copy of the blocks a filter selects (the chaos controls' and unpersist's choice). `app` is the
+   * engine's own: a cached RDD's blocks are its own; shuffles are picked by number whatever the app, as a
+   * resumed run's shuffles keep the app that first wrote them and the engine's shuffle ids are unique
+   * among the blocks it knows.
+   */
+  select(filter: BlockFilter, app: AppId): BlockInfo[] {
+    const all = this.all();
+    if ('executor' in filter) return all.filter((b) => b.owner === filter.executor);
+    if ('shuffle' in filter) return all.filter((b) => { const p = parseBlockId(b.id); return p?.kind === 'shuffle' && p.shuffle === filter.shuffle; });
+    if ('rdd' in filter) return all.filter((b) => { const p = parseBlockId(b.id); return p?.kind === 'rdd' && p.app === app && p.rdd === filter.rdd; });
+    if ('kind' in filter) return all.filter((b) => (filter.kind === 'shuffle' ? isShuffleBlockId(b.id) : isRddBlockId(b.id)));
+    const random = seededRandom(filter.seed);
+    return all.filter((b) => (isShuffleBlockId(b.id) || isRddBlockId(b.id)) && random() < filter.fraction);
   }
 
   ownedBy(executorId: ExecutorId): BlockInfo[] {

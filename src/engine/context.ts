@@ -1,8 +1,7 @@
 import type { AppId, BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
-import { appOfBlock, datasetBlockId, isRddBlockId, isShuffleBlockId, kindPrefix, parseBlockId, rddBlockId, rddPrefix, shuffleBlockId } from '../protocol';
+import { datasetBlockId, pickBlockIds, rddBlockId, shuffleBlockId } from '../protocol';
 import { blockMismatch } from '../storage/verifyBlock';
 import { decodeRecords } from '../common/codec';
-import { compareKeys, sortKeys } from '../common/ordering';
 import { groupSplits, planSplits } from '../common/lineSplits';
 import type { BlockFilter, ChaosApi, ContextOptions, ExecutorSnapshot, ExecutorState, JobSettings, WordCountOptions } from './api';
 import type { ExecutorBackend } from './backend';
@@ -13,14 +12,17 @@ import { EventBus } from './eventBus';
 import { InvalidArgumentError, EmberflowError } from './errors';
 import type { JobRunner } from './jobRunner';
 import { MapOutputTracker } from './mapOutputTracker';
-import { RDD, checkPartitions, type ActionSpec, type ShuffleDependency } from './rdd';
+import { RDD, checkPartitions, type ActionSpec } from './rdd';
 import { TaskScheduler } from './taskScheduler';
-import { seededRandom } from './random';
 import { plural } from './describe';
 import { RunJournal } from './runJournal';
 import { InputStats } from './inputStats';
 import { assertSendable } from './assertSendable';
 import { ContextCleaner, type CleanupTask } from './contextCleaner';
+import { DEFAULTS } from './defaults';
+import { dependencies, lineage, shuffleDependencies } from './lineage';
+import { rangeBoundsFromSample, sampleSizePerMap, unsampledRangeShuffles } from './rangeBounds';
+import { combineResults, outputRecords } from './combineResults';
 
 export type TextInput = Blob | StoredInputInfo;
 
@@ -31,25 +33,13 @@ export interface ContextParts {
   now?: () => number;
 }
 
-const DEFAULTS = {
-  heartbeatIntervalMs: 250,
-  heartbeatTimeoutMs: 2000,
-  maxTaskFailures: 4,
-  maxConsecutiveStageAttempts: 4,
-  resubmitDelayMs: 100,
-  eventRunsKept: 20,
-};
-
-/** Keys sampled per reduce partition when computing range bounds (Spark samples ~20). */
-const SAMPLE_PER_PARTITION = 20;
-
 /**
  * The engine's entry point: builds lineage (textFile, parallelize, wordCount), runs jobs through the
  * DAG and task schedulers on a pool of executors, and exposes events, settings and chaos controls.
  */
 export class EmberContext implements JobRunner {
   readonly events: EventBus;
-  readonly settings: JobSettings = { shuffleService: false, speculation: false, taskDelayMs: 0, failureProbability: 0, seed: 1, localityWaitMs: 3000 };
+  readonly settings: JobSettings = { ...DEFAULTS.settings };
   /** This engine instance's application id: in every block id it writes, unique per context. */
   readonly app: AppId;
   readonly #backend: ExecutorBackend;
@@ -100,12 +90,12 @@ export class EmberContext implements JobRunner {
       this.events,
       {
         maxTaskFailures: config.maxTaskFailures,
-        speculation: false,
-        speculationMultiplier: 1.5,
-        speculationQuantile: 0.75,
-        taskDelayMs: 0,
-        failureProbability: 0,
-        seed: 1,
+        speculation: this.settings.speculation,
+        speculationMultiplier: DEFAULTS.speculationMultiplier,
+        speculationQuantile: DEFAULTS.speculationQuantile,
+        taskDelayMs: this.settings.taskDelayMs,
+        failureProbability: this.settings.failureProbability,
+        seed: this.settings.seed,
         localityWaitMs: this.settings.localityWaitMs,
       },
       now,
@@ -116,7 +106,7 @@ export class EmberContext implements JobRunner {
       this.#blocks,
       this.#tasks,
       this.events,
-      { app: this.app, maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: false },
+      { app: this.app, maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: this.settings.shuffleService },
       {
         deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)),
         mapOutputRegistered: (shuffleId, map, sizes) => this.#journal.mapOutputRegistered(shuffleId, map, sizes),
@@ -140,7 +130,7 @@ export class EmberContext implements JobRunner {
       },
       heartbeat: (hb) => {
         const running = this.#tasks.runningTaskOn(hb.executorId);
-        const time = performance.now();
+        const time = now();
         this.#executors.set(hb.executorId, running === null ? { status: 'idle', lastHeartbeat: time } : { status: 'busy', lastHeartbeat: time, taskId: running });
         this.events.emit({ type: 'executor.heartbeat', executorId: hb.executorId, running: hb.running });
       },
@@ -173,7 +163,7 @@ export class EmberContext implements JobRunner {
     if (!(Number.isInteger(s.localityWaitMs) && s.localityWaitMs >= 0)) throw new InvalidArgumentError(`Locality wait must be a whole number of milliseconds >= 0, got ${s.localityWaitMs}.`);
     this.#tasks.configure({ speculation: s.speculation, taskDelayMs: s.taskDelayMs, failureProbability: s.failureProbability, seed: s.seed, localityWaitMs: s.localityWaitMs });
     this.#dag.configure({ shuffleService: s.shuffleService });
-    if (s.speculation && !this.#speculationTimer) this.#speculationTimer = setInterval(() => this.#tasks.schedule(), 100);
+    if (s.speculation && !this.#speculationTimer) this.#speculationTimer = setInterval(() => this.#tasks.schedule(), DEFAULTS.speculationIntervalMs);
     if (!s.speculation && this.#speculationTimer) {
       clearInterval(this.#speculationTimer);
       this.#speculationTimer = null;
@@ -262,7 +252,7 @@ export class EmberContext implements JobRunner {
   #registerForCleanup(rdd: RDD<unknown>): void {
     for (const r of lineage(rdd)) {
       if (r.storageLevel) this.#cleaner.registerRdd(r);
-      if (r.source.kind === 'shuffled') this.#cleaner.registerShuffle(r.source.dep);
+      for (const dep of dependencies(r)) if (dep.kind === 'shuffle') this.#cleaner.registerShuffle(dep);
     }
   }
 
@@ -297,7 +287,7 @@ export class EmberContext implements JobRunner {
       const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
       if (ids.length === 0) return;
       await this.#store.deleteBlocks(ids);
-      await this.#dropMemory?.(ids);
+      await this.#backend.dropMemoryBlocks(ids);
       this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'cached block')} of rdd ${task.rddId} released by the cleaner: the RDD was garbage-collected, so nothing can read them any more.` });
     }
   }
@@ -339,53 +329,22 @@ export class EmberContext implements JobRunner {
 
   /** Runs a sample job for each sortByKey whose range bounds are not known yet (deepest first). */
   async #resolveRangeBounds(rdd: RDD<unknown>): Promise<void> {
-    const deps: ShuffleDependency[] = [];
-    for (const r of lineage(rdd)) {
-      if (r.source.kind === 'shuffled' && r.source.dep.partitioner.kind === 'range' && r.source.dep.partitioner.bounds.status === 'unknown') {
-        deps.push(r.source.dep);
-      }
-    }
-    for (const dep of deps.reverse()) {
+    for (const dep of unsampledRangeShuffles(rdd)) {
       const partitioner = dep.partitioner;
       if (partitioner.kind !== 'range') continue;
-      const perMap = Math.ceil((SAMPLE_PER_PARTITION * dep.numReducers * 3) / Math.max(1, dep.parent.numPartitions));
+      const perMap = sampleSizePerMap(dep.numReducers, dep.parent.numPartitions);
       const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId, operator: dep.operator }, `sample of ${dep.parent.label} for range partitioning`);
-      const keys = outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
-      sortKeys(keys);
-      if (!partitioner.ascending) keys.reverse();
-      const bounds: unknown[] = [];
-      for (let i = 1; i < dep.numReducers && keys.length > 0; i++) {
-        const candidate = keys[Math.min(keys.length - 1, Math.floor((i * keys.length) / dep.numReducers))];
-        if (bounds.length === 0 || compareKeys(bounds[bounds.length - 1], candidate) !== 0) bounds.push(candidate);
-      }
+      const bounds = rangeBoundsFromSample(outputRecords(outputs), dep.numReducers, partitioner.ascending);
       partitioner.bounds = { status: 'known', bounds };
       this.#journal.rangeBoundsSampled(dep.shuffleId, bounds);
     }
   }
 
   async #combine(rdd: RDD<unknown>, action: ActionSpec, outputs: TaskOutput[]): Promise<unknown> {
-    const records = () => outputs.flatMap((o) => (o.kind === 'records' ? decodeRecords(new Uint8Array(o.payload)) : []));
-    switch (action.kind) {
-      case 'collect':
-        return records();
-      case 'take':
-        return records().slice(0, action.n);
-      case 'count':
-        return outputs.reduce((n, o) => n + (o.kind === 'count' ? o.count : 0), 0);
-      case 'reduce': {
-        const partials = outputs.flatMap((o) => (o.kind === 'reduced' && o.payload ? decodeRecords(new Uint8Array(o.payload)) : []));
-        if (partials.length === 0) throw new EmberflowError('E_EMPTY_REDUCE', `reduce() of ${rdd.label} found no records: reduce needs at least one.`);
-        if (partials.length === 1) return partials[0];
-        // User functions run only in workers: the partial results are reduced by one more task.
-        return this.runJob(this.parallelize(partials, 1) as RDD<unknown>, action);
-      }
-      case 'save':
-        this.#datasets.set(action.datasetId, rdd.numPartitions);
-        return action.datasetId;
-      case 'sampleKeys':
-      case 'checkpoint':
-        return undefined;
-    }
+    const combined = combineResults(rdd, action, outputs);
+    if (combined.kind === 'reducePartials') return this.runJob(this.parallelize(combined.partials, 1) as RDD<unknown>, action);
+    if (action.kind === 'save') this.#datasets.set(action.datasetId, rdd.numPartitions);
+    return combined.value;
   }
 
   // ------------------------------------------------------------------ journaled runs (resume after reload)
@@ -427,7 +386,7 @@ export class EmberContext implements JobRunner {
   }
 
   async dropCachedRdd(rddId: number): Promise<void> {
-    const ids = [...new Set(this.#selectBlocks({ rdd: rddId }).map((b) => b.id))];
+    const ids = [...new Set(this.#blocks.select({ rdd: rddId }, this.app).map((b) => b.id))];
     await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of rdd ${rddId} released (unpersisted).`);
     this.#cachedRdds.delete(rddId);
   }
@@ -437,7 +396,7 @@ export class EmberContext implements JobRunner {
     if (ids.length === 0) return;
     this.#blocks.remove(ids, owner);
     await this.#store.deleteBlocks(ids);
-    await this.#dropMemory?.(ids, owner);
+    await this.#backend.dropMemoryBlocks(ids, owner);
     this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation, ...(owner === undefined ? {} : { owner }) });
     // Tasks that waited for a worker holding one of them can run elsewhere now.
     this.#tasks.schedule();
@@ -470,37 +429,27 @@ export class EmberContext implements JobRunner {
       this.#backend.kill(id, 'killed', 'killed by the user');
       return id;
     },
-    silenceExecutor: (executorId) => this.#silence(executorId, 'close'),
-    hangExecutor: (executorId) => this.#silence(executorId, 'hang'),
+    silenceExecutor: (executorId) => this.#backend.silence(executorId, 'close'),
+    hangExecutor: (executorId) => this.#backend.silence(executorId, 'hang'),
     clearBlocks: async (filter) => {
-      const ids = [...new Set(this.#selectBlocks(filter).map((b) => b.id))];
+      const ids = [...new Set(this.#blocks.select(filter, this.app).map((b) => b.id))];
       const owner = 'executor' in filter ? filter.executor : undefined;
       await this.#removeBlocks(ids, `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`, owner);
       return ids;
     },
   };
 
-  /** Set by the browser entry: drops in-memory cached partitions inside workers (only `owner`, if given). */
-  #dropMemory: ((ids: string[], owner?: ExecutorId) => Promise<void>) | null = null;
-  setMemoryDropper(drop: (ids: string[], owner?: ExecutorId) => Promise<void>): void {
-    this.#dropMemory = drop;
-  }
-
-  #silence(executorId: ExecutorId, how: 'close' | 'hang'): void {
-    const backend = this.#backend as ExecutorBackend & { silence?: (id: ExecutorId, how: 'close' | 'hang') => void };
-    backend.silence?.(executorId, how);
-  }
-
-  #selectBlocks(filter: BlockFilter): BlockInfo[] {
-    const all = this.#blocks.all();
-    if ('executor' in filter) return all.filter((b) => b.owner === filter.executor);
-    // By number whatever the app: a resumed run's shuffles keep the app that first wrote them, and
-    // this engine's shuffle ids are unique among the blocks it knows.
-    if ('shuffle' in filter) return all.filter((b) => { const p = parseBlockId(b.id); return p?.kind === 'shuffle' && p.shuffle === filter.shuffle; });
-    if ('rdd' in filter) return all.filter((b) => b.id.startsWith(rddPrefix(this.app, filter.rdd)));
-    if ('kind' in filter) return all.filter((b) => b.id.startsWith(kindPrefix(filter.kind === 'shuffle' ? 'shuffle' : 'rdd')));
-    const random = seededRandom(filter.seed);
-    return all.filter((b) => (isShuffleBlockId(b.id) || isRddBlockId(b.id)) && random() < filter.fraction);
+  /**
+   * The retention rule, applied before a new run: no new run reads an earlier run's shuffle or cached
+   * blocks (each run plans its own shuffles), so they go, with the blocks of engines that are no longer
+   * live (see deleteAbandonedBlocks). Returns the ids deleted.
+   */
+  async releaseFinishedRuns(): Promise<string[]> {
+    const own = [...new Set([...this.#blocks.select({ kind: 'shuffle' }, this.app), ...this.#blocks.select({ kind: 'cache' }, this.app)].map((b) => b.id))];
+    await this.#removeBlocks(own, `${plural(own.length, 'block')} of finished runs released before this run (retention rule).`);
+    const abandoned = await this.deleteAbandonedBlocks();
+    if (abandoned.length > 0) this.events.emit({ type: 'log', level: 'info', message: `${plural(abandoned.length, 'block')} left by closed tabs deleted before this run (retention rule).` });
+    return [...own, ...abandoned];
   }
 
   /**
@@ -525,7 +474,7 @@ export class EmberContext implements JobRunner {
     if (this.#speculationTimer) clearInterval(this.#speculationTimer);
     await this.#backend.stop();
     try {
-      const ids = (await this.#store.listBlockIds()).filter((id) => appOfBlock(id) === this.app);
+      const ids = pickBlockIds(await this.#store.listBlockIds(), { apps: new Set([this.app]) }, 'in');
       await this.#store.deleteBlocks(ids);
     } catch (e) {
       this.#warn(`Could not delete this session's blocks: ${String(e)}`);
@@ -551,26 +500,4 @@ function describeFilter(filter: BlockFilter): string {
   if ('rdd' in filter) return `cached rdd ${filter.rdd}`;
   if ('kind' in filter) return filter.kind === 'shuffle' ? 'all shuffle blocks' : 'all cached blocks';
   return `a random ${Math.round(filter.fraction * 100)}% with seed ${filter.seed}`;
-}
-
-/** The shuffle dependencies in the lineage of `rdd`, in lineage order (the last shuffle first). */
-export function shuffleDependencies(rdd: RDD<unknown>): ShuffleDependency[] {
-  return lineage(rdd).flatMap((r) => (r.source.kind === 'shuffled' ? [r.source.dep] : []));
-}
-
-/** Every RDD in the lineage of `rdd`, itself first. */
-export function lineage(rdd: RDD<unknown>): RDD<unknown>[] {
-  const out: RDD<unknown>[] = [];
-  const seen = new Set<RDD<unknown>>();
-  const visit = (r: RDD<unknown>) => {
-    if (seen.has(r)) return;
-    seen.add(r);
-    out.push(r);
-    const s = r.source;
-    if (s.kind === 'narrow') visit(s.parent);
-    else if (s.kind === 'union') s.parents.forEach(visit);
-    else if (s.kind === 'shuffled') visit(s.dep.parent);
-  };
-  visit(rdd);
-  return out;
 }

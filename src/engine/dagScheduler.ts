@@ -7,6 +7,7 @@ import type { MapOutputTracker } from './mapOutputTracker';
 import type { ActionSpec, RDD, ShuffleDependency } from './rdd';
 import type { ResultStage, ShuffleMapStage, Stage } from './stage';
 import { StagePlanner } from './stagePlanner';
+import { dependencies, stageShuffleDependencies, walkLineage } from './lineage';
 import type { TaskScheduler, TaskSchedulerListener } from './taskScheduler';
 import type { CachedInput, RunningTask, TaskSetManager } from './taskSetManager';
 import { describeReason, listPartitions, plural } from './describe';
@@ -140,29 +141,13 @@ export class DagScheduler implements TaskSchedulerListener {
 
   // ---------------------------------------------------------------- stage graph
 
-  #shuffleDepsOf(rdd: RDD<unknown>): ShuffleDependency[] {
-    const deps: ShuffleDependency[] = [];
-    const seen = new Set<RDD<unknown>>();
-    const visit = (r: RDD<unknown>) => {
-      if (seen.has(r)) return;
-      seen.add(r);
-      if (r.checkpointed) return;
-      const s = r.source;
-      if (s.kind === 'narrow') visit(s.parent);
-      else if (s.kind === 'union') s.parents.forEach(visit);
-      else if (s.kind === 'shuffled') deps.push(s.dep);
-    };
-    visit(rdd);
-    return deps;
-  }
-
   #shuffleMapStage(dep: ShuffleDependency, jobId: number): ShuffleMapStage {
     const existing = this.#shuffleStageOf.get(dep);
     if (existing) {
       this.#activate(existing);
       return existing;
     }
-    const parents = this.#shuffleDepsOf(dep.parent).map((d) => this.#shuffleMapStage(d, jobId));
+    const parents = stageShuffleDependencies(dep.parent).map((d) => this.#shuffleMapStage(d, jobId));
     const stage: ShuffleMapStage = { kind: 'shuffleMap', dep, ...this.#newStage(dep.parent, parents, jobId) };
     this.#tracker.registerShuffle(dep.shuffleId, stage.numPartitions);
     this.#stages.set(stage.id, stage);
@@ -258,32 +243,26 @@ export class DagScheduler implements TaskSchedulerListener {
   /** Parent stages whose outputs are missing, looking through cached RDDs as Spark does. */
   #missingParents(stage: Stage): ShuffleMapStage[] {
     const missing = new Set<ShuffleMapStage>();
-    const seen = new Set<RDD<unknown>>();
     const jobId = stage.firstJobId;
-    const visit = (r: RDD<unknown>) => {
-      if (seen.has(r)) return;
-      seen.add(r);
-      if (r.checkpointed || this.#fullyCached(r)) return;
-      const s = r.source;
-      if (s.kind === 'narrow') visit(s.parent);
-      else if (s.kind === 'union') s.parents.forEach(visit);
-      else if (s.kind === 'shuffled') {
-        const parent = this.#shuffleMapStage(s.dep, jobId);
-        if (!this.#tracker.isAvailable(s.dep.shuffleId)) missing.add(parent);
-      }
-    };
-    visit(stage.rdd);
+    walkLineage(stage.rdd, { atCheckpoint: 'stop', atShuffle: 'stop' }, {
+      enter: (r) => !this.#fullyCached(r),
+      shuffle: (dep) => {
+        const parent = this.#shuffleMapStage(dep, jobId);
+        if (!this.#tracker.isAvailable(dep.shuffleId)) missing.add(parent);
+      },
+    });
     return [...missing].sort((a, b) => a.id - b.id);
   }
 
   #operations(stage: Stage): string[] {
     const ops: string[] = [];
-    let r: RDD<unknown> | null = stage.rdd;
-    while (r) {
-      ops.unshift(r.checkpointed ? `${r.operation} (checkpoint)` : r.operation);
-      const s: RDD<unknown>['source'] = r.source;
-      r = !r.checkpointed && s.kind === 'narrow' ? s.parent : null;
-    }
+    // The chain of one-to-one operators above the stage's input: a union's parents are not listed.
+    walkLineage(stage.rdd, { atCheckpoint: 'stop', atShuffle: 'stop' }, {
+      enter: (r) => {
+        ops.unshift(r.checkpointed ? `${r.operation} (checkpoint)` : r.operation);
+        return dependencies(r).every((d) => d.kind === 'oneToOne');
+      },
+    });
     if (stage.kind === 'shuffleMap') ops.push(stage.dep.mapSideCombine ? 'combine + shuffle write' : 'shuffle write');
     return ops;
   }
@@ -318,7 +297,7 @@ export class DagScheduler implements TaskSchedulerListener {
   ): void {
     const jobId = this.#nextJobId++;
     const parts = partitions ?? [...Array(rdd.numPartitions).keys()];
-    const parents = this.#shuffleDepsOf(rdd).map((d) => this.#shuffleMapStage(d, jobId));
+    const parents = stageShuffleDependencies(rdd).map((d) => this.#shuffleMapStage(d, jobId));
     const finalStage: ResultStage = { kind: 'result', ...this.#newStage(rdd, parents, jobId) };
     this.#stages.set(finalStage.id, finalStage);
     const job: ActiveJob = {
@@ -424,30 +403,22 @@ export class DagScheduler implements TaskSchedulerListener {
    */
   #cachedInput(rdd: RDD<unknown>, partition: number): CachedInput | null {
     let first: CachedInput | null = null;
-    let r: RDD<unknown> | null = rdd;
-    let p = partition;
-    while (r && !r.checkpointed) {
-      if (r.storageLevel) {
-        const input: CachedInput = { blockId: rddBlockId(this.#config.app, r.id, p), rddId: r.id, partition: p, level: r.storageLevel };
-        if (this.#blocks.has(input.blockId)) return input;
-        first ??= input;
-      }
-      const s: RDD<unknown>['source'] = r.source;
-      if (s.kind === 'narrow') r = s.parent;
-      else if (s.kind === 'union') {
-        // The union's partition p is partition p - (partitions of the parents before) of one parent.
-        let next: RDD<unknown> | null = null;
-        for (const parent of s.parents) {
-          if (p < parent.numPartitions) {
-            next = parent;
-            break;
+    let found: CachedInput | null = null;
+    walkLineage(rdd, { atCheckpoint: 'stop', atShuffle: 'stop', partition }, {
+      enter: (r, _via, p) => {
+        // A checkpointed RDD's partition is read from its checkpoint, not from a cache.
+        if (found || r.checkpointed) return false;
+        if (r.storageLevel) {
+          const input: CachedInput = { blockId: rddBlockId(this.#config.app, r.id, p!), rddId: r.id, partition: p!, level: r.storageLevel };
+          if (this.#blocks.has(input.blockId)) {
+            found = input;
+            return false;
           }
-          p -= parent.numPartitions;
+          first ??= input;
         }
-        r = next;
-      } else r = null;
-    }
-    return first;
+      },
+    });
+    return found ?? first;
   }
 
   #markStageFinished(stage: Stage): void {

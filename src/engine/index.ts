@@ -6,10 +6,12 @@ import type { ContextOptions } from './api';
 import { EmberContext } from './context';
 import { IdbEngineStore } from './idbEngineStore';
 import { WorkerPool } from './workerPool';
+import { DEFAULTS } from './defaults';
 import { engineDbName } from '../storage/schema';
 import { newAppId } from '../protocol/ids';
 
-export { EmberContext, lineage } from './context';
+export { EmberContext } from './context';
+export { lineage } from './lineage';
 export type { TextInput } from './context';
 export { RDD } from './rdd';
 export type { StorageLevel, FunctionOptions } from './rdd';
@@ -18,8 +20,6 @@ export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
 export { describeCacheUse, describeReason } from './describe';
-
-const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database
@@ -30,14 +30,14 @@ const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };
 export function createContext(options: ContextOptions = {}): EmberContext {
   const workers = options.workers ?? Math.max(1, navigator.hardwareConcurrency || 2);
   const store = new IdbEngineStore(engineDbName(options.name ?? 'default'), newAppId());
+  // One clock for the heartbeat receiver and the engine.
+  const now = () => performance.now();
   const pool = new WorkerPool({
     size: workers,
     dbName: store.dbName,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? defaultHeartbeat.heartbeatIntervalMs,
-    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? defaultHeartbeat.heartbeatTimeoutMs,
-    now: () => performance.now(),
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
+    now,
   });
-  const ctx = new EmberContext({ ...options, workers }, { backend: pool, store });
-  ctx.setMemoryDropper((ids, owner) => pool.dropMemoryBlocks(ids, owner));
-  return ctx;
+  return new EmberContext({ ...options, workers }, { backend: pool, store, now });
 }

@@ -3,6 +3,7 @@ import { shipFunction } from './shipFunction';
 import { InvalidArgumentError } from './errors';
 import { partitionsToScan } from './takeScan';
 import type { JobRunner } from './jobRunner';
+import { shuffleDependenciesInnerFirst, walkLineage } from './lineage';
 
 /** A text input file; its stored id is resolved before the job runs (see EmberContext.textFile). */
 export interface TextFileRef {
@@ -29,6 +30,8 @@ export type ShufflePartitioner = { kind: 'hash' } | { kind: 'range'; ascending: 
 
 /** The edge where a stage ends: map outputs are written per reducer and fetched by the next stage. */
 export class ShuffleDependency {
+  /** Tells it apart from the narrow dependencies (see lineage.ts). */
+  readonly kind = 'shuffle' as const;
   readonly parent: RDD<unknown>;
   readonly numReducers: number;
   readonly partitioner: ShufflePartitioner;
@@ -64,7 +67,7 @@ export class ShuffleDependency {
   get shuffleId(): number {
     if (this.#id === undefined) {
       // Number the shuffles this one depends on first, so that ids follow the lineage (inner first).
-      for (const dep of innerShuffles(this.parent)) void dep.shuffleId;
+      for (const dep of shuffleDependenciesInnerFirst(this.parent)) void dep.shuffleId;
       this.#id = this.#nextId();
     }
     return this.#id;
@@ -81,25 +84,6 @@ export class ShuffleDependency {
     this.#id = id;
     this.#app = app;
   }
-}
-
-/** The shuffle dependencies below `rdd`, the deepest first. */
-function innerShuffles(rdd: RDD<unknown>): ShuffleDependency[] {
-  const out: ShuffleDependency[] = [];
-  const seen = new Set<RDD<unknown>>();
-  const visit = (r: RDD<unknown>) => {
-    if (seen.has(r)) return;
-    seen.add(r);
-    const s = r.source;
-    if (s.kind === 'narrow') visit(s.parent);
-    else if (s.kind === 'union') s.parents.forEach(visit);
-    else if (s.kind === 'shuffled') {
-      visit(s.dep.parent);
-      out.push(s.dep);
-    }
-  };
-  visit(rdd);
-  return out;
 }
 
 /** How an RDD computes its partitions from its parents: the edge of the lineage graph. */
@@ -319,18 +303,19 @@ export class RDD<T> {
   /** The lineage, indented at shuffle boundaries, like Spark's RDD.toDebugString. */
   toDebugString(): string {
     const lines: string[] = [];
-    const visit = (rdd: RDD<unknown>, indent: string, prefix: string) => {
-      const cached = rdd.storageLevel ? ` [${rdd.storageLevel}]` : '';
-      const cp = rdd.checkpointed ? ' [checkpointed]' : '';
-      lines.push(`${indent}${prefix}(${rdd.numPartitions}) ${rdd.label}${cached}${cp}`);
-      if (rdd.checkpointed) return;
-      const inner = prefix === ' +-' ? `${indent}   ` : indent;
-      const s = rdd.source;
-      if (s.kind === 'narrow') visit(s.parent, inner, ' |  ');
-      else if (s.kind === 'union') s.parents.forEach((p) => visit(p, inner, ' |  '));
-      else if (s.kind === 'shuffled') visit(s.dep.parent, inner, ' +-');
-    };
-    visit(this as RDD<unknown>, '', '');
+    // The indent under each RDD on the current path: a shuffle starts a deeper level.
+    const inner: string[] = [];
+    walkLineage(this as RDD<unknown>, { atCheckpoint: 'stop', atShuffle: 'cross', tree: true }, {
+      enter: (rdd, via) => {
+        const indent = inner.at(-1) ?? '';
+        const prefix = via === null ? '' : via.kind === 'shuffle' ? ' +-' : ' |  ';
+        const cached = rdd.storageLevel ? ` [${rdd.storageLevel}]` : '';
+        const cp = rdd.checkpointed ? ' [checkpointed]' : '';
+        lines.push(`${indent}${prefix}(${rdd.numPartitions}) ${rdd.label}${cached}${cp}`);
+        inner.push(prefix === ' +-' ? `${indent}   ` : indent);
+      },
+      leave: () => void inner.pop(),
+    });
     return lines.join('\n');
   }
 }

@@ -1,4 +1,4 @@
-import { shuffleBlockId, shufflePrefix, type StoredRun } from '../protocol';
+import { pickBlockIds, shuffleBlockId, type StoredRun } from '../protocol';
 import type { WordCountOptions } from './api';
 import type { EngineStore, StoreState } from './engineStore';
 import { InvalidArgumentError } from './errors';
@@ -93,7 +93,7 @@ export class RunJournal {
     const run = await this.#take(runId);
     const store = this.#host.store;
     await store.deleteRun(runId);
-    const ids = (await store.listBlockIds()).filter((id) => run.shuffleIds.some((s) => id.startsWith(shufflePrefix(run.blockApp, s))));
+    const ids = pickBlockIds(await store.listBlockIds(), { shuffles: run.shuffleIds.map((shuffle) => ({ app: run.blockApp, shuffle })) }, 'in');
     await store.deleteBlocks(ids);
   }
 

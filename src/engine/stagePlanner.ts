@@ -2,6 +2,7 @@ import type { Aggregation, FnRef, NarrowOp, PartitionPlan, ShippedFunction, Task
 import type { AggregationSpec, NarrowOpSpec, RDD, ShuffleDependency } from './rdd';
 import type { MapOutputTracker } from './mapOutputTracker';
 import type { ActionSpec } from './rdd';
+import { dependencies, parentPartition } from './lineage';
 
 type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
 
@@ -73,10 +74,9 @@ export class StagePlanner {
       case 'narrow':
         return { kind: 'narrow', rddId: rdd.id, op: this.#op(s.op), parent: this.plan(s.parent, partition) };
       case 'union': {
-        let p = partition;
-        for (const parent of s.parents) {
-          if (p < parent.numPartitions) return this.plan(parent, p);
-          p -= parent.numPartitions;
+        for (const dep of dependencies(rdd)) {
+          const p = dep.kind === 'shuffle' ? null : parentPartition(dep, partition);
+          if (p !== null) return this.plan(dep.parent, p);
         }
         throw new Error(`Partition ${partition} is out of range for ${rdd.label}.`);
       }

@@ -78,3 +78,25 @@ export const isRddBlockId = (id: string): boolean => id.startsWith(kindPrefix('r
 export function appOfBlock(id: string): AppId | null {
   return parseBlockId(id)?.app ?? null;
 }
+
+/** Blocks named by what they belong to: every block of some apps, and every block of some shuffles. */
+export interface BlockSet {
+  readonly apps?: ReadonlySet<AppId>;
+  readonly shuffles?: readonly { readonly app: AppId; readonly shuffle: number }[];
+}
+
+/**
+ * The ids that are in `set` ('in'), or the ids that are not ('out'): the one way stored blocks are
+ * picked for deletion (an engine's own when it stops, a discarded run's shuffles, blocks of engines
+ * that are gone). Ids this version does not write belong to no set.
+ */
+export function pickBlockIds(ids: readonly string[], set: BlockSet, which: 'in' | 'out'): string[] {
+  const shuffles = new Set((set.shuffles ?? []).map((s) => `${s.app}/${s.shuffle}`));
+  const inSet = (id: string): boolean => {
+    const block = parseBlockId(id);
+    if (!block) return false;
+    if (set.apps?.has(block.app)) return true;
+    return block.kind === 'shuffle' && shuffles.has(`${block.app}/${block.shuffle}`);
+  };
+  return ids.filter((id) => inSet(id) === (which === 'in'));
+}

@@ -1,4 +1,4 @@
-import { parseBlockId, type AppId } from '../protocol/ids';
+import { pickBlockIds, type AppId } from '../protocol/ids';
 import type { StoredRun } from '../protocol/storage';
 
 /**
@@ -15,12 +15,6 @@ export function interruptedRuns(runs: readonly StoredRun[], live: ReadonlySet<Ap
  * which their resume (or the live engine resuming them) reads.
  */
 export function abandonedBlocks(ids: readonly string[], runs: readonly StoredRun[], live: ReadonlySet<AppId>): string[] {
-  const held = new Set<string>();
-  for (const r of runs) if (r.status === 'running') for (const s of r.shuffleIds) held.add(`${r.blockApp}/${s}`);
-  return ids.filter((id) => {
-    const block = parseBlockId(id);
-    if (!block) return true;
-    if (live.has(block.app)) return false;
-    return !(block.kind === 'shuffle' && held.has(`${block.app}/${block.shuffle}`));
-  });
+  const held = runs.filter((r) => r.status === 'running').flatMap((r) => r.shuffleIds.map((shuffle) => ({ app: r.blockApp, shuffle })));
+  return pickBlockIds(ids, { apps: live, shuffles: held }, 'out');
 }

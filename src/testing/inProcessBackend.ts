@@ -68,5 +68,12 @@ export class InProcessBackend implements ExecutorBackend {
   /** In-process tasks are short: a killed one just finishes and the scheduler discards its result. */
   killTask(): void {}
 
+  async dropMemoryBlocks(ids: string[], owner?: ExecutorId): Promise<void> {
+    for (const [id, memory] of this.#memory) if (owner === undefined || id === owner) for (const block of ids) memory.delete(block);
+  }
+
+  /** In-process executors send no heartbeats, so there is nothing to silence: tests kill them instead. */
+  silence(): void {}
+
   async stop(): Promise<void> {}
 }

@@ -53,6 +53,12 @@ export class ScriptedBackend implements ExecutorBackend {
     this.loseExecutor(executorId, cause, reason, false);
   }
 
+  /** Scripted executors hold no memory blocks: their outputs exist only as reported metadata. */
+  async dropMemoryBlocks(): Promise<void> {}
+
+  /** Scripted executors send no heartbeats, so there is nothing to silence: tests script the loss with loseExecutor. */
+  silence(): void {}
+
   /**
    * Declares an executor lost; its running tasks fail with ExecutorLost, unless `inFlight`: then their
    * results were already on their way and the test settles them itself (late completions).

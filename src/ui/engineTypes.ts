@@ -46,8 +46,8 @@ export interface UiEngine {
     clearBlocks(filter: BlockFilter): Promise<string[]>;
   };
   blocks(): BlockInfo[];
-  /** Deletes blocks left by engines no longer live (closed tabs), except what interrupted runs need. */
-  deleteAbandonedBlocks(): Promise<string[]>;
+  /** The retention rule before a new run: this engine's shuffle and cached blocks, and abandoned blocks, go. */
+  releaseFinishedRuns(): Promise<string[]>;
   /** A journaled word count: after a reload it shows up in interruptedRuns() and can be resumed. */
   runWordCount(options: WordCountOptions): Promise<[string, number][]>;
   interruptedRuns(): Promise<StoredRun[]>;

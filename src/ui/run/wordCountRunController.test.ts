@@ -33,7 +33,7 @@ function fakeEngine(runWordCount: UiEngine['runWordCount']) {
     configure: (s: object) => calls.push(`configure ${JSON.stringify(s)}`),
     chaos: { clearBlocks: async (f: object) => (calls.push(`clear ${JSON.stringify(f)}`), []) },
     runWordCount: (o: Parameters<UiEngine['runWordCount']>[0]) => (calls.push('runWordCount'), runWordCount(o)),
-    deleteAbandonedBlocks: async () => void calls.push('deleteAbandonedBlocks'),
+    releaseFinishedRuns: async () => (calls.push('releaseFinishedRuns'), []),
     cancelJob: () => calls.push('cancel'),
   } as unknown as UiEngine;
   const emit = (e: EngineEvent) => listeners.forEach((l) => l(e));
@@ -62,7 +62,7 @@ describe('WordCountRunController', () => {
     ]);
     expect(seen).toEqual(['running', 'succeeded']);
     expect(calls[0]).toContain('"failureProbability":0.25');
-    expect(calls.slice(1)).toEqual(['clear {"kind":"shuffle"}', 'clear {"kind":"cache"}', 'deleteAbandonedBlocks', 'runWordCount']);
+    expect(calls.slice(1)).toEqual(['releaseFinishedRuns', 'runWordCount']);
     expect(marks()).toBe(1);
     expect(listeners.size).toBe(0); // the run's subscription ends with it
   });

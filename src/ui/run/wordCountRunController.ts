@@ -64,7 +64,8 @@ export class WordCountRunController {
   /** Runs a journaled word count over `inputs`, after releasing the previous run's blocks. */
   readonly start = (settings: RunSettings, inputs: StoredInputInfo[]): Promise<void> =>
     this.#execute(settings, inputs, async (engine) => {
-      await releaseFinishedRunBlocks(engine);
+      // The retention rule (RETENTION_RULE): a resumed run keeps its blocks, it is made of them.
+      await engine.releaseFinishedRuns();
       return engine.runWordCount({
         inputs,
         tokenizer: settings.tokenizer,
@@ -146,13 +147,3 @@ function summarise(outcome: Finished): RunRecord['outcome'] {
 /** Retention rule shown in the Storage panel. */
 export const RETENTION_RULE =
   'Shuffle and cached blocks of finished runs, and blocks left by closed tabs, are deleted when the next run starts; blocks of runs in other open tabs are not. The event log of the last 20 runs is kept for its download.';
-
-// No new run reads an earlier run's blocks (each run plans its own shuffles), so without this rule
-// they would only fill the quota. A resumed run keeps them: it is made of them. The engine's own
-// blocks go through clearBlocks; those of tabs that closed (and of no interrupted run) go too, but
-// another open tab's are its own business.
-async function releaseFinishedRunBlocks(engine: UiEngine): Promise<void> {
-  await engine.chaos.clearBlocks({ kind: 'shuffle' });
-  await engine.chaos.clearBlocks({ kind: 'cache' });
-  await engine.deleteAbandonedBlocks();
-}
