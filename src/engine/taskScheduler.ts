@@ -13,6 +13,8 @@ export interface TaskSchedulerListener {
   taskFetchFailed(tsm: TaskSetManager, task: RunningTask, reason: Extract<TaskFailureReason, { kind: 'fetchFailed' }>): void;
   /** A task index failed maxTaskFailures times in a row: the stage and its jobs must abort. */
   taskSetAborted(tsm: TaskSetManager, message: string): void;
+  /** A task's result was handled (whatever it was): state kept for running tasks only may go. */
+  taskEnded(): void;
 }
 
 /** Where cached blocks are (the block master): the scheduler places tasks by it. */
@@ -191,7 +193,10 @@ export class TaskScheduler {
       executorId,
       speculative,
     });
-    void this.#backend.launch(executorId, task).then((result) => this.#finish(tsm, running, result));
+    void this.#backend.launch(executorId, task).then((result) => {
+      this.#finish(tsm, running, result);
+      this.#listener.taskEnded();
+    });
   }
 
   #finish(tsm: TaskSetManager, task: RunningTask, result: TaskResult): void {
@@ -331,7 +336,8 @@ export class TaskScheduler {
       const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
       const threshold = Math.max(this.#config.speculationMultiplier * median, 100);
       for (const running of [...tsm.running.values()]) {
-        if (running.speculative || now - running.startedAt <= threshold) continue;
+        // A finished index needs no copy (Spark's checkSpeculatableTasks skips successful ones).
+        if (running.speculative || tsm.succeeded.has(running.index) || now - running.startedAt <= threshold) continue;
         const copies = [...tsm.running.values()].filter((r) => r.index === running.index).length;
         if (copies > 1) continue;
         const free = [...live].find((e) => !this.#busy.has(e) && e !== running.executorId);
