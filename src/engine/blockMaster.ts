@@ -88,8 +88,4 @@ export class BlockMaster {
   ownedBy(executorId: ExecutorId): BlockInfo[] {
     return this.all().filter((b) => b.owner === executorId);
   }
-
-  withPrefix(prefix: string): BlockInfo[] {
-    return this.all().filter((b) => b.id.startsWith(prefix));
-  }
 }

@@ -9,7 +9,7 @@ import { WorkerPool } from './workerPool';
 import { engineDbName } from '../storage/schema';
 import { newAppId } from '../protocol/ids';
 
-export { EmberContext, lineage } from './context';
+export { EmberContext } from './context';
 export type { TextInput } from './context';
 export { RDD } from './rdd';
 export type { StorageLevel, FunctionOptions } from './rdd';
