@@ -17,7 +17,7 @@ export * from './errors';
 export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
-export { describeCacheUse, describeReason } from './describe';
+export { describeCacheUse, describeReason, plural } from './describe';
 
 const defaultHeartbeat = { heartbeatIntervalMs: 250, heartbeatTimeoutMs: 2000 };
 
