@@ -109,7 +109,7 @@ test.describe('storage (IndexedDB)', () => {
         db.close();
       }
     }, dbName);
-    expect(result).toEqual({ version: 3, inputs: ['a.txt'], blocks: [], runs: [], mapOutputs: [], indexes: ['appOwner'] });
+    expect(result).toEqual({ version: 4, inputs: ['a.txt'], blocks: [], runs: [], mapOutputs: [], indexes: ['appOwner'] });
   });
 
   test('a batch with one bad record stores nothing (one transaction per task output)', async ({ harness }) => {
