@@ -1,48 +1,12 @@
-// ESLint flat config. The import-boundary rules below are docs/ARCHITECTURE.md's "Folders and boundaries"
-// made executable:
-//   engine   never imports ui or executor
-//   executor never imports engine or ui
-//   protocol imports nothing outside src/protocol (types shared by both sides of the worker boundary)
-//   storage, common never import engine, ui or executor
-//   ui       imports the engine only through its public entry (src/engine/index.ts), never executor
-//   testing  (the scheduler tests' backends) is imported by tests only
-// Unit tests (*.test.ts) are exempt: they may reach into any module they test.
-// Note: `new Worker(new URL('../executor/worker.ts', import.meta.url))` is not an import and is the
-// intended way for the engine to start an executor.
+// ESLint flat config. The import boundaries (docs/ARCHITECTURE.md's "Folders and boundaries") live in
+// eslint.boundaries.js.
 import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
-
-/** A restricted-import pattern for a sibling top-level folder of src/, reached by `../` or `src/`. */
-function folder(name, why) {
-  return {
-    regex: `^((\\.\\./)+|(.*/)?src/)${name}(/.*)?$`,
-    message: why,
-  };
-}
-
-function boundary(dir, patterns) {
-  return {
-    name: `emberflow/boundaries/${dir}`,
-    files: [`src/${dir}/**/*.{ts,tsx}`],
-    ignores: TESTS,
-    rules: {
-      'no-restricted-imports': ['error', { patterns }],
-    },
-  };
-}
-
-const ENGINE_UI = 'engine never imports ui (docs/ARCHITECTURE.md): the UI subscribes to the engine, not the reverse.';
-const ENGINE_EXECUTOR =
-  'engine never imports executor (docs/ARCHITECTURE.md): start executors with new Worker(new URL(...)) and talk through src/protocol.';
-const EXECUTOR_ENGINE =
-  'executor never imports engine (docs/ARCHITECTURE.md): it runs in a Web Worker; share types through src/protocol.';
-const EXECUTOR_UI = 'executor never imports ui (docs/ARCHITECTURE.md).';
-const LEAF = (dir) => `${dir} is a leaf shared by both sides of the worker boundary: it must not import engine, ui or executor (docs/ARCHITECTURE.md).`;
+import { TESTS, importBoundaries } from './eslint.boundaries.js';
 
 export default defineConfig(
   {
@@ -95,50 +59,5 @@ export default defineConfig(
   },
 
   // ---- import boundaries (docs/ARCHITECTURE.md) -------------------------------------------------------------
-  boundary('engine', [folder('ui', ENGINE_UI), folder('executor', ENGINE_EXECUTOR)]),
-  boundary('executor', [folder('engine', EXECUTOR_ENGINE), folder('ui', EXECUTOR_UI)]),
-  boundary('protocol', [
-    {
-      // Anything that is not `./x` inside src/protocol: parent paths, absolute paths, packages.
-      regex: '^(?!\\./)',
-      message:
-        'src/protocol holds only types shared by both sides of the worker boundary: import nothing outside src/protocol (docs/ARCHITECTURE.md).',
-    },
-  ]),
-  boundary('storage', [
-    folder('engine', LEAF('storage')),
-    folder('ui', LEAF('storage')),
-    folder('executor', LEAF('storage')),
-  ]),
-  boundary('common', [
-    folder('engine', LEAF('common')),
-    folder('ui', LEAF('common')),
-    folder('executor', LEAF('common')),
-  ]),
-  boundary('ui', [
-    {
-      // ../engine, ../../engine and ../engine/index are the public entry; anything deeper is not.
-      regex: '^((\\.\\./)+|(.*/)?src/)engine/(?!(index(\\.tsx?)?)$).+',
-      message: 'ui imports the engine only through its public entry src/engine/index.ts (docs/ARCHITECTURE.md).',
-    },
-    folder('executor', 'ui never imports executor (docs/ARCHITECTURE.md): it sees executors only through the engine.'),
-  ]),
-  {
-    name: 'emberflow/boundaries/testing',
-    files: ['src/**/*.{ts,tsx}', 'e2e/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs'],
-    ignores: [...TESTS, 'src/testing/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            folder(
-              'testing',
-              'src/testing holds the scheduler tests\' scripted and in-process backends: only *.test.ts files may import it (docs/ARCHITECTURE.md).',
-            ),
-          ],
-        },
-      ],
-    },
-  },
+  ...importBoundaries,
 );

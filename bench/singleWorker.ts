@@ -4,7 +4,8 @@
 // The Blob is read in line-aligned chunks: a 512 MiB text is longer than V8's maximum string length,
 // and reading in slices keeps the baseline's memory comparable to the engine's.
 import { concatBytes } from '../src/common/concatBytes';
-import { TokenCounter, hasBomAt } from '../src/common/tokenizer';
+import { TokenCounter } from '../src/common/tokenizer';
+import { hasBomAt } from '../src/common/utf8';
 import type { Tokenizer } from '../src/protocol';
 
 /** `returnCounts`: send the counts back (the two-worker ceiling merges two halves). */

@@ -1,10 +1,4 @@
-const utf8Encoder = new TextEncoder();
-
-/**
- * Unpaired surrogates, which TextEncoder would replace by U+FFFD. With the u flag a surrogate pair is
- * one code point, so only a lone surrogate matches.
- */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+import { writeWtf8 } from './utf8';
 
 /** A growable output buffer with the varint/WTF-8 primitives both codecs share. */
 export class ByteWriter {
@@ -88,7 +82,7 @@ export class ByteWriter {
       }
     }
     // Unknown UTF-8 length: encode after a maximal 5-byte length slot, then close the gap.
-    const written = LONE_SURROGATE.test(s) ? encodeWtf8Into(s, buf, pos + 5) : utf8Encoder.encodeInto(s, buf.subarray(pos + 5)).written;
+    const written = writeWtf8(s, buf, pos + 5);
     const start = pos;
     let v = written;
     while (v >= 0x80) {
@@ -103,151 +97,5 @@ export class ByteWriter {
   /** A copy that owns a right-sized ArrayBuffer (transferable, storable). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
-  }
-}
-
-/** Writes the WTF-8 form of `s` at buf[pos] (room for 3 bytes per code unit is assumed); returns its length. */
-function encodeWtf8Into(s: string, buf: Uint8Array, pos: number): number {
-  const start = pos;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) {
-      buf[pos++] = c;
-    } else if (c < 0x800) {
-      buf[pos++] = 0xc0 | (c >> 6);
-      buf[pos++] = 0x80 | (c & 0x3f);
-    } else {
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-        const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d < 0xe000) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          i++;
-          buf[pos++] = 0xf0 | (c >> 18);
-          buf[pos++] = 0x80 | ((c >> 12) & 0x3f);
-          buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-          buf[pos++] = 0x80 | (c & 0x3f);
-          continue;
-        }
-      }
-      // Any other BMP code unit, a lone surrogate included.
-      buf[pos++] = 0xe0 | (c >> 12);
-      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-      buf[pos++] = 0x80 | (c & 0x3f);
-    }
-  }
-  return pos - start;
-}
-
-const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-/**
- * Reads a string of `len` WTF-8 bytes at `pos` (what ByteWriter.string wrote). ASCII is built
- * directly, which is much cheaper for short keys; other text goes through TextDecoder, and only text
- * that decoded with a U+FFFD is checked for encoded lone surrogates, which TextDecoder cannot keep.
- */
-export function readWtf8(bytes: Uint8Array, pos: number, len: number): string {
-  if (len <= SHORT_MAX) {
-    let ascii = true;
-    for (let i = 0; i < len; i++) {
-      if (bytes[pos + i] >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return shortByteString(bytes, pos, len);
-  }
-  const view = bytes.subarray(pos, pos + len);
-  const s = utf8Decoder.decode(view);
-  if (s.indexOf('\uFFFD') < 0 || !hasEncodedSurrogate(view)) return s;
-  return decodeWtf8(view);
-}
-
-/** Whether the bytes hold ED A0..BF: the lead of an encoded surrogate, which UTF-8 forbids. */
-function hasEncodedSurrogate(b: Uint8Array): boolean {
-  for (let i = b.indexOf(0xed); i >= 0 && i + 1 < b.length; i = b.indexOf(0xed, i + 1)) {
-    if (b[i + 1] >= 0xa0 && b[i + 1] <= 0xbf) return true;
-  }
-  return false;
-}
-
-/**
- * Generalized UTF-8 decoding that keeps encoded surrogates as code units. Bytes that form no
- * sequence (only in a corrupt block; blocks are checksummed) become U+FFFD, one per byte.
- */
-function decodeWtf8(b: Uint8Array): string {
-  const units: number[] = [];
-  let out = '';
-  const n = b.length;
-  let i = 0;
-  const cont = (k: number) => k < n && (b[k] & 0xc0) === 0x80;
-  while (i < n) {
-    const c = b[i];
-    if (c < 0x80) {
-      units.push(c);
-      i++;
-    } else if (c >= 0xc2 && c < 0xe0 && cont(i + 1)) {
-      units.push(((c & 0x1f) << 6) | (b[i + 1] & 0x3f));
-      i += 2;
-    } else if (c >= 0xe0 && c < 0xf0 && cont(i + 1) && cont(i + 2) && (c > 0xe0 || b[i + 1] >= 0xa0)) {
-      units.push(((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f));
-      i += 3;
-    } else if (c >= 0xf0 && c < 0xf5 && cont(i + 1) && cont(i + 2) && cont(i + 3) && (c > 0xf0 || b[i + 1] >= 0x90) && (c < 0xf4 || b[i + 1] < 0x90)) {
-      const cp = ((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f);
-      units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
-      i += 4;
-    } else {
-      units.push(0xfffd);
-      i++;
-    }
-    if (units.length >= 4096) {
-      out += String.fromCharCode.apply(null, units);
-      units.length = 0;
-    }
-  }
-  return out + String.fromCharCode.apply(null, units);
-}
-
-const SHORT_MAX = 24;
-// Reused argument arrays for String.fromCharCode.apply: no subarray (a new typed-array view) per string.
-const scratch: number[][] = Array.from({ length: SHORT_MAX + 1 }, (_, n) => new Array<number>(n).fill(0));
-
-/**
- * The string whose char codes are bytes[pos, pos + len) (ASCII or Latin-1). Short strings, the common
- * case of keys and words, avoid allocating a view: explicit arguments up to 8, a reused array up to 24.
- */
-export function byteString(bytes: Uint8Array, pos: number, len: number): string {
-  if (len <= SHORT_MAX) return shortByteString(bytes, pos, len);
-  let s = '';
-  for (let k = 0; k < len; k += 4096) {
-    s += String.fromCharCode.apply(null, bytes.subarray(pos + k, pos + Math.min(len, k + 4096)) as unknown as number[]);
-  }
-  return s;
-}
-
-function shortByteString(b: Uint8Array, p: number, len: number): string {
-  switch (len) {
-    case 0:
-      return '';
-    case 1:
-      return String.fromCharCode(b[p]);
-    case 2:
-      return String.fromCharCode(b[p], b[p + 1]);
-    case 3:
-      return String.fromCharCode(b[p], b[p + 1], b[p + 2]);
-    case 4:
-      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
-    case 5:
-      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
-    case 6:
-      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]);
-    case 7:
-      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6]);
-    case 8:
-      return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7]);
-    default: {
-      const args = scratch[len];
-      for (let i = 0; i < len; i++) args[i] = b[p + i];
-      return String.fromCharCode.apply(null, args);
-    }
   }
 }

@@ -1,4 +1,5 @@
-import { ByteWriter, readWtf8 } from './byteWriter';
+import { ByteWriter } from './byteWriter';
+import { readWtf8 } from './utf8';
 import { NotSerializableError, describeValueType } from './notSerializableError';
 
 export { NotSerializableError } from './notSerializableError';

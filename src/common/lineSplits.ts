@@ -1,4 +1,4 @@
-import { hasBomAt } from './tokenizer';
+import { hasBomAt, utf8Decoder } from './utf8';
 
 /** A byte range of one input file; lines belong to the split that holds their first byte. */
 export interface Split {
@@ -128,8 +128,6 @@ export async function readAlignedSplit(
   return { bytes, offset, start: first, end: last };
 }
 
-const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
 /**
  * Lines of bytes[start, end) as strings, without '\n' or a trailing '\r'. `atFileStart` says that
  * bytes[start] is file offset 0, where a BOM is dropped.
@@ -137,7 +135,7 @@ const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 export function splitLines(bytes: Uint8Array, start: number, end: number, atFileStart: boolean): string[] {
   if (atFileStart && end - start >= 3 && hasBomAt(bytes, start)) start += 3;
   if (start >= end) return [];
-  const lines = lineDecoder.decode(bytes.subarray(start, end)).split('\n');
+  const lines = utf8Decoder.decode(bytes.subarray(start, end)).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
@@ -171,7 +169,7 @@ export function forEachLine(
 ): { text: string; start: number } {
   if (atFileStart && end - start >= 3 && hasBomAt(bytes, start)) start += 3;
   if (start >= end) return { text: '', start };
-  const text = lineDecoder.decode(bytes.subarray(start, end));
+  const text = utf8Decoder.decode(bytes.subarray(start, end));
   const n = text.length;
   let pos = 0;
   while (pos < n) {

@@ -1,6 +1,5 @@
 import type { Tokenizer } from '../protocol/plan';
-import { byteString } from './byteWriter';
-import { replacedSequences } from './invalidUtf8';
+import { byteString, hasBomAt, replacedSequences, utf8Decoder } from './utf8';
 
 const WORD_RE = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
 const NON_SPACE_RE = /\S+/gu;
@@ -36,8 +35,6 @@ for (const b of [9, 10, 11, 12, 13, 32]) NONSPACE_BYTE[b] = 0;
 // NUL is a token byte in whitespace mode but 0 marks "separator": give it a class no ASCII byte has
 // (only the hash sees classes; keys store raw bytes in this mode).
 NONSPACE_BYTE[0] = 0x80;
-
-const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 // The table is one Int32Array of 4-int slots, so a probe touches one cache line, not four arrays.
 const KEY = 0; // a token of ≤ 4 bytes: its byte classes packed into an int (exact); longer: FNV-1a
@@ -239,7 +236,7 @@ export class TokenCounter {
   private decodeLine(bytes: Uint8Array, lineStart: number, end: number): number {
     let nl = bytes.indexOf(NEWLINE, lineStart);
     if (nl < 0 || nl >= end) nl = end;
-    const line = lineDecoder.decode(bytes.subarray(lineStart, nl));
+    const line = utf8Decoder.decode(bytes.subarray(lineStart, nl));
     this.invalidUtf8 += replacedSequences(line, bytes, lineStart, nl);
     this.addLine(line);
     this.lines++;
@@ -318,11 +315,6 @@ export class TokenCounter {
     }
     this.moved = moved;
   }
-}
-
-/** True if bytes[at..at+3) is a UTF-8 byte order mark. */
-export function hasBomAt(bytes: Uint8Array, at: number): boolean {
-  return bytes[at] === 0xef && bytes[at + 1] === 0xbb && bytes[at + 2] === 0xbf;
 }
 
 /**

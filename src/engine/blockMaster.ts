@@ -140,7 +140,4 @@ export class BlockMaster {
     return b.inMemory || (this.get(b.id)?.owner ?? executorId) === executorId;
   }
 
-  withPrefix(prefix: string): BlockInfo[] {
-    return this.all().filter((b) => b.id.startsWith(prefix));
-  }
 }

@@ -1,5 +1,5 @@
 import type { AppId, BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
-import { datasetBlockId, pickBlockIds, rddBlockId, shuffleBlockId } from '../protocol';
+import { datasetBlockId, parseBlockId, pickBlockIds, rddBlockId, shuffleBlockId } from '../protocol';
 import { blockMismatch } from '../storage/verifyBlock';
 import { decodeRecords } from '../common/codec';
 import { groupSplits, planSplits } from '../common/lineSplits';
@@ -52,7 +52,6 @@ export class EmberContext implements JobRunner {
   /** Weak: a text RDD nobody holds must not be kept alive by its input ids. */
   readonly #textInputs = new WeakMap<RDD<unknown>, Promise<string[]>>();
   readonly #datasets = new Map<string, number>();
-  readonly #cachedRdds = new Set<number>();
   readonly #cleaner: ContextCleaner;
   /**
    * Persisted RDDs whose cache lives only while an action on an RDD built on them runs (the word
@@ -240,7 +239,6 @@ export class EmberContext implements JobRunner {
       const subset = partitions && partitions.length < rdd.numPartitions ? ` (${describePartitions(partitions, rdd.numPartitions)})` : '';
       const description = `${action.kind} of ${rdd.label}${subset}`;
       const outputs = await this.#dag.runJob(rdd, action, description, partitions && [...partitions]);
-      if (rdd.storageLevel) this.#cachedRdds.add(rdd.id);
       return await this.#combine(rdd, action, outputs);
     } finally {
       await this.#releaseActionScoped(scoped);
@@ -282,7 +280,6 @@ export class EmberContext implements JobRunner {
       await this.#store.deleteBlocks(ids);
       this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} of shuffle ${task.shuffleId} released by the cleaner: no live RDD can read them any more.` });
     } else {
-      this.#cachedRdds.delete(task.rddId);
       const candidates = [...Array(task.numPartitions).keys()].map((p) => rddBlockId(this.app, task.rddId, p));
       const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
       if (ids.length === 0) return;
@@ -297,9 +294,16 @@ export class EmberContext implements JobRunner {
     return this.#cleaner.settled().then(() => this.#cleaner.cleaned);
   }
 
-  /** Sizes of the scheduler's per-job and per-shuffle state, for tests (Spark's assertDataStructuresEmpty). */
+  /**
+   * Sizes of the scheduler's per-job and per-shuffle state, for tests (Spark's assertDataStructuresEmpty).
+   * `cachedRdds` counts the RDDs the block master knows cached partitions of.
+   */
   schedulerState(): Record<string, number> {
-    return { ...this.#dag.stateSizes(), trackedShuffles: this.#tracker.size, removedBlockIds: this.#blocks.removedCount, cachedRdds: this.#cachedRdds.size };
+    const cachedRdds = new Set(this.#blocks.all().flatMap((b) => {
+      const id = parseBlockId(b.id);
+      return id?.kind === 'rdd' ? [`${id.app}/${id.rdd}`] : [];
+    }));
+    return { ...this.#dag.stateSizes(), trackedShuffles: this.#tracker.size, removedBlockIds: this.#blocks.removedCount, cachedRdds: cachedRdds.size };
   }
 
   /**
@@ -388,7 +392,6 @@ export class EmberContext implements JobRunner {
   async dropCachedRdd(rddId: number): Promise<void> {
     const ids = [...new Set(this.#blocks.select({ rdd: rddId }, this.app).map((b) => b.id))];
     await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of rdd ${rddId} released (unpersisted).`);
-    this.#cachedRdds.delete(rddId);
   }
 
   /** Removes every copy of the blocks, or with `owner` only the copies that worker holds. */

@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
 import { InProcessBackend } from '../testing/inProcessBackend';
+import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import type { EngineEvent } from '../protocol';
 import type { RDD } from './rdd';
@@ -15,6 +16,7 @@ function setup() {
   const store = new MemoryEngineStore();
   const backend = new InProcessBackend(store, 2);
   const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store });
+  assertDataStructuresEmptyAfterTest(ctx);
   const events: EngineEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
   return { ctx, backend, store, events };
@@ -48,6 +50,7 @@ const EMPTY = {
   removedExecutors: 0,
   executorEpochs: 0,
   taskSets: 0,
+  resubmitPending: 0,
   trackedShuffles: 0,
   removedBlockIds: 0,
   cachedRdds: 0,

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
 import { ScriptedBackend, flush } from '../testing/scriptedBackend';
+import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import type { EngineEvent } from '../protocol';
 
 function setup(executors = 2) {
   const backend = new ScriptedBackend(executors);
   const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store: new MemoryEngineStore() });
+  assertDataStructuresEmptyAfterTest(ctx);
   const events: EngineEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
   const submitted = () => events.filter((e) => e.type === 'stage.submitted').map((e) => e.type === 'stage.submitted' && `${e.stageId}.${e.attempt}[${e.partitions.join(',')}]`);

@@ -206,6 +206,7 @@ export class DagScheduler implements TaskSchedulerListener {
       removedExecutors: this.#removedExecutors.size,
       executorEpochs: this.#executorFailureEpoch.size + this.#shuffleFileLostEpoch.size,
       taskSets: this.#tasks.activeTaskSets().length,
+      resubmitPending: this.#resubmitTimer ? 1 : 0,
     };
   }
 
@@ -647,6 +648,10 @@ export class DagScheduler implements TaskSchedulerListener {
     for (const stage of stages) this.#submitStage(stage);
   }
 
+  taskEnded(): void {
+    this.#loop.post(() => this.#forgetUnneededEpochs());
+  }
+
   taskSetAborted(tsm: TaskSetManager, message: string): void {
     this.#loop.post(() => {
       const stage = this.#stage(tsm.taskSet.stageId);
@@ -701,13 +706,17 @@ export class DagScheduler implements TaskSchedulerListener {
   }
 
   /**
-   * A removed worker's epochs and id serve only to judge results of tasks it ran: once no task set has
-   * a task running on it, none can arrive, and they are forgotten.
+   * An executor's epochs serve only to judge results and fetch failures of tasks launched before them,
+   * and a removed worker's id only results of tasks it ran (all launched before its removal bumped the
+   * epoch). Once no running task was launched before an executor's latest epoch, none can arrive, and
+   * they are forgotten: a live worker's too, which a fetch failure marked.
    */
-  #forgetRemovedExecutors(): void {
-    for (const executorId of this.#removedExecutors) {
-      const busy = this.#tasks.runningTaskOn(executorId) !== null;
-      if (busy) continue;
+  #forgetUnneededEpochs(): void {
+    const running = this.#tasks.activeTaskSets().flatMap((tsm) => tsm.runningTasks());
+    const oldestLaunch = Math.min(...running.map((t) => t.epoch));
+    for (const executorId of new Set([...this.#executorFailureEpoch.keys(), ...this.#shuffleFileLostEpoch.keys(), ...this.#removedExecutors])) {
+      const latest = Math.max(this.#executorFailureEpoch.get(executorId) ?? 0, this.#shuffleFileLostEpoch.get(executorId) ?? 0);
+      if (oldestLaunch < latest) continue;
       this.#removedExecutors.delete(executorId);
       this.#executorFailureEpoch.delete(executorId);
       this.#shuffleFileLostEpoch.delete(executorId);
@@ -803,7 +812,7 @@ export class DagScheduler implements TaskSchedulerListener {
       // The stage's task set, and the plans in it, are not needed again.
       stage.taskSet = null;
     }
-    this.#forgetRemovedExecutors();
+    this.#forgetUnneededEpochs();
     if (this.#failed.size === 0 && this.#resubmitTimer) {
       clearTimeout(this.#resubmitTimer);
       this.#resubmitTimer = null;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
 import { NotSerializableError } from '../common/notSerializableError';
 import { InProcessBackend } from '../testing/inProcessBackend';
+import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import type { EngineEvent } from '../protocol';
 
@@ -9,6 +10,7 @@ function setup() {
   const store = new MemoryEngineStore();
   const backend = new InProcessBackend(store, 2);
   const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store });
+  assertDataStructuresEmptyAfterTest(ctx);
   const events: EngineEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
   return { ctx, backend, events };

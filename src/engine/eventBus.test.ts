@@ -3,6 +3,7 @@ import { EventBus } from './eventBus';
 import { EmberContext } from './context';
 import { InProcessBackend } from '../testing/inProcessBackend';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
+import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
 
 const note = (message: string) => ({ type: 'log' as const, level: 'info' as const, message });
 const messages = (jsonl: string) => jsonl.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { message: string }).message);
@@ -54,6 +55,7 @@ describe('event history out of the heap', () => {
   it("a context's runs are its top-level actions: the sample job and the sort of a word count are one run", async () => {
     const store = new MemoryEngineStore();
     const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend: new InProcessBackend(store, 2), store });
+    assertDataStructuresEmptyAfterTest(ctx);
     const inputs = await ctx.inputs.add([new File(['b a b\nc b a\n'], 'f.txt')]);
     await ctx.wordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 }).collect();
     await ctx.parallelize([1, 2], 1).count();

@@ -44,7 +44,6 @@ export class EventBus implements EventSource {
   #runStartedAt = Date.now();
   /** Archive writes in order; an export waits for them. */
   #writes: Promise<void> = Promise.resolve();
-  #lostChunks = 0;
   /** Events emitted while a scheduler handler runs (see deliverAfter), not yet delivered. */
   #held: Payload[] | null = null;
 
@@ -138,11 +137,6 @@ export class EventBus implements EventSource {
     return this.#writes;
   }
 
-  /** Chunks that could not be stored (their events are missing from the export). */
-  get lostChunks(): number {
-    return this.#lostChunks;
-  }
-
   #writeChunk(runEnds: boolean): void {
     const events = this.#log;
     this.#log = [];
@@ -161,7 +155,6 @@ export class EventBus implements EventSource {
         .then(() => archive.saveEventChunk(chunk))
         .then(() => (prune ? archive.pruneEventRuns(this.#runsKept) : undefined))
         .catch((e: unknown) => {
-          this.#lostChunks++;
           // Said once per lost chunk, through the bus itself: the page's log shows it.
           this.emit({ type: 'log', level: 'warn', message: `Could not store the events of run ${chunk.run} in IndexedDB (${String(e)}); the event log download will miss them.` });
         });

@@ -302,4 +302,22 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     await h.complete(1, 1, () => count(7));
     await expect(job).resolves.toBe(7);
   });
+
+  it('forgets the epochs a fetch failure gave a live worker once no task launched before them can report', async () => {
+    const h = harness(3);
+    const job = twoStages(h.ctx).count();
+    await h.complete(0, 0);
+    const [r0, r1] = [h.backend.find(1, 0), h.backend.find(1, 1)];
+    const owner = ownerOf(r0, 1)!;
+    h.backend.fetchFailed(r0, 0, 1, owner);
+    await h.complete(0, 1);
+    await h.complete(1, 1, () => count(2));
+    await expect(job).resolves.toBe(4);
+    expect(h.backend.liveExecutors()).toContain(owner);
+    // Reducer 1 of attempt 0 was launched before the failure and still runs: the epochs judge its report.
+    expect(h.ctx.schedulerState()).toMatchObject({ jobs: 0, executorEpochs: 2, taskSets: 1 });
+    h.backend.succeed(r1, count(2));
+    await h.settle();
+    expect(h.ctx.schedulerState()).toMatchObject({ executorEpochs: 0, removedExecutors: 0, taskSets: 0 });
+  });
 });

@@ -11,7 +11,6 @@ import { engineDbName } from '../storage/schema';
 import { newAppId } from '../protocol/ids';
 
 export { EmberContext } from './context';
-export { lineage } from './lineage';
 export type { TextInput } from './context';
 export { RDD } from './rdd';
 export type { StorageLevel, FunctionOptions } from './rdd';
@@ -19,7 +18,7 @@ export * from './errors';
 export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
-export { describeCacheUse, describeReason } from './describe';
+export { describeCacheUse, describeReason, plural } from './describe';
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
 import { InProcessBackend } from '../testing/inProcessBackend';
+import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import { keyArb, objectOf } from '../testing/keyArbitraries';
 import { matchGroups, refCompareKeys, refGroups, refKeyEquals, show } from '../testing/keyReference';
@@ -14,6 +15,7 @@ import { matchGroups, refCompareKeys, refGroups, refKeyEquals, show } from '../t
 function setup() {
   const store = new MemoryEngineStore();
   const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend: new InProcessBackend(store, 2), store });
+  assertDataStructuresEmptyAfterTest(ctx);
   return { ctx };
 }
 

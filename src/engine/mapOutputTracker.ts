@@ -129,12 +129,4 @@ export class MapOutputTracker {
     });
     return out;
   }
-
-  /** Total bytes per reduce partition, all maps included. */
-  reduceSizes(shuffleId: number): number[] {
-    const statuses = this.#statuses(shuffleId);
-    const sizes: number[] = [];
-    for (const s of statuses) s?.sizes.forEach((b, r) => (sizes[r] = (sizes[r] ?? 0) + b));
-    return sizes;
-  }
 }

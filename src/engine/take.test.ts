@@ -3,6 +3,7 @@ import { EmberContext } from './context';
 import { InvalidArgumentError } from './errors';
 import { partitionsToScan } from './takeScan';
 import { InProcessBackend } from '../testing/inProcessBackend';
+import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
 import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import type { EngineEvent } from '../protocol';
 
@@ -10,6 +11,7 @@ function setup() {
   const store = new MemoryEngineStore();
   const backend = new InProcessBackend(store, 2);
   const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store });
+  assertDataStructuresEmptyAfterTest(ctx);
   const events: EngineEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
   return { ctx, backend, events };

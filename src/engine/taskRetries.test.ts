@@ -182,4 +182,24 @@ describe('task retries, zombies and speculation', () => {
     expect(killed.reason?.kind).toBe('killed');
     expect(h.of('job.failed')).toEqual([]);
   });
+
+  it('launches no speculative copy of a task that already succeeded', async () => {
+    const h = harness(3);
+    h.ctx.configure({ speculation: true });
+    const job = h.ctx.parallelize([1, 2], 2).count();
+    await h.settle();
+    h.backend.succeed(h.backend.find(0, 0));
+    await h.settle();
+    h.clock.now = 500;
+    vi.advanceTimersByTime(100);
+    await h.settle();
+    const copy = h.backend.running.find((l) => l.task.attempt === 1)!;
+    expect([copy.task.partition, h.started(0, 0).filter((e) => e.speculative).length]).toEqual([1, 1]);
+    // The copy wins while the straggler is still running: nothing else of the finished stage may launch.
+    h.backend.succeed(copy);
+    await h.settle();
+    await expect(job).resolves.toBe(2);
+    expect(h.started(0, 0).filter((e) => e.speculative).map((e) => [e.partition, e.attempt])).toEqual([[1, 1]]);
+    expect(h.backend.describe()).toBe('(none)');
+  });
 });

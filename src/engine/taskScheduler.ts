@@ -20,6 +20,8 @@ export interface TaskSchedulerListener {
   taskFetchFailed(tsm: TaskSetManager, task: RunningTask, reason: Extract<TaskFailureReason, { kind: 'fetchFailed' }>): void;
   /** A task index failed maxTaskFailures times in a row: the stage and its jobs must abort. */
   taskSetAborted(tsm: TaskSetManager, message: string): void;
+  /** A task's result was handled (whatever it was): state kept for running tasks only may go. */
+  taskEnded(): void;
 }
 
 /** Where cached blocks are (the block master): the scheduler places tasks by it. */
@@ -199,7 +201,10 @@ export class TaskScheduler {
       executorId,
       speculative,
     });
-    void this.#backend.launch(executorId, task).then((result) => this.#finish(tsm, running, result));
+    void this.#backend.launch(executorId, task).then((result) => {
+      this.#finish(tsm, running, result);
+      this.#listener.taskEnded();
+    });
   }
 
   /** Routes a result to its task set and acts on what the task set decides. */

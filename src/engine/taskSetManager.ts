@@ -319,6 +319,11 @@ export class TaskSetManager {
    * Spark's checkSpeculatableTasks: once `quantile` of the tasks succeeded, every task running longer than
    * `multiplier` × the median duration (at least 100 ms) that has no other copy running deserves one.
    */
+  /** Every copy running now, of every index. */
+  runningTasks(): RunningTask[] {
+    return [...this.#running.values()];
+  }
+
   speculatable(now: number, settings: SpeculationSettings): { task: RunningTask; medianMs: number }[] {
     if (this.#zombie) return [];
     const total = this.taskSet.tasks.length;
@@ -328,7 +333,8 @@ export class TaskSetManager {
     const threshold = Math.max(settings.multiplier * medianMs, 100);
     const out: { task: RunningTask; medianMs: number }[] = [];
     for (const task of this.#running.values()) {
-      if (task.speculative || now - task.startedAt <= threshold) continue;
+      // A finished index needs no copy (Spark's checkSpeculatableTasks skips successful ones).
+      if (task.speculative || this.#succeeded.has(task.index) || now - task.startedAt <= threshold) continue;
       if (this.runningCopies(task.index).length > 1) continue;
       out.push({ task, medianMs });
     }

@@ -1,6 +1,6 @@
 import { fnv1a } from '../common/checksum';
 import { decodeRecords, encodeRecords } from '../common/codec';
-import { replacedSequences } from '../common/invalidUtf8';
+import { replacedSequences } from '../common/utf8';
 import { forEachLine } from '../common/lineSplits';
 import { tokenizeLine } from '../common/tokenizer';
 import { checkpointBlockId, rddBlockId } from '../protocol/ids';

@@ -1,6 +1,6 @@
 import { concatBytes } from '../common/concatBytes';
 import { ALIGN_CHUNK_BYTES, readAlignedSplit, type AlignedSplit, type ReadRange } from '../common/lineSplits';
-import { hasBomAt } from '../common/tokenizer';
+import { hasBomAt } from '../common/utf8';
 import type { PartitionPlan } from '../protocol/plan';
 import type { TaskContext } from './taskContext';
 import { TaskFailure, errorMessage } from './taskFailure';

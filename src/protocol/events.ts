@@ -105,5 +105,3 @@ export type EngineEvent = Base &
         inputId?: string;
       }
   );
-
-export type EngineEventType = EngineEvent['type'];

@@ -19,10 +19,6 @@ export class BlockStore implements BlockAccess {
     await putAll(this.db, 'blocks', records, records.reduce((n, r) => n + r.payload.byteLength, 0));
   }
 
-  getBlock(id: string): Promise<BlockRecord | undefined> {
-    return this.db.get('blocks', id);
-  }
-
   async getBlocks(ids: readonly string[]): Promise<(BlockRecord | undefined)[]> {
     if (ids.length === 0) return [];
     const tx = this.db.transaction('blocks', 'readonly');
@@ -58,9 +54,5 @@ export class BlockStore implements BlockAccess {
 
   async listBlockIds(): Promise<string[]> {
     return (await this.db.getAllKeys('blocks')) as string[];
-  }
-
-  async clearAll(): Promise<void> {
-    await this.db.clear('blocks');
   }
 }

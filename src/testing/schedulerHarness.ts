@@ -1,12 +1,14 @@
 import { vi } from 'vitest';
 import { EmberContext } from '../engine/context';
 import type { BlockInfo, EngineEvent, PartitionPlan, TaskOutput } from '../protocol';
+import { assertDataStructuresEmptyAfterTest } from './assertDataStructuresEmpty';
 import { MemoryEngineStore } from './memoryEngineStore';
 import { ScriptedBackend, flush, type Launched } from './scriptedBackend';
 
 /**
  * A context over the scripted backend, with fake timers (resubmit delay 0, speculation interval) and
- * a manual clock, plus helpers to drive stages the way Spark's DAGSchedulerSuite does.
+ * a manual clock, plus helpers to drive stages the way Spark's DAGSchedulerSuite does. When the test
+ * ends, the scheduler must hold no per-job state (assertDataStructuresEmpty).
  */
 export function harness(executors = 2, options: { maxTaskFailures?: number } = {}) {
   const clock = { now: 0 };
@@ -14,6 +16,7 @@ export function harness(executors = 2, options: { maxTaskFailures?: number } = {
   const ctx = new EmberContext({ resubmitDelayMs: 0, ...options }, { backend, store: new MemoryEngineStore(), now: () => clock.now });
   const events: EngineEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
+  assertDataStructuresEmptyAfterTest(ctx);
 
   const of = <T extends EngineEvent['type']>(type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
   /** "stage.attempt[partitions]" for every stage.submitted event, in order. */

@@ -1,4 +1,5 @@
 import type { ViewStore } from '../store/createViewStore';
+import { plural } from '../../engine';
 import type { RunRecord } from '../run/wordCountRunController';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes, formatCount, formatMs } from '../format';
@@ -17,7 +18,7 @@ export function JobHistory({ store, runs }: { store: ViewStore; runs: RunRecord[
             .reverse()
             .map((r) => (
               <li key={r.id}>
-                Run {r.id}: {r.files} file{r.files === 1 ? '' : 's'} ({formatBytes(r.bytes)}), {r.settings.workers} workers,{' '}
+                Run {r.id}: {plural(r.files, 'file')} ({formatBytes(r.bytes)}), {r.settings.workers} workers,{' '}
                 {r.settings.shufflePartitions} shuffle partitions —{' '}
                 {r.outcome.status === 'succeeded'
                   ? `succeeded in ${formatMs(r.outcome.durationMs)}, ${formatCount(r.outcome.distinctWords)} distinct of ${formatCount(r.outcome.totalWords)} words`

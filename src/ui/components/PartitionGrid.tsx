@@ -1,5 +1,6 @@
 import { memo, useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import { flushSync } from 'react-dom';
+import { plural } from '../../engine';
 import type { ViewStore } from '../store/createViewStore';
 import type { PartitionView, StageView } from '../store/viewState';
 import { PartitionPopover } from './PartitionPopover';
@@ -129,7 +130,7 @@ const Cell = memo(function Cell({ p, index, active, describedBy }: { p: Partitio
       data-index={index}
       className={`cell-${p.status}`}
       tabIndex={active ? 0 : -1}
-      aria-label={`Partition ${p.partition}: ${p.status}, ${attempts} attempt${attempts === 1 ? '' : 's'}`}
+      aria-label={`Partition ${p.partition}: ${p.status}, ${plural(attempts, 'attempt')}`}
       aria-describedby={describedBy}
     />
   );

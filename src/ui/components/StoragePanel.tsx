@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EngineSession } from '../EngineSession';
+import { plural } from '../../engine';
 import type { ViewStore } from '../store/createViewStore';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes } from '../format';
@@ -14,7 +15,7 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
     setMessage(null);
     session.engine.chaos
       .clearBlocks({ kind })
-      .then((ids) => setMessage(`Cleared ${ids.length} ${kind === 'shuffle' ? 'shuffle' : 'cached'} block${ids.length === 1 ? '' : 's'}.`))
+      .then((ids) => setMessage(`Cleared ${plural(ids.length, kind === 'shuffle' ? 'shuffle block' : 'cached block')}.`))
       .catch((e: unknown) => setMessage(`Could not clear blocks: ${e instanceof Error ? e.message : String(e)}`));
   };
 

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { EngineSession } from '../EngineSession';
+import { plural } from '../../engine';
 import type { ViewStore } from '../store/createViewStore';
 import { useViewState } from '../hooks/useViewState';
 import { formatBytes, formatMs } from '../format';
@@ -59,7 +60,7 @@ export function WorkersPanel({ store, session }: { store: ViewStore; session: En
                 </p>
               )}
               <p className="muted">
-                {held.count} block{held.count === 1 ? '' : 's'}, {formatBytes(held.bytes)}
+                {plural(held.count, 'block')}, {formatBytes(held.bytes)}
               </p>
               {w.status === 'alive' && (
                 <div className="row">

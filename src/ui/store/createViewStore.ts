@@ -1,4 +1,5 @@
 import type { BlockInfo, EngineEvent, ExecutorSnapshot } from '../engineTypes';
+import { plural } from '../../engine';
 import { BlockIndex } from './groupBlocks';
 import { reduceEvents } from './reduceEvents';
 import { initialViewState, type ExecutorView, type ViewState } from './viewState';
@@ -93,7 +94,7 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
       // The new pool's executor.added events fire before anyone can subscribe: say it here instead.
       const workers = Object.keys(executors).length;
       const seq = state.logSeq + 1;
-      const log = workers > 0 ? [{ seq, time: 0, level: 'info' as const, message: `Started a new engine with ${workers} worker${workers === 1 ? '' : 's'}.` }] : [];
+      const log = workers > 0 ? [{ seq, time: 0, level: 'info' as const, message: `Started a new engine with ${plural(workers, 'worker')}.` }] : [];
       // Keep the log sequence growing so React keys never repeat across engine instances.
       state = { ...base, executors, blocks, blockSummary: blocks.summary(), log, logSeq: seq };
       notify();

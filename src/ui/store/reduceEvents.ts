@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../engineTypes';
-import { describeReason } from '../../engine';
+import { describeReason, plural } from '../../engine';
 import {
   LOG_LIMIT,
   type LogLevel,
@@ -310,8 +310,4 @@ function endJob(d: Draft, jobId: number, state: ViewState['jobs'][number]['state
 function log(d: Draft, time: number, level: LogLevel, message: string): void {
   d.logSeq += 1;
   w(d, 'log').push({ seq: d.logSeq, time, level, message });
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replacedSequences } from './invalidUtf8';
+import { replacedSequences } from './utf8';
 import { TokenCounter } from './tokenizer';
 import { splitLines } from './lineSplits';
 
