@@ -2,25 +2,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
-import { InProcessBackend } from '../testing/inProcessBackend';
-import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
-import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import type { EngineEvent } from '../protocol';
 import type { RDD } from './rdd';
+import { inProcessContext } from '../testing/inProcessContext';
 
 // A real garbage collection: the cleaner acts on what V8 actually collects, as in the browser.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function setup() {
-  const store = new MemoryEngineStore();
-  const backend = new InProcessBackend(store, 2);
-  const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store });
-  assertDataStructuresEmptyAfterTest(ctx);
-  const events: EngineEvent[] = [];
-  ctx.events.subscribe((e) => events.push(e));
-  return { ctx, backend, store, events };
-}
+const setup = inProcessContext;
 
 /**
  * Collects garbage until `done` holds. FinalizationRegistry callbacks run in a task after the

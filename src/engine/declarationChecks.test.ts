@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EmberContext } from './context';
 import { NotSerializableError } from '../common/notSerializableError';
-import { InProcessBackend } from '../testing/inProcessBackend';
-import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
-import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import type { EngineEvent } from '../protocol';
+import { inProcessContext } from '../testing/inProcessContext';
 
-function setup() {
-  const store = new MemoryEngineStore();
-  const backend = new InProcessBackend(store, 2);
-  const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store });
-  assertDataStructuresEmptyAfterTest(ctx);
-  const events: EngineEvent[] = [];
-  ctx.events.subscribe((e) => events.push(e));
-  return { ctx, backend, events };
-}
+const setup = inProcessContext;
 
 const jobEvents = (events: EngineEvent[]) => events.filter((e) => e.type.startsWith('job.') || e.type.startsWith('stage.') || e.type.startsWith('task.'));
 

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EmberContext } from './context';
-import { InProcessBackend } from '../testing/inProcessBackend';
-import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
-import { MemoryEngineStore } from '../testing/memoryEngineStore';
-import { datasetBlockId, isRddBlockId, kindPrefix, rddBlockId, shuffleBlockId, type BlockRecord, type EngineEvent, type StoredRun } from '../protocol';
+import { datasetBlockId, isRddBlockId, kindPrefix, rddBlockId, shuffleBlockId, type BlockRecord, type StoredRun } from '../protocol';
+import { inProcessContext } from '../testing/inProcessContext';
 
-function setup(executors = 2) {
-  const store = new MemoryEngineStore();
-  const backend = new InProcessBackend(store, executors);
-  const ctx = new EmberContext({ resubmitDelayMs: 0 }, { backend, store });
-  assertDataStructuresEmptyAfterTest(ctx);
-  const events: EngineEvent[] = [];
-  ctx.events.subscribe((e) => events.push(e));
-  return { ctx, backend, store, events };
-}
+const setup = inProcessContext;
 
 const text = (s: string, name = 'f.txt') => new File([s], name);
 
