@@ -50,7 +50,8 @@ const ENGINE_EXECUTOR =
 const EXECUTOR_ENGINE =
   'executor never imports engine (docs/ARCHITECTURE.md): it runs in a Web Worker; share types through src/protocol.';
 const EXECUTOR_UI = 'executor never imports ui (docs/ARCHITECTURE.md).';
-const LEAF = (dir) => `${dir} is a leaf shared by both sides of the worker boundary: it must not import engine, ui or executor (docs/ARCHITECTURE.md).`;
+const LEAF = (dir) =>
+  `${dir} is a leaf shared by both sides of the worker boundary: it must not import engine, ui or executor (docs/ARCHITECTURE.md).`;
 
 /** The import-boundary configs, one per folder (docs/ARCHITECTURE.md, "Folders and boundaries"). */
 export const importBoundaries = [

@@ -24,7 +24,10 @@ function contentSecurityPolicy(): Plugin {
     name: 'emberflow-csp',
     apply: 'build',
     // The page people open only; the harness and bench pages (bench/bench.html hosts DuckDB-WASM) get none.
-    transformIndexHtml: (_html, ctx) => ctx.path !== '/index.html' ? [] : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
+    transformIndexHtml: (_html, ctx) =>
+      ctx.path !== '/index.html'
+        ? []
+        : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
   };
 }
 

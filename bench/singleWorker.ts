@@ -9,7 +9,8 @@ import { hasBomAt } from '../src/common/utf8';
 import type { Tokenizer } from '../src/protocol';
 
 /** `returnCounts`: send the counts back (the two-worker ceiling merges two halves). */
-export type SingleRequest = { kind: 'single'; blob: Blob; tokenizer: Tokenizer; returnCounts?: boolean } | { kind: 'naive'; blob: Blob };
+export type SingleRequest =
+  { kind: 'single'; blob: Blob; tokenizer: Tokenizer; returnCounts?: boolean } | { kind: 'naive'; blob: Blob };
 export interface SingleResponse {
   ms: number;
   distinct: number;
@@ -25,8 +26,12 @@ const NEWLINE = 10;
  * Calls visit(bytes, start, end) with whole lines only (the last one may lack '\n'), reading the next
  * chunk while this one is visited and copying only the line that straddles two chunks.
  */
-async function forEachLineChunk(blob: Blob, visit: (bytes: Uint8Array, start: number, end: number) => void): Promise<void> {
-  const read = async (pos: number) => new Uint8Array(await blob.slice(pos, Math.min(blob.size, pos + CHUNK)).arrayBuffer());
+async function forEachLineChunk(
+  blob: Blob,
+  visit: (bytes: Uint8Array, start: number, end: number) => void,
+): Promise<void> {
+  const read = async (pos: number) =>
+    new Uint8Array(await blob.slice(pos, Math.min(blob.size, pos + CHUNK)).arrayBuffer());
   let carry: Uint8Array | null = null;
   let next = read(0);
   for (let pos = 0; pos < blob.size; pos += CHUNK) {
@@ -87,9 +92,15 @@ self.onmessage = async (e: MessageEvent<SingleRequest>) => {
   const req = e.data;
   const t0 = performance.now();
   try {
-    const r = req.kind === 'single' ? await single(req.blob, req.tokenizer, req.returnCounts === true) : await naive(req.blob);
+    const r =
+      req.kind === 'single' ? await single(req.blob, req.tokenizer, req.returnCounts === true) : await naive(req.blob);
     self.postMessage({ ...r, ms: performance.now() - t0 } satisfies SingleResponse);
   } catch (err) {
-    self.postMessage({ ms: performance.now() - t0, distinct: -1, total: -1, error: String(err) } satisfies SingleResponse);
+    self.postMessage({
+      ms: performance.now() - t0,
+      distinct: -1,
+      total: -1,
+      error: String(err),
+    } satisfies SingleResponse);
   }
 };

@@ -11,7 +11,11 @@ interface Upload {
   buffer: Buffer;
 }
 
-const text = (name: string, body: string): Upload => ({ name, mimeType: 'text/plain', buffer: Buffer.from(body, 'utf8') });
+const text = (name: string, body: string): Upload => ({
+  name,
+  mimeType: 'text/plain',
+  buffer: Buffer.from(body, 'utf8'),
+});
 
 const status = (page: Page) => page.getByRole('status', { name: 'Job status' });
 const inputsList = (page: Page) => page.getByRole('list', { name: 'Input files' });
@@ -26,7 +30,10 @@ async function run(page: Page): Promise<void> {
 }
 
 async function downloadResults(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download results' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download results' }).click(),
+  ]);
   return readFile(await download.path(), 'utf8');
 }
 
@@ -37,7 +44,10 @@ const PNG = Buffer.concat([
   Buffer.from('IHDR zebra '),
   Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) % 256)),
 ]);
-const ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), Buffer.from('mimetypeapplication/zip')]);
+const ZIP = Buffer.concat([
+  Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]),
+  Buffer.from('mimetypeapplication/zip'),
+]);
 const PDF = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1');
 
 test.beforeEach(async ({ page }) => {
@@ -45,7 +55,9 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Emberflow' })).toBeVisible();
 });
 
-test('binary files are named, left out of the count, and counted only when the user ticks "Count … anyway"', async ({ page }) => {
+test('binary files are named, left out of the count, and counted only when the user ticks "Count … anyway"', async ({
+  page,
+}) => {
   await upload(page, [
     text('notes.txt', NOTES),
     { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
@@ -69,7 +81,9 @@ test('binary files are named, left out of the count, and counted only when the u
   const anyway = page.getByRole('checkbox', { name: 'Count photo.png anyway' });
   await expect(anyway).not.toBeChecked();
   await anyway.check();
-  await expect(inputsList(page)).toContainText('photo.png looks like a PNG image, but it is counted as text, as you asked.');
+  await expect(inputsList(page)).toContainText(
+    'photo.png looks like a PNG image, but it is counted as text, as you asked.',
+  );
   await run(page);
   await expect(status(page)).toContainText('Succeeded');
   const tsv = await downloadResults(page);
@@ -86,7 +100,9 @@ test('only binary files: the run explains why it cannot start', async ({ page })
   await expect(page.getByRole('alert')).toContainText('Every file looks binary and is left out');
 });
 
-test('invalid UTF-8 is counted with U+FFFD and the replaced sequences are reported per file, once per split', async ({ page }) => {
+test('invalid UTF-8 is counted with U+FFFD and the replaced sequences are reported per file, once per split', async ({
+  page,
+}) => {
   const good = 'good words here\n';
   // Three ill-formed sequences: a lone continuation byte, a truncated 3-byte sequence, an invalid lead byte.
   const bad = Buffer.concat([
@@ -105,7 +121,9 @@ test('invalid UTF-8 is counted with U+FFFD and the replaced sequences are report
   const message = 'bad.txt: 3 invalid UTF-8 sequences were replaced by U+FFFD.';
   const badRow = inputsList(page).getByRole('listitem').filter({ hasText: 'bad.txt' });
   await expect(badRow).toContainText(message);
-  await expect(inputsList(page).getByRole('listitem').filter({ hasText: 'good.txt' })).not.toContainText('invalid UTF-8');
+  await expect(inputsList(page).getByRole('listitem').filter({ hasText: 'good.txt' })).not.toContainText(
+    'invalid UTF-8',
+  );
   await expect(page.getByRole('region', { name: 'Event log' }).getByText(message)).toHaveCount(1);
   // Counted as text with the replacement characters: "caf\uFFFD" is not a word, "caf" is.
   expect(await downloadResults(page)).toBe(expectedTsv([good, bad.toString('utf8')]));
@@ -113,7 +131,9 @@ test('invalid UTF-8 is counted with U+FFFD and the replaced sequences are report
 
 test('an empty file is named and not added; a file without any newline is one line', async ({ page }) => {
   await upload(page, [text('empty.txt', '')]);
-  await expect(page.getByRole('alert')).toContainText('empty.txt is empty (0 bytes) and was not added. Add a text file with some words in it.');
+  await expect(page.getByRole('alert')).toContainText(
+    'empty.txt is empty (0 bytes) and was not added. Add a text file with some words in it.',
+  );
   const noNewline = 'alpha beta alpha gamma';
   await upload(page, [text('blank.txt', ''), text('nonl.txt', noNewline)]);
   await expect(page.getByRole('alert')).toContainText('blank.txt is empty (0 bytes) and was not added.');
@@ -131,8 +151,15 @@ test('file names with HTML or odd characters are shown as text, never as markup'
     dialogs.push(d.message());
     void d.dismiss();
   });
-  const names = ['<img src=x onerror=alert(1)>.txt', '"quoted" & <b>bold</b> \u202Eevil.txt', 'ünï cødé 😀 %20 ..\\x.txt'];
-  await upload(page, names.map((n) => text(n, 'markup is text\n')));
+  const names = [
+    '<img src=x onerror=alert(1)>.txt',
+    '"quoted" & <b>bold</b> \u202Eevil.txt',
+    'ünï cødé 😀 %20 ..\\x.txt',
+  ];
+  await upload(
+    page,
+    names.map((n) => text(n, 'markup is text\n')),
+  );
   const list = inputsList(page);
   for (const name of names) {
     await expect(page.getByRole('button', { name: `Remove ${name}` })).toBeVisible();
@@ -183,16 +210,23 @@ test('an input deleted behind the engine’s back fails the job at once, naming 
   await expect(status(page)).toContainText(
     /^Failed: Job aborted due to stage failure: Task \d+ in stage [\d.]+ failed and cannot be retried: The input file 'gone.txt' was deleted or cannot be read/,
   );
-  await expect(status(page)).toContainText('lineage ends at the source, so it cannot be recomputed. Add the file again and rerun.');
+  await expect(status(page)).toContainText(
+    'lineage ends at the source, so it cannot be recomputed. Add the file again and rerun.',
+  );
   const log = page.getByRole('region', { name: 'Event log' });
-  await expect(log).toContainText('could not read its input file gone.txt; retrying cannot help, so the stage is aborted.');
+  await expect(log).toContainText(
+    'could not read its input file gone.txt; retrying cannot help, so the stage is aborted.',
+  );
   // No retry was launched: every failed task of the file was attempt 0.
   await expect(log.getByText(/retrying as attempt/)).toHaveCount(0);
 });
 
 test('one line of 64 MiB (no newline at all) is counted exactly', async ({ harness }) => {
   const result = await harness.evaluate(async () => {
-    const ctx = window.emberflow.createContext({ workers: 2, name: `long-line-${Math.random().toString(36).slice(2)}` });
+    const ctx = window.emberflow.createContext({
+      workers: 2,
+      name: `long-line-${Math.random().toString(36).slice(2)}`,
+    });
     try {
       const unit = 'lorem ipsum dolor sit amet consectetur ';
       const repeats = Math.ceil((64 << 20) / unit.length);
@@ -204,5 +238,7 @@ test('one line of 64 MiB (no newline at all) is counted exactly', async ({ harne
       await ctx.stop();
     }
   });
-  expect(result.rows).toEqual(['amet', 'consectetur', 'dolor', 'ipsum', 'lorem', 'sit'].map((w) => [w, result.repeats]));
+  expect(result.rows).toEqual(
+    ['amet', 'consectetur', 'dolor', 'ipsum', 'lorem', 'sit'].map((w) => [w, result.repeats]),
+  );
 });

@@ -24,14 +24,23 @@ const corpus = brownFiles(3);
 const expected = referenceCounts(corpus);
 const ITERATIONS = 40; // each runs ctx.wordCount(...).collect() and runWordCount(): 80 word counts
 
-test('after many word counts on one context the driver and IndexedDB hold no more blocks than after 20, and event history stays bounded', async ({ harness }) => {
+test('after many word counts on one context the driver and IndexedDB hold no more blocks than after 20, and event history stays bounded', async ({
+  harness,
+}) => {
   const page = harness;
   const cdp = await page.context().newCDPSession(page);
   await page.evaluate(async (files) => {
     const name = `cleaner-${Math.random().toString(36).slice(2)}`;
     const ctx = window.emberflow.createContext({ workers: 2, name });
-    const inputs: StoredInputInfo[] = await ctx.inputs.add(files.map((f) => new File([f.text], f.name, { type: 'text/plain' })));
-    window.cleanerTest = { ctx, name, options: { inputs, tokenizer: 'words', inputSplits: 3, shufflePartitions: 3 }, latestRunBlocks: new Set() };
+    const inputs: StoredInputInfo[] = await ctx.inputs.add(
+      files.map((f) => new File([f.text], f.name, { type: 'text/plain' })),
+    );
+    window.cleanerTest = {
+      ctx,
+      name,
+      options: { inputs, tokenizer: 'words', inputSplits: 3, shufflePartitions: 3 },
+      latestRunBlocks: new Set(),
+    };
   }, corpus);
 
   /** One iteration: the API's word count (its RDDs are garbage afterwards) and the page's journaled one. */
@@ -68,9 +77,15 @@ test('after many word counts on one context the driver and IndexedDB hold no mor
             const db = await openEngineDb(engineDbName(t.name));
             const stored = await new BlockStore(db).listBlockIds();
             db.close();
-            const held = t.ctx.blocks().map((b) => b.id).sort();
+            const held = t.ctx
+              .blocks()
+              .map((b) => b.id)
+              .sort();
             const expected = [...t.latestRunBlocks].sort();
-            return { driverMatches: JSON.stringify(held) === JSON.stringify(expected), idbMatches: JSON.stringify([...stored].sort()) === JSON.stringify(expected) };
+            return {
+              driverMatches: JSON.stringify(held) === JSON.stringify(expected),
+              idbMatches: JSON.stringify([...stored].sort()) === JSON.stringify(expected),
+            };
           });
         },
         { message: 'the cleaner releases every block but the latest journaled run’s', intervals: [50, 100, 200] },
@@ -97,13 +112,26 @@ test('after many word counts on one context the driver and IndexedDB hold no mor
   expect(after20!.blocks).toBeGreaterThan(0);
   expect(afterN.blocks).toBe(after20!.blocks);
   // The scheduler keeps only what the latest run's two shuffles need.
-  expect(afterN.scheduler).toMatchObject({ jobs: 0, activeStages: 0, running: 0, waiting: 0, taskSets: 0, trackedShuffles: 2, cachedRdds: 0 });
+  expect(afterN.scheduler).toMatchObject({
+    jobs: 0,
+    activeStages: 0,
+    running: 0,
+    waiting: 0,
+    taskSets: 0,
+    trackedShuffles: 2,
+    cachedRdds: 0,
+  });
   // Between runs the bus holds only events since the last run ended: here the cleaner's removals,
   // one per collected shuffle, which open the next run's history.
   expect(afterN.historyInMemory).toBeLessThanOrEqual(4 * (ITERATIONS - 20) + 10);
 
   // The download still has the retained runs (20 by default), read back from IndexedDB.
-  const exported = await page.evaluate(async () => (await window.cleanerTest.ctx.events.exportJsonLines()).trim().split('\n').map((l) => JSON.parse(l) as { type: string }));
+  const exported = await page.evaluate(async () =>
+    (await window.cleanerTest.ctx.events.exportJsonLines())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string }),
+  );
   const runsExported = exported.filter((e) => e.type === 'job.submitted').length;
   expect(runsExported).toBeGreaterThan(0);
   expect(runsExported).toBeLessThanOrEqual(20 * 2);
@@ -119,10 +147,18 @@ test("the page's event log download has every kept run's events, read back from 
     await page.getByRole('button', { name: 'Run word count' }).click();
     await expect(status).toContainText('Succeeded');
   }
-  await expect(page.getByRole('region', { name: 'Storage' })).toContainText('The event log of the last 20 runs is kept for its download.');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download event log' }).click()]);
+  await expect(page.getByRole('region', { name: 'Storage' })).toContainText(
+    'The event log of the last 20 runs is kept for its download.',
+  );
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download event log' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('emberflow-events.jsonl');
-  const events = (await readFile(await download.path(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; jobId?: number });
+  const events = (await readFile(await download.path(), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; jobId?: number });
   // Each run is a sample job for the sort's range bounds and the word count itself: jobs 0 to 3.
   expect(events.filter((e) => e.type === 'job.submitted').map((e) => e.jobId)).toEqual([0, 1, 2, 3]);
   expect(events.filter((e) => e.type === 'job.succeeded').map((e) => e.jobId)).toEqual([0, 1, 2, 3]);

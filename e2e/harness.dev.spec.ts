@@ -25,6 +25,10 @@ test('user functions ship to workers under the dev server', async ({ harness }) 
       await ctx.stop();
     }
   });
-  expect(result.counts).toEqual([['b!', 3], ['a!', 2], ['c!', 1]]);
+  expect(result.counts).toEqual([
+    ['b!', 3],
+    ['a!', 2],
+    ['c!', 1],
+  ]);
   expect(result.captured).toContain("uses 'limit'");
 });

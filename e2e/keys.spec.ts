@@ -3,7 +3,9 @@ import { test, expect } from './fixtures';
 // The keys that JSON text merged or broke, through real workers and a real IndexedDB shuffle. Every
 // value is built inside the page and shown there as exact ASCII text: NaN, -0, undefined, bigints and
 // lone surrogates would not all survive the trip to the test process as they are.
-test('reduceByKey, groupByKey and distinct keep adversarial keys apart in real workers; lone surrogates survive collect', async ({ harness }) => {
+test('reduceByKey, groupByKey and distinct keep adversarial keys apart in real workers; lone surrogates survive collect', async ({
+  harness,
+}) => {
   const out = await harness.evaluate(async () => {
     const show = (v: unknown): string => {
       if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
@@ -12,7 +14,9 @@ test('reduceByKey, groupByKey and distinct keep adversarial keys apart in real w
       if (typeof v === 'string') return JSON.stringify(v);
       if (v === undefined || v === null) return String(v);
       if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-      return `{${Object.keys(v as object).map((f) => `${JSON.stringify(f)}: ${show((v as Record<string, unknown>)[f])}`).join(', ')}}`;
+      return `{${Object.keys(v as object)
+        .map((f) => `${JSON.stringify(f)}: ${show((v as Record<string, unknown>)[f])}`)
+        .join(', ')}}`;
     };
     const ctx = window.emberflow.createContext({ workers: 2, name: `keys-${Math.random().toString(36).slice(2)}` });
     const shuffleMapStages: number[] = [];
@@ -53,10 +57,21 @@ test('reduceByKey, groupByKey and distinct keep adversarial keys apart in real w
       const grouped = await ctx.parallelize(pairs, 3).groupByKey(2).collect();
       const distinct = await ctx.parallelize(keys, 2).distinct(3).collect();
       const bigintTuples = await ctx
-        .parallelize([[[1n, 'a'], 1], [[1n, 'a'], 2], [[1, 'a'], 4], [[2n ** 64n, 'b'], 8]] as [unknown, number][], 2)
+        .parallelize(
+          [
+            [[1n, 'a'], 1],
+            [[1n, 'a'], 2],
+            [[1, 'a'], 4],
+            [[2n ** 64n, 'b'], 8],
+          ] as [unknown, number][],
+          2,
+        )
         .reduceByKey((a: number, b: number) => a + b, { numPartitions: 2 })
         .collect();
-      const collected = await ctx.parallelize(['\uD800', '\uDBFF', '\uFFFD', 'x\uDC00y', '😀'], 2).map((s: string) => s).collect();
+      const collected = await ctx
+        .parallelize(['\uD800', '\uDBFF', '\uFFFD', 'x\uDC00y', '😀'], 2)
+        .map((s: string) => s)
+        .collect();
       const byKeyThenValue = (rows: [unknown, unknown][]) => rows.map(([k, v]) => `${show(k)} → ${show(v)}`).sort();
       return {
         summed: byKeyThenValue(summed),
@@ -65,7 +80,9 @@ test('reduceByKey, groupByKey and distinct keep adversarial keys apart in real w
         distinct: distinct.map(show).sort(),
         bigintTuples: byKeyThenValue(bigintTuples),
         collected: collected.map(show),
-        protoKeyIsPlain: summed.filter(([k]) => k !== null && typeof k === 'object' && !Array.isArray(k)).map(([k]) => Object.getPrototypeOf(k) === Object.prototype),
+        protoKeyIsPlain: summed
+          .filter(([k]) => k !== null && typeof k === 'object' && !Array.isArray(k))
+          .map(([k]) => Object.getPrototypeOf(k) === Object.prototype),
         shuffleMapStages,
       };
     } finally {

@@ -27,7 +27,9 @@ interface Run {
   removedExplanation: string[];
 }
 
-test('a second count() of a memory-cached RDD reads every partition from its cached copy: none is recomputed', async ({ harness }) => {
+test('a second count() of a memory-cached RDD reads every partition from its cached copy: none is recomputed', async ({
+  harness,
+}) => {
   const run: Run = await harness.evaluate(async () => {
     // One worker caches every partition; a second joins afterwards and holds nothing.
     const ctx = window.emberflow.createContext({ workers: 1, name: `locality-${Math.random().toString(36).slice(2)}` });
@@ -36,25 +38,54 @@ test('a second count() of a memory-cached RDD reads every partition from its cac
     let job = -1;
     ctx.events.subscribe((e) => {
       if (e.type === 'job.submitted') added[++job] = [];
-      if (e.type === 'blocks.added') added[job]!.push(...e.blocks.map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`));
+      if (e.type === 'blocks.added')
+        added[job]!.push(
+          ...e.blocks.map(
+            (b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`,
+          ),
+        );
       if (e.type === 'task.ended' && e.outcome === 'success' && job > 0) {
-        ends.push({ job, partition: e.partition, executorId: e.executorId, read: e.cache?.read ?? null, cachedRdd: e.cache?.rddId ?? null });
+        ends.push({
+          job,
+          partition: e.partition,
+          executorId: e.executorId,
+          read: e.cache?.read ?? null,
+          cachedRdd: e.cache?.rddId ?? null,
+        });
       }
     });
-    const known = (rddId: number) => ctx.blocks().filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, rddId))).map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`).sort();
+    const known = (rddId: number) =>
+      ctx
+        .blocks()
+        .filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, rddId)))
+        .map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`)
+        .sort();
     try {
       const cached = ctx
-        .parallelize(Array.from({ length: 1000 }, (_, i) => i), 10)
+        .parallelize(
+          Array.from({ length: 1000 }, (_, i) => i),
+          10,
+        )
         .map((x: number) => x * 2)
         .persist('memory');
       const counts = [await cached.count()];
       const firstHolders: number[] = [];
-      for (const b of ctx.blocks()) firstHolders[(window.emberflow.parseBlockId(b.id) as { partition: number }).partition] = b.owner!;
+      for (const b of ctx.blocks())
+        firstHolders[(window.emberflow.parseBlockId(b.id) as { partition: number }).partition] = b.owner!;
       ctx.addExecutor();
       // Every task now sleeps 30 ms: the new worker is free while the holder is busy with each of them.
       ctx.configure({ taskDelayMs: 30 });
       counts.push(await cached.count());
-      return { counts, rddId: cached.id, firstHolders, ends, added, known: [known(cached.id)], killed: null, removedExplanation: [] };
+      return {
+        counts,
+        rddId: cached.id,
+        firstHolders,
+        ends,
+        added,
+        known: [known(cached.id)],
+        killed: null,
+        removedExplanation: [],
+      };
     } finally {
       await ctx.stop();
     }
@@ -62,7 +93,9 @@ test('a second count() of a memory-cached RDD reads every partition from its cac
   expect(run.counts).toEqual([1000, 1000]);
   expect(run.firstHolders).toEqual(Array(10).fill(1));
   // The second count: 10 tasks, all on worker 1, which holds every partition, each reading its copy.
-  expect(run.ends.map((e) => `${e.partition}@${e.executorId}:${e.read}`).sort()).toEqual(run.firstHolders.map((h, p) => `${p}@${h}:cached`).sort());
+  expect(run.ends.map((e) => `${e.partition}@${e.executorId}:${e.read}`).sort()).toEqual(
+    run.firstHolders.map((h, p) => `${p}@${h}:cached`).sort(),
+  );
   expect(run.ends.every((e) => e.cachedRdd === run.rddId)).toBe(true);
   expect(run.added[1]).toEqual([]);
   expect(run.known[0]).toEqual(run.firstHolders.map((h, p) => `${p}@${h}`).sort());
@@ -70,28 +103,51 @@ test('a second count() of a memory-cached RDD reads every partition from its cac
 
 test('a partition cached on two workers is still read from the survivor after the other dies', async ({ harness }) => {
   const run: Run = await harness.evaluate(async () => {
-    const ctx = window.emberflow.createContext({ workers: 1, name: `locality-copies-${Math.random().toString(36).slice(2)}` });
+    const ctx = window.emberflow.createContext({
+      workers: 1,
+      name: `locality-copies-${Math.random().toString(36).slice(2)}`,
+    });
     const ends: TaskEnd[] = [];
     const added: string[][] = [];
     const removedExplanation: string[] = [];
     let job = -1;
     ctx.events.subscribe((e) => {
       if (e.type === 'job.submitted') added[++job] = [];
-      if (e.type === 'blocks.added') added[job]!.push(...e.blocks.map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`));
+      if (e.type === 'blocks.added')
+        added[job]!.push(
+          ...e.blocks.map(
+            (b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`,
+          ),
+        );
       if (e.type === 'blocks.removed') removedExplanation.push(e.explanation);
       if (e.type === 'task.ended' && e.outcome === 'success' && job > 0) {
-        ends.push({ job, partition: e.partition, executorId: e.executorId, read: e.cache?.read ?? null, cachedRdd: e.cache?.rddId ?? null });
+        ends.push({
+          job,
+          partition: e.partition,
+          executorId: e.executorId,
+          read: e.cache?.read ?? null,
+          cachedRdd: e.cache?.rddId ?? null,
+        });
       }
     });
-    const known = (rddId: number) => ctx.blocks().filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, rddId))).map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`).sort();
+    const known = (rddId: number) =>
+      ctx
+        .blocks()
+        .filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, rddId)))
+        .map((b) => `${(window.emberflow.parseBlockId(b.id) as { partition: number }).partition}@${b.owner}`)
+        .sort();
     try {
       const cached = ctx
-        .parallelize(Array.from({ length: 1000 }, (_, i) => i), 10)
+        .parallelize(
+          Array.from({ length: 1000 }, (_, i) => i),
+          10,
+        )
         .map((x: number) => x * 2)
         .persist('memory');
       const counts = [await cached.count()];
       const firstHolders: number[] = [];
-      for (const b of ctx.blocks()) firstHolders[(window.emberflow.parseBlockId(b.id) as { partition: number }).partition] = b.owner!;
+      for (const b of ctx.blocks())
+        firstHolders[(window.emberflow.parseBlockId(b.id) as { partition: number }).partition] = b.owner!;
       // A second worker joins. Without a locality wait it computes some partitions again while worker 1
       // is busy: those now have two copies, the second worker's the newer.
       const second = ctx.addExecutor();
@@ -103,7 +159,16 @@ test('a partition cached on two workers is still read from the survivor after th
       const afterKill = known(cached.id);
       ctx.configure({ localityWaitMs: 3000 });
       counts.push(await cached.count());
-      return { counts, rddId: cached.id, firstHolders, ends, added, known: [afterCopies, afterKill], killed, removedExplanation };
+      return {
+        counts,
+        rddId: cached.id,
+        firstHolders,
+        ends,
+        added,
+        known: [afterCopies, afterKill],
+        killed,
+        removedExplanation,
+      };
     } finally {
       await ctx.stop();
     }
@@ -123,20 +188,36 @@ test('a partition cached on two workers is still read from the survivor after th
   );
   // The third count read every partition from worker 1's copy; nothing was recomputed.
   const third = run.ends.filter((e) => e.job === 2);
-  expect(third.map((e) => `${e.partition}@${e.executorId}:${e.read}`).sort()).toEqual(run.firstHolders.map((h, p) => `${p}@${h}:cached`).sort());
+  expect(third.map((e) => `${e.partition}@${e.executorId}:${e.read}`).sort()).toEqual(
+    run.firstHolders.map((h, p) => `${p}@${h}:cached`).sort(),
+  );
   expect(run.added[2]).toEqual([]);
 });
 
 test("the page's partition popover says whether a task read its cached partition or computed it", async ({ page }) => {
   await page.goto('/');
-  await page.getByLabel('Upload text files').setInputFiles([{ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('the fox and the dog\nthe end\n', 'utf8') }]);
+  await page
+    .getByLabel('Upload text files')
+    .setInputFiles([
+      { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('the fox and the dog\nthe end\n', 'utf8') },
+    ]);
   await expect(page.getByRole('button', { name: 'Remove a.txt' })).toBeVisible();
   await page.getByRole('button', { name: 'Run word count' }).click();
   await expect(page.getByRole('status', { name: 'Job status' })).toContainText('Succeeded', { timeout: 30_000 });
   const dag = page.getByRole('region', { name: 'DAG' });
   // The sort's sampling job computes the counts and caches them (stage 1); the sort's map stage reads them (stage 2).
-  await dag.getByRole('group', { name: 'Stage 1', exact: true }).getByRole('button', { name: /^Partition 0:/ }).focus();
-  await expect(page.getByRole('tooltip')).toContainText(/It computed partition 0 of rdd \d+ on worker (\d+) and cached it in that worker's memory\./);
-  await dag.getByRole('group', { name: 'Stage 2', exact: true }).getByRole('button', { name: /^Partition 0:/ }).focus();
-  await expect(page.getByRole('tooltip')).toContainText(/It read partition 0 of rdd \d+ from its cached copy in worker \d+'s memory\./);
+  await dag
+    .getByRole('group', { name: 'Stage 1', exact: true })
+    .getByRole('button', { name: /^Partition 0:/ })
+    .focus();
+  await expect(page.getByRole('tooltip')).toContainText(
+    /It computed partition 0 of rdd \d+ on worker (\d+) and cached it in that worker's memory\./,
+  );
+  await dag
+    .getByRole('group', { name: 'Stage 2', exact: true })
+    .getByRole('button', { name: /^Partition 0:/ })
+    .focus();
+  await expect(page.getByRole('tooltip')).toContainText(
+    /It read partition 0 of rdd \d+ from its cached copy in worker \d+'s memory\./,
+  );
 });

@@ -55,9 +55,12 @@ test('two uploaded files: run, download, and the TSV matches an independent coun
 
   const results = page.getByRole('table', { name: 'Results' });
   await expect(results.getByRole('row').nth(1)).toContainText('the');
-  await expect(page.getByRole('region', { name: 'DAG' }).getByRole('group', { name: /^Stage \d+$/ }).first()).toContainText(
-    /succeeded|skipped/,
-  );
+  await expect(
+    page
+      .getByRole('region', { name: 'DAG' })
+      .getByRole('group', { name: /^Stage \d+$/ })
+      .first(),
+  ).toContainText(/succeeded|skipped/);
 });
 
 test('the sample text loads in one click and survives a reload', async ({ page }) => {
@@ -172,11 +175,16 @@ test('no horizontal scroll at 1280×720', async ({ page }) => {
   await page.getByRole('button', { name: 'Load sample text' }).click();
   await page.getByRole('button', { name: 'Run word count' }).click();
   await expect(status(page)).toContainText('Succeeded', { timeout: 30_000 });
-  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  const [scroll, client] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
   expect(scroll).toBeLessThanOrEqual(client);
 });
 
-test('blocks of a worker cleared between stages: stage 0 reruns as attempt 1, the log says why, the DAG is captured in both themes', async ({ page }, testInfo) => {
+test('blocks of a worker cleared between stages: stage 0 reruns as attempt 1, the log says why, the DAG is captured in both themes', async ({
+  page,
+}, testInfo) => {
   await upload(page, [FILE_A, FILE_B]);
   await field(page, 'Workers').fill('2');
   await field(page, 'Input splits').fill('4');
@@ -186,12 +194,18 @@ test('blocks of a worker cleared between stages: stage 0 reruns as attempt 1, th
   const stage0 = dag.getByRole('group', { name: 'Stage 0', exact: true });
   await expect(stage0).toContainText('succeeded', { timeout: 30_000 });
   // The next stage's tasks sleep 500 ms before they read shuffle 0: clear one worker's blocks now.
-  const clear = page.getByRole('region', { name: 'Workers' }).getByRole('button', { name: /^Clear blocks of worker \d+$/ }).first();
-  const worker = (await clear.textContent())?.match(/\d+/)?.[0] ?? (await clear.getAttribute('aria-label'))?.match(/\d+/)?.[0];
+  const clear = page
+    .getByRole('region', { name: 'Workers' })
+    .getByRole('button', { name: /^Clear blocks of worker \d+$/ })
+    .first();
+  const worker =
+    (await clear.textContent())?.match(/\d+/)?.[0] ?? (await clear.getAttribute('aria-label'))?.match(/\d+/)?.[0];
   await clear.click();
   await expect(stage0).toContainText('attempt 1', { timeout: 30_000 });
   const log = page.getByRole('region', { name: 'Event log' });
-  await expect(log).toContainText(new RegExp(`Stage 0 resubmitted for partitions [\\d, ]+: their shuffle output was lost with worker ${worker}\\.`));
+  await expect(log).toContainText(
+    new RegExp(`Stage 0 resubmitted for partitions [\\d, ]+: their shuffle output was lost with worker ${worker}\\.`),
+  );
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     const path = testInfo.outputPath(`dag-during-retry-${colorScheme}.png`);
@@ -207,7 +221,9 @@ test('keyboard only: load the sample and run the word count without a mouse', as
   async function activate(name: string) {
     for (let i = 0; i < 60; i++) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
+      const focused = await page.evaluate(
+        () => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '',
+      );
       if (focused === name) {
         await page.keyboard.press('Enter');
         return;

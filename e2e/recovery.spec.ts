@@ -4,7 +4,13 @@ import type { Page } from '@playwright/test';
 
 // Three files of 40 corpus texts each, so that 12 input splits mean 12 map tasks.
 const corpus = brownFiles(120);
-const files = [0, 1, 2].map((i) => ({ name: `brown-${i}.txt`, text: corpus.slice(i * 40, i * 40 + 40).map((f) => f.text).join('\n') }));
+const files = [0, 1, 2].map((i) => ({
+  name: `brown-${i}.txt`,
+  text: corpus
+    .slice(i * 40, i * 40 + 40)
+    .map((f) => f.text)
+    .join('\n'),
+}));
 const expected = referenceCounts(files);
 
 type Fault = 'killMidMap' | 'clearAfterMap' | 'silent' | 'hung' | 'none';
@@ -32,7 +38,13 @@ async function runWithFault(page: Page, fault: Fault): Promise<Outcome> {
         if (e.type === 'executor.heartbeat') return;
         events.push(JSON.parse(JSON.stringify(e)));
         if (faultAt >= 0) return;
-        if (fault === 'killMidMap' && e.type === 'task.ended' && e.stageId === 0 && e.outcome === 'success' && ++mapTasksDone === 3) {
+        if (
+          fault === 'killMidMap' &&
+          e.type === 'task.ended' &&
+          e.stageId === 0 &&
+          e.outcome === 'success' &&
+          ++mapTasksDone === 3
+        ) {
           faultAt = e.time;
           ctx.chaos.killExecutor(1);
         }
@@ -40,7 +52,13 @@ async function runWithFault(page: Page, fault: Fault): Promise<Outcome> {
           faultAt = e.time;
           void ctx.chaos.clearBlocks({ executor: 1 });
         }
-        if ((fault === 'silent' || fault === 'hung') && e.type === 'task.started' && e.stageId === 0 && e.executorId === 1 && e.partition >= 2) {
+        if (
+          (fault === 'silent' || fault === 'hung') &&
+          e.type === 'task.started' &&
+          e.stageId === 0 &&
+          e.executorId === 1 &&
+          e.partition >= 2
+        ) {
           faultAt = e.time;
           if (fault === 'silent') ctx.chaos.silenceExecutor(1);
           else ctx.chaos.hangExecutor(1);
@@ -48,7 +66,9 @@ async function runWithFault(page: Page, fault: Fault): Promise<Outcome> {
       });
       try {
         const inputs = await ctx.inputs.add(files.map((f) => new File([f.text], f.name)));
-        const rows = await ctx.wordCount({ inputs, tokenizer: 'words', inputSplits: 12, shufflePartitions: 4 }).collect();
+        const rows = await ctx
+          .wordCount({ inputs, tokenizer: 'words', inputSplits: 12, shufflePartitions: 4 })
+          .collect();
         return { rows, events, faultAt };
       } finally {
         await ctx.stop();
@@ -79,7 +99,8 @@ function lostAndRecomputed(events: Ev[]) {
     if (!firstOutcome.has(key)) firstOutcome.set(key, e.outcome as string);
   }
   const relaunched = new Map<string, number>();
-  for (const e of started) relaunched.set(`${e.stageId}/${e.partition}`, (relaunched.get(`${e.stageId}/${e.partition}`) ?? 0) + 1);
+  for (const e of started)
+    relaunched.set(`${e.stageId}/${e.partition}`, (relaunched.get(`${e.stageId}/${e.partition}`) ?? 0) + 1);
   const succeededThenLost = [...relaunched].filter(([key, n]) => n > 1 && firstOutcome.get(key) === 'success').length;
   return { lost: failed.length + succeededThenLost, recomputed };
 }
@@ -100,7 +121,9 @@ test.describe('fault recovery in a real browser', () => {
     expect(out.events.some((e) => e.type === 'job.failed')).toBe(false);
   });
 
-  test('clearing a worker\'s shuffle blocks after the map stage: FetchFailed, only its partitions rerun, attempt 1 succeeds', async ({ harness }) => {
+  test("clearing a worker's shuffle blocks after the map stage: FetchFailed, only its partitions rerun, attempt 1 succeeds", async ({
+    harness,
+  }) => {
     const out = await runWithFault(harness, 'clearAfterMap');
     expect(out.rows).toEqual(expected);
     // Map partitions whose output worker 1 wrote in stage 0 attempt 0.
@@ -114,7 +137,9 @@ test.describe('fault recovery in a real browser', () => {
     expect(String(failedStage.reason)).toMatch(/^FetchFailed\(shuffle 0, map \d+, reduce \d+, worker 1\)/);
     const rerun = of(out.events, 'stage.submitted').find((e) => e.stageId === 0 && e.attempt === 1)!;
     expect(rerun.partitions).toEqual(onWorker1);
-    expect(rerun.explanation).toBe(`Stage 0 resubmitted for partitions ${onWorker1.join(', ')}: their shuffle output was lost with worker 1.`);
+    expect(rerun.explanation).toBe(
+      `Stage 0 resubmitted for partitions ${onWorker1.join(', ')}: their shuffle output was lost with worker 1.`,
+    );
     expect(submitted(out.events)).toContain(`${failedStage.stageId}.1`);
     const { lost, recomputed } = lostAndRecomputed(out.events);
     expect(recomputed).toBe(lost);
@@ -151,7 +176,18 @@ test.describe('fault recovery in a real browser', () => {
         const second = await tokens.count();
         const tasksSecond = started - tasksFirst;
         const third = await tokens.count();
-        return { first, second, third, cleared: cleared.length, tasksFirst, tasksSecond, tasksThird: started - tasksFirst - tasksSecond, partitions: tokens.numPartitions, cachedAfter: ctx.blocks().filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, tokens.id))).length };
+        return {
+          first,
+          second,
+          third,
+          cleared: cleared.length,
+          tasksFirst,
+          tasksSecond,
+          tasksThird: started - tasksFirst - tasksSecond,
+          partitions: tokens.numPartitions,
+          cachedAfter: ctx.blocks().filter((b) => b.id.startsWith(window.emberflow.rddPrefix(ctx.app, tokens.id)))
+            .length,
+        };
       } finally {
         await ctx.stop();
       }
@@ -165,11 +201,22 @@ test.describe('fault recovery in a real browser', () => {
   });
 });
 
-test('unpersisting a memory-cached RDD while a holder is silent ends once that worker is declared lost', async ({ harness }) => {
+test('unpersisting a memory-cached RDD while a holder is silent ends once that worker is declared lost', async ({
+  harness,
+}) => {
   const out = await harness.evaluate(async () => {
-    const ctx = window.emberflow.createContext({ workers: 2, name: `silent-unpersist-${Math.random().toString(36).slice(2)}` });
+    const ctx = window.emberflow.createContext({
+      workers: 2,
+      name: `silent-unpersist-${Math.random().toString(36).slice(2)}`,
+    });
     try {
-      const cached = ctx.parallelize(Array.from({ length: 400 }, (_, i) => i), 4).map((x: number) => x + 1).persist('memory');
+      const cached = ctx
+        .parallelize(
+          Array.from({ length: 400 }, (_, i) => i),
+          4,
+        )
+        .map((x: number) => x + 1)
+        .persist('memory');
       const count = await cached.count();
       const holders = [...new Set(ctx.blocks().map((b) => b.owner))];
       // The worker closes itself without a word: only the heartbeat receiver can tell it is gone.
@@ -181,7 +228,12 @@ test('unpersisting a memory-cached RDD while a holder is silent ends once that w
       );
       await cached.unpersist();
       const unpersistedAt = performance.now();
-      return { count, holders: holders.length, afterRemovalMs: unpersistedAt - (await removed), blocksLeft: ctx.blocks().length };
+      return {
+        count,
+        holders: holders.length,
+        afterRemovalMs: unpersistedAt - (await removed),
+        blocksLeft: ctx.blocks().length,
+      };
     } finally {
       await ctx.stop();
     }
@@ -193,22 +245,42 @@ test('unpersisting a memory-cached RDD while a holder is silent ends once that w
   expect(out.blocksLeft).toBe(0);
 });
 
-test('a checkpoint deleted from IndexedDB fails the next action at once, saying the checkpoint was lost', async ({ harness }) => {
+test('a checkpoint deleted from IndexedDB fails the next action at once, saying the checkpoint was lost', async ({
+  harness,
+}) => {
   const out = await harness.evaluate(async () => {
     const name = `checkpoint-${Math.random().toString(36).slice(2)}`;
     const ctx = window.emberflow.createContext({ workers: 2, name });
-    const ended: { stageId: number; stageAttempt: number; partition: number; outcome: string; reason: { kind: string } | null; explanation: string | null }[] = [];
+    const ended: {
+      stageId: number;
+      stageAttempt: number;
+      partition: number;
+      outcome: string;
+      reason: { kind: string } | null;
+      explanation: string | null;
+    }[] = [];
     ctx.events.subscribe((e) => {
-      if (e.type === 'task.ended') ended.push({ stageId: e.stageId, stageAttempt: e.stageAttempt, partition: e.partition, outcome: e.outcome, reason: e.reason, explanation: e.explanation });
+      if (e.type === 'task.ended')
+        ended.push({
+          stageId: e.stageId,
+          stageAttempt: e.stageAttempt,
+          partition: e.partition,
+          outcome: e.outcome,
+          reason: e.reason,
+          explanation: e.explanation,
+        });
     });
     try {
       const doubled = ctx.parallelize([1, 2, 3, 4, 5, 6], 2).map((x: number) => x * 2);
       await doubled.checkpoint();
       const before = await doubled.collect();
-      const lostId = ctx.blocks().map((b) => b.id).find((id) => {
-        const p = window.emberflow.parseBlockId(id);
-        return p?.kind === 'checkpoint' && p.rdd === doubled.id && p.partition === 1;
-      })!;
+      const lostId = ctx
+        .blocks()
+        .map((b) => b.id)
+        .find((id) => {
+          const p = window.emberflow.parseBlockId(id);
+          return p?.kind === 'checkpoint' && p.rdd === doubled.id && p.partition === 1;
+        })!;
       const { openEngineDb, engineDbName } = window.emberflowInternals.storage;
       const db = await openEngineDb(engineDbName(name));
       await db.delete('blocks', lostId);
@@ -245,7 +317,9 @@ test('a checkpoint deleted from IndexedDB fails the next action at once, saying 
   ]);
 });
 
-test('a Math.random() map is detected as non-deterministic when recomputed, and rolled back in full', async ({ harness }) => {
+test('a Math.random() map is detected as non-deterministic when recomputed, and rolled back in full', async ({
+  harness,
+}) => {
   const out = await harness.evaluate(async () => {
     const ctx = window.emberflow.createContext({ workers: 2, name: `random-${Math.random().toString(36).slice(2)}` });
     const events: { type: string; [k: string]: unknown }[] = [];
@@ -273,11 +347,23 @@ test('a Math.random() map is detected as non-deterministic when recomputed, and 
     }
   });
   // The per-key counts do not depend on the random values: the answer is still exact.
-  expect([...out.rows].sort((a, b) => a[0] - b[0])).toEqual([[0, 80], [1, 80], [2, 80], [3, 80], [4, 80]]);
-  const warning = out.events.find((e) => e.type === 'log' && String(e.message).includes('produced different output when recomputed'));
-  expect(String(warning?.message)).toMatch(/^map \(rdd 1\) in stage 0 produced different output when recomputed \(partition \d checksum changed\): it is non-deterministic/);
+  expect([...out.rows].sort((a, b) => a[0] - b[0])).toEqual([
+    [0, 80],
+    [1, 80],
+    [2, 80],
+    [3, 80],
+    [4, 80],
+  ]);
+  const warning = out.events.find(
+    (e) => e.type === 'log' && String(e.message).includes('produced different output when recomputed'),
+  );
+  expect(String(warning?.message)).toMatch(
+    /^map \(rdd 1\) in stage 0 produced different output when recomputed \(partition \d checksum changed\): it is non-deterministic/,
+  );
   const rolledBack = out.events.filter((e) => e.type === 'stage.submitted' && e.stageId === 0).at(-1)!;
   expect(rolledBack.partitions).toEqual([0, 1, 2, 3]);
-  expect(String(rolledBack.explanation)).toMatch(/^Stage 0 resubmitted for all 4 partitions: partition \d of map \(rdd 1\) produced different output when recomputed/);
+  expect(String(rolledBack.explanation)).toMatch(
+    /^Stage 0 resubmitted for all 4 partitions: partition \d of map \(rdd 1\) produced different output when recomputed/,
+  );
   expect(out.events.some((e) => e.type === 'job.failed')).toBe(false);
 });

@@ -2,10 +2,18 @@ import { test, expect } from './fixtures';
 import { brownFiles, referenceCounts } from './corpus';
 
 const corpus = brownFiles(60);
-const files = [0, 1].map((i) => ({ name: `brown-${i}.txt`, text: corpus.slice(i * 30, i * 30 + 30).map((f) => f.text).join('\n') }));
+const files = [0, 1].map((i) => ({
+  name: `brown-${i}.txt`,
+  text: corpus
+    .slice(i * 30, i * 30 + 30)
+    .map((f) => f.text)
+    .join('\n'),
+}));
 const expected = referenceCounts(files);
 
-test('a reload during the map stage: the run resumes and computes only the missing map partitions', async ({ harness }) => {
+test('a reload during the map stage: the run resumes and computes only the missing map partitions', async ({
+  harness,
+}) => {
   const name = `resume-${Math.random().toString(36).slice(2)}`;
   // Session 1: start a journaled word count and reload once 3 map tasks have finished.
   const before = await harness.evaluate(
@@ -35,7 +43,9 @@ test('a reload during the map stage: the run resumes and computes only the missi
             poll();
           }
         });
-        void ctx.runWordCount({ inputs, tokenizer: 'words', inputSplits: 10, shufflePartitions: 3 }).catch(() => undefined);
+        void ctx
+          .runWordCount({ inputs, tokenizer: 'words', inputSplits: 10, shufflePartitions: 3 })
+          .catch(() => undefined);
       });
     },
     { files, name },
@@ -63,7 +73,9 @@ test('a reload during the map stage: the run resumes and computes only the missi
   expect(after.interrupted).toBe(1);
   expect(after.again).toBe(0);
   expect(after.rows).toEqual(expected);
-  const note = after.events.find((e) => e.type === 'log' && String(e.message).startsWith('Resuming the interrupted run'));
+  const note = after.events.find(
+    (e) => e.type === 'log' && String(e.message).startsWith('Resuming the interrupted run'),
+  );
   const survived = Number(String(note?.message).match(/(\d+) map outputs? of (\d+) journaled/)?.[1]);
   expect(survived).toBeGreaterThanOrEqual(3);
   expect(survived).toBeLessThan(before.mapTasks);

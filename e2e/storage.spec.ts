@@ -26,7 +26,9 @@ test.describe('storage (IndexedDB)', () => {
     await deleteDb(harness, dbName);
   });
 
-  test("block store writes a batch, reads it back in order, deletes by (app, owner) and by prefix", async ({ harness }) => {
+  test('block store writes a batch, reads it back in order, deletes by (app, owner) and by prefix', async ({
+    harness,
+  }) => {
     const result = await harness.evaluate(async (name) => {
       const { openEngineDb, BlockStore } = window.emberflowInternals.storage;
       const db = await openEngineDb(name);
@@ -34,7 +36,16 @@ test.describe('storage (IndexedDB)', () => {
         const store = new BlockStore(db);
         const block = (id: BlockId, owner: number | null, fill: number, bytes: number): BlockRecord => {
           const payload = new Uint8Array(bytes).fill(fill).buffer;
-          return { id, app: id.split('/')[1] as `app-${string}`, owner, encoding: 'records', payload, bytes, records: 1, checksum: fill };
+          return {
+            id,
+            app: id.split('/')[1] as `app-${string}`,
+            owner,
+            encoding: 'records',
+            payload,
+            bytes,
+            records: 1,
+            checksum: fill,
+          };
         };
         await store.putBlocks([
           block('shuffle/app-a/0/0/0', 1, 1, 512 * 1024),
@@ -49,7 +60,13 @@ test.describe('storage (IndexedDB)', () => {
         const shape = read.map((r) =>
           r === undefined
             ? null
-            : { id: r.id, owner: r.owner, len: r.payload.byteLength, first: new Uint8Array(r.payload)[0], last: new Uint8Array(r.payload).at(-1) },
+            : {
+                id: r.id,
+                owner: r.owner,
+                len: r.payload.byteLength,
+                first: new Uint8Array(r.payload)[0],
+                last: new Uint8Array(r.payload).at(-1),
+              },
         );
         const byOwner = (await store.deleteByOwner('app-a', 1)).sort();
         const afterOwner = (await store.listBlockIds()).sort();
@@ -69,14 +86,24 @@ test.describe('storage (IndexedDB)', () => {
     expect(result.byOwner).toEqual(['shuffle/app-a/0/0/0', 'shuffle/app-a/0/0/1']);
     // Blocks with owner null (checkpoints) are outside the owner index: they survive any executor.
     // app-b's worker 1 is not app-a's worker 1.
-    expect(result.afterOwner).toEqual(['checkpoint/app-a/4/0', 'rdd/app-a/4/0', 'shuffle/app-a/0/1/0', 'shuffle/app-b/0/0/0']);
+    expect(result.afterOwner).toEqual([
+      'checkpoint/app-a/4/0',
+      'rdd/app-a/4/0',
+      'shuffle/app-a/0/1/0',
+      'shuffle/app-b/0/0/0',
+    ]);
     expect(result.byPrefix).toEqual(['rdd/app-a/4/0']);
     expect(result.afterPrefix).toEqual(['checkpoint/app-a/4/0', 'shuffle/app-a/0/1/0', 'shuffle/app-b/0/0/0']);
   });
 
-  test('opening a version-2 database drops its app-less blocks and the runs made of them, and keeps the inputs', async ({ harness }) => {
+  test('opening a version-2 database drops its app-less blocks and the runs made of them, and keeps the inputs', async ({
+    harness,
+  }) => {
     const result = await harness.evaluate(async (name) => {
-      const request = (r: IDBRequest) => new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+      const request = (r: IDBRequest) =>
+        new Promise(
+          (resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))),
+        );
       // Version 2 as it was: blocks keyed by 'shuffle/<shuffle>/<map>/<reduce>', indexed by executor only.
       const open = indexedDB.open(name, 2);
       open.onupgradeneeded = () => {
@@ -88,9 +115,31 @@ test.describe('storage (IndexedDB)', () => {
       };
       const old = (await request(open)) as IDBDatabase;
       const tx = old.transaction(['inputs', 'blocks', 'runs', 'mapOutputs'], 'readwrite');
-      tx.objectStore('inputs').put({ id: 'in-1', name: 'a.txt', size: 3, type: 'text/plain', lastModified: 0, blob: new Blob(['a b']) });
-      tx.objectStore('blocks').put({ id: 'shuffle/0/0/0', owner: 1, encoding: 'records', payload: new ArrayBuffer(4), bytes: 4, records: 1, checksum: 0 });
-      tx.objectStore('runs').put({ runId: 'r1', status: 'running', startedAt: 0, options: {}, shuffleIds: [0], rangeBounds: null });
+      tx.objectStore('inputs').put({
+        id: 'in-1',
+        name: 'a.txt',
+        size: 3,
+        type: 'text/plain',
+        lastModified: 0,
+        blob: new Blob(['a b']),
+      });
+      tx.objectStore('blocks').put({
+        id: 'shuffle/0/0/0',
+        owner: 1,
+        encoding: 'records',
+        payload: new ArrayBuffer(4),
+        bytes: 4,
+        records: 1,
+        checksum: 0,
+      });
+      tx.objectStore('runs').put({
+        runId: 'r1',
+        status: 'running',
+        startedAt: 0,
+        options: {},
+        shuffleIds: [0],
+        rangeBounds: null,
+      });
       tx.objectStore('mapOutputs').put({ key: 'r1/0/0', runId: 'r1', shuffleId: 0, map: 0, sizes: [4] });
       await new Promise((resolve) => (tx.oncomplete = resolve));
       old.close();
@@ -109,7 +158,14 @@ test.describe('storage (IndexedDB)', () => {
         db.close();
       }
     }, dbName);
-    expect(result).toEqual({ version: 4, inputs: ['a.txt'], blocks: [], runs: [], mapOutputs: [], indexes: ['appOwner'] });
+    expect(result).toEqual({
+      version: 4,
+      inputs: ['a.txt'],
+      blocks: [],
+      runs: [],
+      mapOutputs: [],
+      indexes: ['appOwner'],
+    });
   });
 
   test('a batch with one bad record stores nothing (one transaction per task output)', async ({ harness }) => {
@@ -118,7 +174,16 @@ test.describe('storage (IndexedDB)', () => {
       const db = await openEngineDb(name);
       try {
         const store = new BlockStore(db);
-        const good: BlockRecord = { id: 'shuffle/app-a/1/0/0', app: 'app-a', owner: 1, encoding: 'records', payload: new ArrayBuffer(8), bytes: 8, records: 1, checksum: 0 };
+        const good: BlockRecord = {
+          id: 'shuffle/app-a/1/0/0',
+          app: 'app-a',
+          owner: 1,
+          encoding: 'records',
+          payload: new ArrayBuffer(8),
+          bytes: 8,
+          records: 1,
+          checksum: 0,
+        };
         // No key: IndexedDB rejects this put with a DataError.
         const bad = { ...good, id: undefined as unknown as BlockId };
         let error = '';

@@ -16,14 +16,20 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Emberflow' })).toBeVisible();
 });
 
-test('the Storage region shows usage and quota, asks for persistence and states the retention rule', async ({ page }) => {
+test('the Storage region shows usage and quota, asks for persistence and states the retention rule', async ({
+  page,
+}) => {
   const region = storage(page);
-  await expect(region).toContainText(/Browser storage for this page: [\d.]+ (B|KiB|MiB|GiB) used of [\d.]+ (KiB|MiB|GiB) allowed \((<1|\d+)%\)\./);
+  await expect(region).toContainText(
+    /Browser storage for this page: [\d.]+ (B|KiB|MiB|GiB) used of [\d.]+ (KiB|MiB|GiB) allowed \((<1|\d+)%\)\./,
+  );
   await expect(region).toContainText(
     'Shuffle and cached blocks of finished runs, and blocks left by closed tabs, are deleted when the next run starts; blocks of runs in other open tabs are not.',
   );
   await region.getByRole('button', { name: 'Keep data persistently' }).click();
-  await expect(region.getByRole('status', { name: 'Persistent storage' })).toHaveText(/^Persistent storage (granted|not granted): /);
+  await expect(region.getByRole('status', { name: 'Persistent storage' })).toHaveText(
+    /^Persistent storage (granted|not granted): /,
+  );
 });
 
 test('blocks of a finished run are deleted when the next run starts', async ({ page }) => {
@@ -45,7 +51,9 @@ test('blocks of a finished run are deleted when the next run starts', async ({ p
 // Chromium applies Storage.overrideQuotaForOrigin to databases opened after the override, and its usage
 // accounting lags behind writes, so the refusal is made certain: one task's output alone exceeds the
 // quota. Records are random hex, which IndexedDB cannot compress much.
-test('a write refused for quota fails the job naming what and how much; with space again the next run succeeds', async ({ page }) => {
+test('a write refused for quota fails the job naming what and how much; with space again the next run succeeds', async ({
+  page,
+}) => {
   await page.goto('/e2e/harness.html');
   await page.waitForFunction(() => typeof window.emberflow === 'object');
   const origin = new URL(page.url()).origin;
@@ -57,7 +65,16 @@ test('a write refused for quota fails the job naming what and how much; with spa
     const job = () =>
       ctx
         .parallelize([0, 1], 2)
-        .flatMap(() => Array.from({ length: 64_000 }, () => [Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join(''), 1] as [string, number]))
+        .flatMap(() =>
+          Array.from(
+            { length: 64_000 },
+            () =>
+              [
+                Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join(''),
+                1,
+              ] as [string, number],
+          ),
+        )
         .groupByKey(2)
         .count();
     Object.assign(window, { quotaTest: { ctx, job } });
@@ -76,9 +93,15 @@ test('a write refused for quota fails the job naming what and how much; with spa
   );
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
   const after = await page.evaluate(async () => {
-    const { ctx, job } = (window as unknown as { quotaTest: { ctx: { blocks(): { id: string }[]; stop(): Promise<void> }; job: () => Promise<number> } }).quotaTest;
+    const { ctx, job } = (
+      window as unknown as {
+        quotaTest: { ctx: { blocks(): { id: string }[]; stop(): Promise<void> }; job: () => Promise<number> };
+      }
+    ).quotaTest;
     // A refused task stored nothing (its batch is one transaction): at most the other task's blocks.
-    const blocksAfterFailure = ctx.blocks().filter((b) => window.emberflow.parseBlockId(b.id)?.kind === 'shuffle').length;
+    const blocksAfterFailure = ctx
+      .blocks()
+      .filter((b) => window.emberflow.parseBlockId(b.id)?.kind === 'shuffle').length;
     try {
       return { blocksAfterFailure, count: await job() };
     } finally {

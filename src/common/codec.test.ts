@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordArb } from '../testing/keyArbitraries';
 import { show } from '../testing/keyReference';
-import { NotSerializableError, decodeRecords, decodeWordCounts, encodeRecords, encodeWordCounts, forEachPair } from './codec';
+import {
+  NotSerializableError,
+  decodeRecords,
+  decodeWordCounts,
+  encodeRecords,
+  encodeWordCounts,
+  forEachPair,
+} from './codec';
 import { fnv1a } from './checksum';
 
 /**
@@ -16,7 +23,8 @@ function copyDifference(original: unknown, decoded: unknown, path = 'record'): s
   }
   if (typeof decoded !== 'object' || decoded === null) return `${path}: ${show(decoded)} instead of ${show(original)}`;
   if (Array.isArray(original)) {
-    if (!Array.isArray(decoded) || decoded.length !== original.length) return `${path}: ${show(decoded)} instead of ${show(original)}`;
+    if (!Array.isArray(decoded) || decoded.length !== original.length)
+      return `${path}: ${show(decoded)} instead of ${show(original)}`;
     for (let i = 0; i < original.length; i++) {
       const d = copyDifference(original[i], decoded[i], `${path}[${i}]`);
       if (d) return d;
@@ -26,9 +34,14 @@ function copyDifference(original: unknown, decoded: unknown, path = 'record'): s
   if (Object.getPrototypeOf(decoded) !== Object.prototype) return `${path}: decoded with another prototype`;
   const fo = Object.keys(original);
   const fd = Object.keys(decoded);
-  if (fo.length !== fd.length || fo.some((f, i) => f !== fd[i])) return `${path}: fields ${show(fd)} instead of ${show(fo)}`;
+  if (fo.length !== fd.length || fo.some((f, i) => f !== fd[i]))
+    return `${path}: fields ${show(fd)} instead of ${show(fo)}`;
   for (const f of fo) {
-    const d = copyDifference((original as Record<string, unknown>)[f], (decoded as Record<string, unknown>)[f], `${path}[${JSON.stringify(f)}]`);
+    const d = copyDifference(
+      (original as Record<string, unknown>)[f],
+      (decoded as Record<string, unknown>)[f],
+      `${path}[${JSON.stringify(f)}]`,
+    );
     if (d) return d;
   }
   return null;
@@ -58,7 +71,7 @@ describe('record codec', () => {
       'x'.repeat(300),
       ['word', 3],
       [[1, [2, [3]]], {}],
-      { a: 1, b: 'two', c: [null, { d: true }], 'ключ': undefined },
+      { a: 1, b: 'two', c: [null, { d: true }], ключ: undefined },
       123456789012345678901234567890n,
     ];
     const decoded = decodeRecords(encodeRecords(records, 'map (rdd 1)'));
@@ -68,7 +81,7 @@ describe('record codec', () => {
   });
 
   it('is compact for word-count pairs', () => {
-    expect(encodeRecords([['the', 5]], 'x').byteLength).toBe(11) // format, count, array tag, length, string tag, length, "the", int tag, zigzag 5;
+    expect(encodeRecords([['the', 5]], 'x').byteLength).toBe(11); // format, count, array tag, length, string tag, length, "the", int tag, zigzag 5;
   });
 
   it('names the operator and the offending type', () => {
@@ -124,13 +137,28 @@ describe('record codec', () => {
     expect(new Set(decoded).size).toBe(strings.length);
     // Well-formed text is plain UTF-8, as before: '\u00e9' is C3 A9.
     expect([...encodeRecords(['\u00e9'], 'x')]).toEqual([0xe1, 1, 6, 2, 0xc3, 0xa9]);
-    expect(decodeWordCounts(encodeWordCounts([['\uD800', 1], ['\uFFFD', 2], ['\uDBFF', 3]]))).toEqual([['\uD800', 1], ['\uFFFD', 2], ['\uDBFF', 3]]);
+    expect(
+      decodeWordCounts(
+        encodeWordCounts([
+          ['\uD800', 1],
+          ['\uFFFD', 2],
+          ['\uDBFF', 3],
+        ]),
+      ),
+    ).toEqual([
+      ['\uD800', 1],
+      ['\uFFFD', 2],
+      ['\uDBFF', 3],
+    ]);
   });
 
   it('decodes an own "__proto__" field as an ordinary field of an ordinary object', () => {
     const original = JSON.parse('{"a": 1, "__proto__": {"polluted": true}, "b": [2]}') as Record<string, unknown>;
     expect(Object.keys(original)).toEqual(['a', '__proto__', 'b']);
-    const [decoded, key] = decodeRecords(encodeRecords([original, [original, 1]], 'map (rdd 1)')) as [Record<string, unknown>, [Record<string, unknown>, number]];
+    const [decoded, key] = decodeRecords(encodeRecords([original, [original, 1]], 'map (rdd 1)')) as [
+      Record<string, unknown>,
+      [Record<string, unknown>, number],
+    ];
     for (const obj of [decoded, key[0]]) {
       expect(Object.getPrototypeOf(obj)).toBe(Object.prototype);
       expect(Object.keys(obj)).toEqual(['a', '__proto__', 'b']);
@@ -141,7 +169,9 @@ describe('record codec', () => {
       expect(Object.prototype.hasOwnProperty.call(obj, '__proto__')).toBe(true);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    forEachPair(encodeRecords([[original, 1]], 'x'), (k) => expect(Object.keys(k as object)).toEqual(['a', '__proto__', 'b']));
+    forEachPair(encodeRecords([[original, 1]], 'x'), (k) =>
+      expect(Object.keys(k as object)).toEqual(['a', '__proto__', 'b']),
+    );
   });
 
   it('carries bigints anywhere a number can be', () => {

@@ -210,7 +210,8 @@ class Reader {
         for (let i = 0; i < n; i++) {
           const k = this.string();
           const v = this.value();
-          if (k === '__proto__') Object.defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true });
+          if (k === '__proto__')
+            Object.defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true });
           else obj[k] = v;
         }
         return obj;

@@ -9,10 +9,13 @@ const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
 
 /** A key equal to `k` but built differently: -0 for 0, another NaN, fields in reverse order, the other prototype. */
 function equalVariant(k: unknown): unknown {
-  if (typeof k === 'number') return k === 0 ? -k : Number.isNaN(k) ? new Float64Array(new Uint32Array([1, 0x7ff80000]).buffer)[0] : k;
+  if (typeof k === 'number')
+    return k === 0 ? -k : Number.isNaN(k) ? new Float64Array(new Uint32Array([1, 0x7ff80000]).buffer)[0] : k;
   if (Array.isArray(k)) return k.map(equalVariant);
   if (k !== null && typeof k === 'object') {
-    const entries = Object.keys(k).reverse().map((f) => [f, equalVariant((k as Record<string, unknown>)[f])] as const);
+    const entries = Object.keys(k)
+      .reverse()
+      .map((f) => [f, equalVariant((k as Record<string, unknown>)[f])] as const);
     return objectOf(entries, Object.getPrototypeOf(k) !== null);
   }
   return k;
@@ -29,9 +32,15 @@ describe('key equality (keys.ts)', () => {
     const equal: [unknown, unknown][] = [
       [NaN, NaN],
       [-0, 0],
-      [[NaN, -0], [NaN, 0]],
+      [
+        [NaN, -0],
+        [NaN, 0],
+      ],
       ['\uD800', '\uD800'],
-      [{ a: 1, b: [2] }, { b: [2], a: 1 }],
+      [
+        { a: 1, b: [2] },
+        { b: [2], a: 1 },
+      ],
       [objectOf([['__proto__', 1]]), objectOf([['__proto__', 1]], true)],
       [10n ** 30n, 10n ** 30n],
     ];
@@ -39,7 +48,10 @@ describe('key equality (keys.ts)', () => {
       [[null], [undefined]],
       [[NaN], [Infinity]],
       [[Infinity], [-Infinity]],
-      [['a', null], ['a', undefined]],
+      [
+        ['a', null],
+        ['a', undefined],
+      ],
       [1, 1n],
       [[1], [1n]],
       ['\uD800', '\uDBFF'],
@@ -50,7 +62,10 @@ describe('key equality (keys.ts)', () => {
       [[], {}],
       [{ a: undefined }, {}],
       [objectOf([['__proto__', 1]]), {}],
-      [[1, 2], [1, 2, undefined]],
+      [
+        [1, 2],
+        [1, 2, undefined],
+      ],
     ];
     for (const [a, b] of equal) {
       expect(canonicalKey(a), `${show(a)} = ${show(b)}`).toBe(canonicalKey(b));
@@ -82,7 +97,11 @@ describe('key equality (keys.ts)', () => {
       fc.property(fc.array(keyArb, { maxLength: 12 }), (keys) => {
         const sorted = sortKeys([...keys]);
         for (let i = 0; i < sorted.length; i++) {
-          for (let j = i + 1; j < sorted.length; j++) expect(refCompareKeys(sorted[i], sorted[j]), `${show(sorted[i])} before ${show(sorted[j])}`).toBeLessThanOrEqual(0);
+          for (let j = i + 1; j < sorted.length; j++)
+            expect(
+              refCompareKeys(sorted[i], sorted[j]),
+              `${show(sorted[i])} before ${show(sorted[j])}`,
+            ).toBeLessThanOrEqual(0);
         }
       }),
       { numRuns: 100 },
@@ -91,10 +110,13 @@ describe('key equality (keys.ts)', () => {
 
   it('the fused word count hashes an ASCII word from its bytes exactly as hashKey hashes the string', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 20 }), (word) => {
-        const bytes = new TextEncoder().encode(`>${word}<`);
-        expect(hashAsciiBytes(bytes, 1, word.length)).toBe(hashKey(word));
-      }),
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 20 }),
+        (word) => {
+          const bytes = new TextEncoder().encode(`>${word}<`);
+          expect(hashAsciiBytes(bytes, 1, word.length)).toBe(hashKey(word));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -103,7 +125,17 @@ describe('key equality (keys.ts)', () => {
     class Point {}
     const cyclic: unknown[] = [];
     cyclic.push(cyclic);
-    for (const bad of [new Map(), () => 1, Symbol('s'), new Date(0), new Point(), new Uint8Array(2), ['a', new Set()], { when: new Date(0) }, cyclic]) {
+    for (const bad of [
+      new Map(),
+      () => 1,
+      Symbol('s'),
+      new Date(0),
+      new Point(),
+      new Uint8Array(2),
+      ['a', new Set()],
+      { when: new Date(0) },
+      cyclic,
+    ]) {
       expect(isSupportedKey(bad)).toBe(false);
       expect(() => canonicalKey(bad)).toThrow(UnsupportedKeyError);
       expect(() => hashKey(bad)).toThrow(UnsupportedKeyError);
@@ -114,8 +146,12 @@ describe('key equality (keys.ts)', () => {
       'Turn the key into one of these before the shuffle (for example a Date into its getTime(), a Map into an array of its entries).';
     expect(unsupportedKeyMessage(['a', new Map()])).toBe(`Unsupported key: got a Map at key[1]. ${hint}`);
     expect(unsupportedKeyMessage({ when: [new Date(0)] })).toBe(`Unsupported key: got a Date at key.when[0]. ${hint}`);
-    expect(unsupportedKeyMessage({ 'a b': new Point() })).toBe(`Unsupported key: got a Point instance at key["a b"]. ${hint}`);
+    expect(unsupportedKeyMessage({ 'a b': new Point() })).toBe(
+      `Unsupported key: got a Point instance at key["a b"]. ${hint}`,
+    );
     expect(unsupportedKeyMessage(() => 1)).toBe(`Unsupported key: got a function as the key. ${hint}`);
-    expect(unsupportedKeyMessage(cyclic)).toBe(`Unsupported key: got a cyclic key (or one nested more than 256 levels deep). ${hint}`);
+    expect(unsupportedKeyMessage(cyclic)).toBe(
+      `Unsupported key: got a cyclic key (or one nested more than 256 levels deep). ${hint}`,
+    );
   });
 });

@@ -24,7 +24,8 @@ import { describeValueType } from './notSerializableError';
  * hashKey and compareKeys (ordering.ts) agree with this equality: equal keys hash alike and compare
  * as 0, and compareKeys returns 0 only for equal keys.
  */
-export type Key = null | undefined | boolean | number | bigint | string | readonly Key[] | { readonly [field: string]: Key };
+export type Key =
+  null | undefined | boolean | number | bigint | string | readonly Key[] | { readonly [field: string]: Key };
 
 /** Deeper keys are taken for cycles: they are rejected rather than overflow the stack. */
 export const MAX_KEY_DEPTH = 256;
@@ -115,7 +116,8 @@ export function isSupportedKey(key: unknown, depth = 0): boolean {
         return true;
       }
       if (!isPlainObject(key)) return false;
-      for (const f of Object.keys(key)) if (!isSupportedKey((key as Record<string, unknown>)[f], depth + 1)) return false;
+      for (const f of Object.keys(key))
+        if (!isSupportedKey((key as Record<string, unknown>)[f], depth + 1)) return false;
       return true;
     }
     default:
@@ -160,7 +162,11 @@ export function findUnsupportedPart(key: unknown): UnsupportedPart | null {
         }
         if (!isPlainObject(v)) return { path, what: describeValueType(v) };
         for (const f of Object.keys(v)) {
-          const found = walk((v as Record<string, unknown>)[f], `${path}${/^[A-Za-z_$][\w$]*$/.test(f) ? `.${f}` : `[${JSON.stringify(f)}]`}`, depth + 1);
+          const found = walk(
+            (v as Record<string, unknown>)[f],
+            `${path}${/^[A-Za-z_$][\w$]*$/.test(f) ? `.${f}` : `[${JSON.stringify(f)}]`}`,
+            depth + 1,
+          );
           if (found) return found;
         }
         return null;
@@ -178,7 +184,13 @@ export function findUnsupportedPart(key: unknown): UnsupportedPart | null {
  */
 export function unsupportedKeyMessage(key: unknown): string {
   const part = findUnsupportedPart(key);
-  const where = !part ? 'an unsupported key' : part.path === null ? part.what : part.path === '' ? `${part.what} as the key` : `${part.what} at key${part.path}`;
+  const where = !part
+    ? 'an unsupported key'
+    : part.path === null
+      ? part.what
+      : part.path === ''
+        ? `${part.what} as the key`
+        : `${part.what} at key${part.path}`;
   return (
     `Unsupported key: got ${where}. ${KEY_TYPES_HINT} ` +
     'Turn the key into one of these before the shuffle (for example a Date into its getTime(), a Map into an array of its entries).'

@@ -96,7 +96,8 @@ describe('line-aligned splits', () => {
           c.forEach((v, k) => counts.set(k, (counts.get(k) ?? 0) + v));
         }
         // Compared as JSON, asserted once at the end: a deep toEqual() per cut list was a third of the time.
-        if (JSON.stringify(lines) !== JSON.stringify(expected)) wrong.push(`${JSON.stringify(text)} cut at ${cuts.join(',')}: lines ${JSON.stringify(lines)}`);
+        if (JSON.stringify(lines) !== JSON.stringify(expected))
+          wrong.push(`${JSON.stringify(text)} cut at ${cuts.join(',')}: lines ${JSON.stringify(lines)}`);
         if (JSON.stringify([...counts].sort()) !== JSON.stringify([...expectedCounts].sort())) {
           wrong.push(`${JSON.stringify(text)} cut at ${cuts.join(',')}: counts ${JSON.stringify([...counts].sort())}`);
         }

@@ -18,7 +18,10 @@ describe('sniffBinary', () => {
 
   it('calls a file with a NUL byte binary (UTF-16 text included)', () => {
     expect(sniffBinary(bytes(0xff, 0xfe, 0x68, 0x00, 0x69, 0x00))).toMatchObject({ kind: 'binary' });
-    expect(sniffBinary(text('hello\0world'))).toEqual({ kind: 'binary', what: 'a binary file (it contains NUL bytes)' });
+    expect(sniffBinary(text('hello\0world'))).toEqual({
+      kind: 'binary',
+      what: 'a binary file (it contains NUL bytes)',
+    });
   });
 
   it('calls a file mostly of control bytes binary', () => {
@@ -37,6 +40,8 @@ describe('sniffBinary', () => {
   });
 
   it('words the notice with the file name', () => {
-    expect(binaryNotice('photo.png', 'a PNG image')).toBe('photo.png looks like a PNG image, not text: it is left out of the word count.');
+    expect(binaryNotice('photo.png', 'a PNG image')).toBe(
+      'photo.png looks like a PNG image, not text: it is left out of the word count.',
+    );
   });
 });

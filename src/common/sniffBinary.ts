@@ -23,7 +23,8 @@ const MAX_CONTROL_SHARE = 0.1;
  */
 export function sniffBinary(head: Uint8Array): SniffResult {
   for (const m of MAGIC) {
-    if (head.length >= m.bytes.length && m.bytes.every((b, i) => head[i] === b)) return { kind: 'binary', what: m.what };
+    if (head.length >= m.bytes.length && m.bytes.every((b, i) => head[i] === b))
+      return { kind: 'binary', what: m.what };
   }
   if (head.length === 0) return { kind: 'text' };
   let control = 0;

@@ -69,7 +69,7 @@ describe('countTokens', () => {
       'combining e\u0301 cafe\u0301 naïve',
       "don't rock'n'roll 'quoted' trailing' ''double''",
       'curly don’t rock’n’roll ’quoted’ trailing’',
-      'ΟΔΟΣ ΣΟΦΟΣ. Σ ΑΣ\'Σ',
+      "ΟΔΟΣ ΣΟΦΟΣ. Σ ΑΣ'Σ",
       'İstanbul İI ıi',
       'digits ١٢٣ 123 4th ½',
       'CRLF line\r\nnext line\r\n',
@@ -127,7 +127,16 @@ describe('countTokens', () => {
 
   it('equals the reference on random byte soup (property test)', () => {
     const alphabet: number[][] = [
-      [0x61], [0x5a], [0x31], [0x27], [0x20], [0x0a], [0x0d], [0x09], [0x2e], [0x00],
+      [0x61],
+      [0x5a],
+      [0x31],
+      [0x27],
+      [0x20],
+      [0x0a],
+      [0x0d],
+      [0x09],
+      [0x2e],
+      [0x00],
       [0xe2, 0x80, 0x99], // ’
       [0xc3, 0xa9], // é
       [0xce, 0xa3], // Σ
@@ -138,7 +147,10 @@ describe('countTokens', () => {
       [0xc2, 0x85], // NEL
       [0xe3, 0x80, 0x80], // ideographic space
       [0xf0, 0x9f, 0x98, 0x80], // 😀
-      [0xff], [0xe6, 0x97], [0x80], [0xf0],
+      [0xff],
+      [0xe6, 0x97],
+      [0x80],
+      [0xf0],
     ];
     // Up to 60 symbols hold a few dozen tokens: a 2^8-slot table, not the default 2 MiB one, which zeroed
     // 800 times was most of this test's time. Table growth has its own test below.
@@ -178,11 +190,18 @@ describe('countTokens', () => {
     const text = `${first.join(' ')}\nw0 w1 w2 w3 a0 a1 a2 a3 a4 a5 café w0\nw1 a1\n`;
     for (const mode of modes) expectSame(encoder.encode(text), mode, 8);
     const counts = counted(encoder.encode(text), 'words', 8);
-    expect([counts.get('w0'), counts.get('w1'), counts.get('w4'), counts.get('a1'), counts.get('a5')]).toEqual([3, 3, 1, 2, 1]);
+    expect([counts.get('w0'), counts.get('w1'), counts.get('w4'), counts.get('a1'), counts.get('a5')]).toEqual([
+      3, 3, 1, 2, 1,
+    ]);
   });
 
   it('tokenizeLine follows the same rules for string lines', () => {
-    expect(tokenizeLine("Don’t STOP rock'n'roll ΟΔΟΣ", 'words')).toEqual(['don’t', 'stop', "rock'n'roll", '\u03bf\u03b4\u03bf\u03c2']);
+    expect(tokenizeLine("Don’t STOP rock'n'roll ΟΔΟΣ", 'words')).toEqual([
+      'don’t',
+      'stop',
+      "rock'n'roll",
+      '\u03bf\u03b4\u03bf\u03c2',
+    ]);
     expect(tokenizeLine(' a\u00a0b\u0085c ', 'whitespace')).toEqual(['a', 'b\u0085c']);
   });
 });

@@ -27,7 +27,12 @@ export function hasBomAt(bytes: Uint8Array, at: number): boolean {
  * into `decoded` (one string, or the lines it was split into): the U+FFFD characters produced minus
  * the U+FFFD characters the bytes spelled out themselves (EF BF BD). Cheap when there are none.
  */
-export function replacedSequences(decoded: string | readonly string[], bytes: Uint8Array, start: number, end: number): number {
+export function replacedSequences(
+  decoded: string | readonly string[],
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): number {
   let produced = 0;
   const count = (s: string) => {
     for (let i = s.indexOf(REPLACEMENT); i >= 0; i = s.indexOf(REPLACEMENT, i + 1)) produced++;
@@ -133,7 +138,15 @@ function decodeWtf8(b: Uint8Array): string {
     } else if (c >= 0xe0 && c < 0xf0 && cont(i + 1) && cont(i + 2) && (c > 0xe0 || b[i + 1] >= 0xa0)) {
       units.push(((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f));
       i += 3;
-    } else if (c >= 0xf0 && c < 0xf5 && cont(i + 1) && cont(i + 2) && cont(i + 3) && (c > 0xf0 || b[i + 1] >= 0x90) && (c < 0xf4 || b[i + 1] < 0x90)) {
+    } else if (
+      c >= 0xf0 &&
+      c < 0xf5 &&
+      cont(i + 1) &&
+      cont(i + 2) &&
+      cont(i + 3) &&
+      (c > 0xf0 || b[i + 1] >= 0x90) &&
+      (c < 0xf4 || b[i + 1] < 0x90)
+    ) {
       const cp = ((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f);
       units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
       i += 4;

@@ -42,9 +42,13 @@ describe('assertSendable', () => {
   });
 
   it('rejects symbols and class instances, whose methods structured clone would drop', () => {
-    expect(errorOf({ tag: Symbol('t') })?.message).toBe('map (rdd 3): params.tag is a symbol, which cannot be sent to a worker; use a string instead.');
+    expect(errorOf({ tag: Symbol('t') })?.message).toBe(
+      'map (rdd 3): params.tag is a symbol, which cannot be sent to a worker; use a string instead.',
+    );
     const e = errorOf({ origin: new Point(1, 2) });
-    expect(e?.message).toMatch(/^map \(rdd 3\): params\.origin is a Point instance, which cannot be sent to a worker; pass plain data instead/);
+    expect(e?.message).toMatch(
+      /^map \(rdd 3\): params\.origin is a Point instance, which cannot be sent to a worker; pass plain data instead/,
+    );
     // What would happen otherwise: the clone arrives without its class.
     expect(Object.getPrototypeOf(structuredClone(new Point(1, 2)))).toBe(Object.prototype);
     class Tagged extends Array {}
@@ -88,7 +92,8 @@ describe('assertSendable', () => {
       expect(() => structuredClone(value)).not.toThrow();
     }
     // And it refuses what is rejected here for being unclonable.
-    for (const value of [() => 0, Symbol('s'), new WeakMap(), Promise.resolve()]) expect(() => structuredClone(value)).toThrow();
+    for (const value of [() => 0, Symbol('s'), new WeakMap(), Promise.resolve()])
+      expect(() => structuredClone(value)).toThrow();
   });
 
   it('walks nesting deeper than the call stack and finds the one bad record among many', () => {

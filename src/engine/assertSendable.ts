@@ -6,18 +6,46 @@ import { NotSerializableError, describeValueType } from '../common/notSerializab
  * only in browsers (Blob, ImageData) or only in newer engines (Float16Array).
  */
 const LEAF_TYPES = [
-  'Date', 'RegExp', 'ArrayBuffer', 'DataView',
-  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
-  'Boolean', 'Number', 'String', 'BigInt',
-  'Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError',
-  'Blob', 'File', 'FileList', 'ImageData', 'ImageBitmap',
+  'Date',
+  'RegExp',
+  'ArrayBuffer',
+  'DataView',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float16Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Boolean',
+  'Number',
+  'String',
+  'BigInt',
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'Blob',
+  'File',
+  'FileList',
+  'ImageData',
+  'ImageBitmap',
 ];
 
 let leafPrototypes: Set<unknown> | null = null;
 function isLeafPrototype(proto: unknown): boolean {
   leafPrototypes ??= new Set(
-    LEAF_TYPES.map((name) => (globalThis as unknown as Record<string, { prototype?: unknown } | undefined>)[name]?.prototype).filter((p) => p !== undefined),
+    LEAF_TYPES.map(
+      (name) => (globalThis as unknown as Record<string, { prototype?: unknown } | undefined>)[name]?.prototype,
+    ).filter((p) => p !== undefined),
   );
   return leafPrototypes.has(proto);
 }
@@ -48,7 +76,12 @@ function pathOf(frame: Frame | null, step: Step): string {
 }
 
 function mapKeyStep(key: unknown): Step {
-  const shown = typeof key === 'string' ? JSON.stringify(key) : typeof key === 'object' && key !== null ? '<object key>' : String(key);
+  const shown =
+    typeof key === 'string'
+      ? JSON.stringify(key)
+      : typeof key === 'object' && key !== null
+        ? '<object key>'
+        : String(key);
   return { text: `.get(${shown})` };
 }
 
@@ -61,17 +94,30 @@ function isDomNode(value: object): boolean {
 function problemWith(value: unknown): { valueType: string; advice: string } | null {
   switch (typeof value) {
     case 'function':
-      return { valueType: 'a function', advice: 'pass data, not functions (define a helper inside the function itself)' };
+      return {
+        valueType: 'a function',
+        advice: 'pass data, not functions (define a helper inside the function itself)',
+      };
     case 'symbol':
       return { valueType: 'a symbol', advice: 'use a string instead' };
     case 'object': {
       if (value === null) return null;
       const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto === Object.prototype || proto === null || proto === Array.prototype || proto === Map.prototype || proto === Set.prototype) return null;
+      if (
+        proto === Object.prototype ||
+        proto === null ||
+        proto === Array.prototype ||
+        proto === Map.prototype ||
+        proto === Set.prototype
+      )
+        return null;
       if (isLeafPrototype(proto)) return null;
       if (isDomNode(value)) {
         const name = (value as { nodeName?: string }).nodeName ?? 'node';
-        return { valueType: `a DOM node (${name})`, advice: 'pass the data you need from it instead, e.g. its textContent' };
+        return {
+          valueType: `a DOM node (${name})`,
+          advice: 'pass the data you need from it instead, e.g. its textContent',
+        };
       }
       // Structured clone would copy such an instance as a plain object, silently dropping its methods and
       // its class: rejected, as the record codec rejects it, rather than changed on the way.
@@ -101,7 +147,11 @@ export function assertSendable(value: unknown, operator: string, root: string): 
     if (typeof child !== 'object' && typeof child !== 'function' && typeof child !== 'symbol') return;
     if (child === null) return;
     const problem = problemWith(child);
-    if (problem) throw new NotSerializableError(operator, problem.valueType, { path: pathOf(parent, step), advice: problem.advice });
+    if (problem)
+      throw new NotSerializableError(operator, problem.valueType, {
+        path: pathOf(parent, step),
+        advice: problem.advice,
+      });
     if (seen.has(child as object)) return;
     seen.add(child as object);
     stack.push({ value: child as object, parent, step });
@@ -112,7 +162,8 @@ export function assertSendable(value: unknown, operator: string, root: string): 
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
-        if (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol') visit(frame, { index: i }, item);
+        if (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')
+          visit(frame, { index: i }, item);
       }
     } else if (v instanceof Map) {
       for (const [k, item] of v) {
@@ -124,7 +175,8 @@ export function assertSendable(value: unknown, operator: string, root: string): 
     } else if (!isLeafPrototype(Object.getPrototypeOf(v))) {
       for (const key of Object.keys(v)) {
         const item: unknown = (v as Record<string, unknown>)[key];
-        if (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol') visit(frame, { key }, item);
+        if (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')
+          visit(frame, { key }, item);
       }
     }
   }

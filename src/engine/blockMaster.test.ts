@@ -3,7 +3,16 @@ import { checkpointBlockId, rddBlockId, shuffleBlockId, type BlockId, type Block
 import { BlockMaster } from './blockMaster';
 
 const block = (id: BlockId, owner: number | null, inMemory = false): BlockInfo =>
-  ({ id, app: 'app-t', owner, encoding: 'records', bytes: 1, records: 1, checksum: 0, ...(inMemory ? { inMemory } : {}) }) as BlockInfo;
+  ({
+    id,
+    app: 'app-t',
+    owner,
+    encoding: 'records',
+    bytes: 1,
+    records: 1,
+    checksum: 0,
+    ...(inMemory ? { inMemory } : {}),
+  }) as BlockInfo;
 const ids = (blocks: readonly BlockInfo[]) => blocks.map((b) => `${b.id}@${b.owner}`).sort();
 
 describe('BlockMaster: blocks of a removed worker', () => {
@@ -14,7 +23,13 @@ describe('BlockMaster: blocks of a removed worker', () => {
 
   function master() {
     const m = new BlockMaster();
-    m.add([block(shuffle, 1), block(stored, 1), block(memory, 1, true), block(memory, 2, true), block(checkpoint, null)]);
+    m.add([
+      block(shuffle, 1),
+      block(stored, 1),
+      block(memory, 1, true),
+      block(memory, 2, true),
+      block(checkpoint, null),
+    ]);
     return m;
   }
 

@@ -96,9 +96,18 @@ export class BlockMaster {
   select(filter: BlockFilter, app: AppId): BlockInfo[] {
     const all = this.all();
     if ('executor' in filter) return all.filter((b) => b.owner === filter.executor);
-    if ('shuffle' in filter) return all.filter((b) => { const p = parseBlockId(b.id); return p?.kind === 'shuffle' && p.shuffle === filter.shuffle; });
-    if ('rdd' in filter) return all.filter((b) => { const p = parseBlockId(b.id); return p?.kind === 'rdd' && p.app === app && p.rdd === filter.rdd; });
-    if ('kind' in filter) return all.filter((b) => (filter.kind === 'shuffle' ? isShuffleBlockId(b.id) : isRddBlockId(b.id)));
+    if ('shuffle' in filter)
+      return all.filter((b) => {
+        const p = parseBlockId(b.id);
+        return p?.kind === 'shuffle' && p.shuffle === filter.shuffle;
+      });
+    if ('rdd' in filter)
+      return all.filter((b) => {
+        const p = parseBlockId(b.id);
+        return p?.kind === 'rdd' && p.app === app && p.rdd === filter.rdd;
+      });
+    if ('kind' in filter)
+      return all.filter((b) => (filter.kind === 'shuffle' ? isShuffleBlockId(b.id) : isRddBlockId(b.id)));
     const random = seededRandom(filter.seed);
     return all.filter((b) => (isShuffleBlockId(b.id) || isRddBlockId(b.id)) && random() < filter.fraction);
   }
@@ -115,7 +124,10 @@ export class BlockMaster {
    */
   removeWorker(executorId: ExecutorId, keepShuffleBlocks: boolean): BlockInfo[] {
     const dead = this.ownedBy(executorId).filter((b) => this.#diesWith(b, executorId, keepShuffleBlocks));
-    this.remove(dead.map((b) => b.id), executorId);
+    this.remove(
+      dead.map((b) => b.id),
+      executorId,
+    );
     return dead;
   }
 
@@ -125,7 +137,12 @@ export class BlockMaster {
    * (a stored id another worker has written since is that worker's and survives). Returns what was
    * registered and what died (not registered; the caller deletes the stored ones).
    */
-  addFromTask(blocks: readonly BlockInfo[], executorId: ExecutorId, workerRemoved: boolean, keepShuffleBlocks: boolean): { added: BlockInfo[]; dead: BlockInfo[] } {
+  addFromTask(
+    blocks: readonly BlockInfo[],
+    executorId: ExecutorId,
+    workerRemoved: boolean,
+    keepShuffleBlocks: boolean,
+  ): { added: BlockInfo[]; dead: BlockInfo[] } {
     const dies = (b: BlockInfo) => workerRemoved && this.#diesWith(b, executorId, keepShuffleBlocks);
     const dead = blocks.filter(dies);
     const added = blocks.filter((b) => !dies(b));
@@ -139,5 +156,4 @@ export class BlockMaster {
     // One record per stored id: if another worker has written it since, that record is not this worker's.
     return b.inMemory || (this.get(b.id)?.owner ?? executorId) === executorId;
   }
-
 }

@@ -25,8 +25,14 @@ export function combineResults(rdd: RDD<unknown>, action: ActionSpec, outputs: r
     case 'count':
       return done(outputs.reduce((n, o) => n + (o.kind === 'count' ? o.count : 0), 0));
     case 'reduce': {
-      const partials = outputs.flatMap((o) => (o.kind === 'reduced' && o.payload ? decodeRecords(new Uint8Array(o.payload)) : []));
-      if (partials.length === 0) throw new EmberflowError('E_EMPTY_REDUCE', `reduce() of ${rdd.label} found no records: reduce needs at least one.`);
+      const partials = outputs.flatMap((o) =>
+        o.kind === 'reduced' && o.payload ? decodeRecords(new Uint8Array(o.payload)) : [],
+      );
+      if (partials.length === 0)
+        throw new EmberflowError(
+          'E_EMPTY_REDUCE',
+          `reduce() of ${rdd.label} found no records: reduce needs at least one.`,
+        );
       return partials.length === 1 ? done(partials[0]) : { kind: 'reducePartials', partials };
     }
     case 'save':

@@ -3,7 +3,15 @@ import { datasetBlockId, parseBlockId, pickBlockIds, rddBlockId, shuffleBlockId 
 import { blockMismatch } from '../storage/verifyBlock';
 import { decodeRecords } from '../common/codec';
 import { groupSplits, planSplits } from '../common/lineSplits';
-import type { BlockFilter, ChaosApi, ContextOptions, ExecutorSnapshot, ExecutorState, JobSettings, WordCountOptions } from './api';
+import type {
+  BlockFilter,
+  ChaosApi,
+  ContextOptions,
+  ExecutorSnapshot,
+  ExecutorState,
+  JobSettings,
+  WordCountOptions,
+} from './api';
 import type { ExecutorBackend } from './backend';
 import { BlockMaster } from './blockMaster';
 import { DagScheduler } from './dagScheduler';
@@ -105,35 +113,54 @@ export class EmberContext implements JobRunner {
       this.#blocks,
       this.#tasks,
       this.events,
-      { app: this.app, maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts, resubmitDelayMs: config.resubmitDelayMs, shuffleService: this.settings.shuffleService },
       {
-        deleteBlocks: (ids) => void this.#store.deleteBlocks(ids).catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)),
+        app: this.app,
+        maxConsecutiveStageAttempts: config.maxConsecutiveStageAttempts,
+        resubmitDelayMs: config.resubmitDelayMs,
+        shuffleService: this.settings.shuffleService,
+      },
+      {
+        deleteBlocks: (ids) =>
+          void this.#store
+            .deleteBlocks(ids)
+            .catch((e) => this.#warn(`Could not delete ${plural(ids.length, 'block')}: ${String(e)}`)),
         mapOutputRegistered: (shuffleId, map, sizes) => this.#journal.mapOutputRegistered(shuffleId, map, sizes),
       },
     );
     this.#cleaner = new ContextCleaner(
       (task) => this.#clean(task),
-      (task, e) => this.#warn(`The cleaner could not release ${task.kind === 'shuffle' ? `shuffle ${task.shuffleId}` : `rdd ${task.rddId}`}: ${String(e)}. Its blocks stay until this engine stops.`),
+      (task, e) =>
+        this.#warn(
+          `The cleaner could not release ${task.kind === 'shuffle' ? `shuffle ${task.shuffleId}` : `rdd ${task.rddId}`}: ${String(e)}. Its blocks stay until this engine stops.`,
+        ),
     );
     // Per-file input notes (invalid UTF-8), reported as log events when a job ends.
     const inputStats = new InputStats((note) => this.events.emit({ type: 'log', ...note }));
     this.events.subscribe((event) => inputStats.observe(event));
-    this.#backend.start({
-      executorAdded: (id, reason) => {
-        this.#executors.set(id, { status: 'starting' });
-        this.#dag.executorAdded(id, reason);
+    this.#backend.start(
+      {
+        executorAdded: (id, reason) => {
+          this.#executors.set(id, { status: 'starting' });
+          this.#dag.executorAdded(id, reason);
+        },
+        executorLost: (id, _cause, reason) => {
+          this.#executors.set(id, { status: 'lost', reason });
+          this.#dag.executorLost(id, reason);
+        },
+        heartbeat: (hb) => {
+          const running = this.#tasks.runningTaskOn(hb.executorId);
+          const time = now();
+          this.#executors.set(
+            hb.executorId,
+            running === null
+              ? { status: 'idle', lastHeartbeat: time }
+              : { status: 'busy', lastHeartbeat: time, taskId: running },
+          );
+          this.events.emit({ type: 'executor.heartbeat', executorId: hb.executorId, running: hb.running });
+        },
       },
-      executorLost: (id, _cause, reason) => {
-        this.#executors.set(id, { status: 'lost', reason });
-        this.#dag.executorLost(id, reason);
-      },
-      heartbeat: (hb) => {
-        const running = this.#tasks.runningTaskOn(hb.executorId);
-        const time = now();
-        this.#executors.set(hb.executorId, running === null ? { status: 'idle', lastHeartbeat: time } : { status: 'busy', lastHeartbeat: time, taskId: running });
-        this.events.emit({ type: 'executor.heartbeat', executorId: hb.executorId, running: hb.running });
-      },
-    }, this.app);
+      this.app,
+    );
   }
 
   #warn(message: string): void {
@@ -157,12 +184,26 @@ export class EmberContext implements JobRunner {
   configure(partial: Partial<JobSettings>): void {
     Object.assign(this.settings, partial);
     const s = this.settings;
-    if (!(s.failureProbability >= 0 && s.failureProbability < 1)) throw new InvalidArgumentError(`Failure probability must be at least 0 and below 1, got ${s.failureProbability}.`);
-    if (!(Number.isInteger(s.taskDelayMs) && s.taskDelayMs >= 0)) throw new InvalidArgumentError(`Task delay must be a whole number of milliseconds >= 0, got ${s.taskDelayMs}.`);
-    if (!(Number.isInteger(s.localityWaitMs) && s.localityWaitMs >= 0)) throw new InvalidArgumentError(`Locality wait must be a whole number of milliseconds >= 0, got ${s.localityWaitMs}.`);
-    this.#tasks.configure({ speculation: s.speculation, taskDelayMs: s.taskDelayMs, failureProbability: s.failureProbability, seed: s.seed, localityWaitMs: s.localityWaitMs });
+    if (!(s.failureProbability >= 0 && s.failureProbability < 1))
+      throw new InvalidArgumentError(
+        `Failure probability must be at least 0 and below 1, got ${s.failureProbability}.`,
+      );
+    if (!(Number.isInteger(s.taskDelayMs) && s.taskDelayMs >= 0))
+      throw new InvalidArgumentError(`Task delay must be a whole number of milliseconds >= 0, got ${s.taskDelayMs}.`);
+    if (!(Number.isInteger(s.localityWaitMs) && s.localityWaitMs >= 0))
+      throw new InvalidArgumentError(
+        `Locality wait must be a whole number of milliseconds >= 0, got ${s.localityWaitMs}.`,
+      );
+    this.#tasks.configure({
+      speculation: s.speculation,
+      taskDelayMs: s.taskDelayMs,
+      failureProbability: s.failureProbability,
+      seed: s.seed,
+      localityWaitMs: s.localityWaitMs,
+    });
     this.#dag.configure({ shuffleService: s.shuffleService });
-    if (s.speculation && !this.#speculationTimer) this.#speculationTimer = setInterval(() => this.#tasks.schedule(), DEFAULTS.speculationIntervalMs);
+    if (s.speculation && !this.#speculationTimer)
+      this.#speculationTimer = setInterval(() => this.#tasks.schedule(), DEFAULTS.speculationIntervalMs);
     if (!s.speculation && this.#speculationTimer) {
       clearInterval(this.#speculationTimer);
       this.#speculationTimer = null;
@@ -182,10 +223,17 @@ export class EmberContext implements JobRunner {
    * ranges aligned to lines so that every line belongs to exactly one partition.
    */
   textFile(files: readonly TextInput[], options: { minPartitions?: number } = {}): RDD<string> {
-    if (files.length === 0) throw new InvalidArgumentError('textFile() needs at least one file: add a text file, or load the sample text.');
+    if (files.length === 0)
+      throw new InvalidArgumentError('textFile() needs at least one file: add a text file, or load the sample text.');
     const minPartitions = checkPartitions(options.minPartitions ?? Math.max(2, files.length), 'textFile');
-    const refs = files.map((f, i) => ({ name: f instanceof Blob ? (f as File).name ?? `blob ${i}` : f.name, size: f.size }));
-    const splits = planSplits(refs.map((r) => r.size), minPartitions);
+    const refs = files.map((f, i) => ({
+      name: f instanceof Blob ? ((f as File).name ?? `blob ${i}`) : f.name,
+      size: f.size,
+    }));
+    const splits = planSplits(
+      refs.map((r) => r.size),
+      minPartitions,
+    );
     if (splits.length === 0) splits.push({ file: 0, start: 0, end: 0 });
     const partitions = groupSplits(splits, minPartitions);
     const rdd = new RDD<string>(this, { kind: 'text', files: refs, partitions }, partitions.length, 'textFile');
@@ -204,13 +252,18 @@ export class EmberContext implements JobRunner {
     const n = checkPartitions(numSlices, 'parallelize');
     // The slices travel to workers inside the tasks: a value that cannot is reported now, before any job.
     assertSendable(values, `parallelize (rdd ${this.peekRddId()})`, 'data');
-    const slices = [...Array(n).keys()].map((i) => values.slice(Math.floor((i * values.length) / n), Math.floor(((i + 1) * values.length) / n)));
+    const slices = [...Array(n).keys()].map((i) =>
+      values.slice(Math.floor((i * values.length) / n), Math.floor(((i + 1) * values.length) / n)),
+    );
     return new RDD<T>(this, { kind: 'parallel', slices: slices as unknown[][] }, n, 'parallelize');
   }
 
   /** The page's job: tokenize → combine │ reduceByKey │ sortBy (count descending, then word). */
   wordCount(options: WordCountOptions): RDD<[string, number]> {
-    if (options.inputs.length === 0) throw new InvalidArgumentError('Add at least one text file, or load the sample text, before running a word count.');
+    if (options.inputs.length === 0)
+      throw new InvalidArgumentError(
+        'Add at least one text file, or load the sample text, before running a word count.',
+      );
     const partitions = checkPartitions(options.shufflePartitions, 'Shuffle partitions');
     const counts = this.textFile(options.inputs, { minPartitions: options.inputSplits })
       .tokenize(options.tokenizer)
@@ -227,7 +280,8 @@ export class EmberContext implements JobRunner {
   // ------------------------------------------------------------------ jobs
 
   async runJob(rdd: RDD<unknown>, action: ActionSpec, partitions?: readonly number[]): Promise<unknown> {
-    if (this.#stopped) throw new EmberflowError('E_STOPPED', 'This engine was stopped; create a new context to run jobs.');
+    if (this.#stopped)
+      throw new EmberflowError('E_STOPPED', 'This engine was stopped; create a new context to run jobs.');
     const scoped = lineage(rdd).filter((r) => this.#actionScoped.has(r));
     for (const r of scoped) this.#actionsUsing.set(r, (this.#actionsUsing.get(r) ?? 0) + 1);
     this.events.runStarted();
@@ -236,7 +290,10 @@ export class EmberContext implements JobRunner {
       this.#registerForCleanup(rdd);
       await this.#resolveInputs(rdd);
       await this.#resolveRangeBounds(rdd);
-      const subset = partitions && partitions.length < rdd.numPartitions ? ` (${describePartitions(partitions, rdd.numPartitions)})` : '';
+      const subset =
+        partitions && partitions.length < rdd.numPartitions
+          ? ` (${describePartitions(partitions, rdd.numPartitions)})`
+          : '';
       const description = `${action.kind} of ${rdd.label}${subset}`;
       const outputs = await this.#dag.runJob(rdd, action, description, partitions && [...partitions]);
       return await this.#combine(rdd, action, outputs);
@@ -262,10 +319,13 @@ export class EmberContext implements JobRunner {
         continue;
       }
       this.#actionsUsing.delete(r);
-      const ids = [...Array(r.numPartitions).keys()].map((p) => rddBlockId(this.app, r.id, p)).filter((id) => this.#blocks.get(id));
-      await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of ${r.label} released: the word count's counts are cached only while an action on it runs.`).catch((e: unknown) =>
-        this.#warn(`Could not drop the cached counts of ${r.label}: ${String(e)}.`),
-      );
+      const ids = [...Array(r.numPartitions).keys()]
+        .map((p) => rddBlockId(this.app, r.id, p))
+        .filter((id) => this.#blocks.get(id));
+      await this.#removeBlocks(
+        ids,
+        `${plural(ids.length, 'cached block')} of ${r.label} released: the word count's counts are cached only while an action on it runs.`,
+      ).catch((e: unknown) => this.#warn(`Could not drop the cached counts of ${r.label}: ${String(e)}.`));
     }
   }
 
@@ -274,18 +334,28 @@ export class EmberContext implements JobRunner {
     if (task.kind === 'shuffle') {
       this.#dag.removeShuffle(task.shuffleId);
       const candidates: string[] = [];
-      for (let map = 0; map < task.numMaps; map++) for (let reduce = 0; reduce < task.numReducers; reduce++) candidates.push(shuffleBlockId(task.app, task.shuffleId, map, reduce));
+      for (let map = 0; map < task.numMaps; map++)
+        for (let reduce = 0; reduce < task.numReducers; reduce++)
+          candidates.push(shuffleBlockId(task.app, task.shuffleId, map, reduce));
       const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
       if (ids.length === 0) return;
       await this.#store.deleteBlocks(ids);
-      this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'block')} of shuffle ${task.shuffleId} released by the cleaner: no live RDD can read them any more.` });
+      this.events.emit({
+        type: 'blocks.removed',
+        blockIds: ids,
+        explanation: `${plural(ids.length, 'block')} of shuffle ${task.shuffleId} released by the cleaner: no live RDD can read them any more.`,
+      });
     } else {
       const candidates = [...Array(task.numPartitions).keys()].map((p) => rddBlockId(this.app, task.rddId, p));
       const ids = [...new Set(this.#blocks.forget(candidates).map((b) => b.id))];
       if (ids.length === 0) return;
       await this.#store.deleteBlocks(ids);
       await this.#backend.dropMemoryBlocks(ids);
-      this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation: `${plural(ids.length, 'cached block')} of rdd ${task.rddId} released by the cleaner: the RDD was garbage-collected, so nothing can read them any more.` });
+      this.events.emit({
+        type: 'blocks.removed',
+        blockIds: ids,
+        explanation: `${plural(ids.length, 'cached block')} of rdd ${task.rddId} released by the cleaner: the RDD was garbage-collected, so nothing can read them any more.`,
+      });
     }
   }
 
@@ -299,11 +369,18 @@ export class EmberContext implements JobRunner {
    * `cachedRdds` counts the RDDs the block master knows cached partitions of.
    */
   schedulerState(): Record<string, number> {
-    const cachedRdds = new Set(this.#blocks.all().flatMap((b) => {
-      const id = parseBlockId(b.id);
-      return id?.kind === 'rdd' ? [`${id.app}/${id.rdd}`] : [];
-    }));
-    return { ...this.#dag.stateSizes(), trackedShuffles: this.#tracker.size, removedBlockIds: this.#blocks.removedCount, cachedRdds: cachedRdds.size };
+    const cachedRdds = new Set(
+      this.#blocks.all().flatMap((b) => {
+        const id = parseBlockId(b.id);
+        return id?.kind === 'rdd' ? [`${id.app}/${id.rdd}`] : [];
+      }),
+    );
+    return {
+      ...this.#dag.stateSizes(),
+      trackedShuffles: this.#tracker.size,
+      removedBlockIds: this.#blocks.removedCount,
+      cachedRdds: cachedRdds.size,
+    };
   }
 
   /**
@@ -326,7 +403,10 @@ export class EmberContext implements JobRunner {
       try {
         this.#dag.registerInputs(r, await ids);
       } catch (e) {
-        throw new EmberflowError('E_INPUT_STORE', `The input files of ${r.label} could not be stored in IndexedDB: ${String(e)}. Free some space and try again.`);
+        throw new EmberflowError(
+          'E_INPUT_STORE',
+          `The input files of ${r.label} could not be stored in IndexedDB: ${String(e)}. Free some space and try again.`,
+        );
       }
     }
   }
@@ -337,7 +417,11 @@ export class EmberContext implements JobRunner {
       const partitioner = dep.partitioner;
       if (partitioner.kind !== 'range') continue;
       const perMap = sampleSizePerMap(dep.numReducers, dep.parent.numPartitions);
-      const outputs = await this.#dag.runJob(dep.parent, { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId, operator: dep.operator }, `sample of ${dep.parent.label} for range partitioning`);
+      const outputs = await this.#dag.runJob(
+        dep.parent,
+        { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId, operator: dep.operator },
+        `sample of ${dep.parent.label} for range partitioning`,
+      );
       const bounds = rangeBoundsFromSample(outputRecords(outputs), dep.numReducers, partitioner.ascending);
       partitioner.bounds = { status: 'known', bounds };
       this.#journal.rangeBoundsSampled(dep.shuffleId, bounds);
@@ -346,7 +430,8 @@ export class EmberContext implements JobRunner {
 
   async #combine(rdd: RDD<unknown>, action: ActionSpec, outputs: TaskOutput[]): Promise<unknown> {
     const combined = combineResults(rdd, action, outputs);
-    if (combined.kind === 'reducePartials') return this.runJob(this.parallelize(combined.partials, 1) as RDD<unknown>, action);
+    if (combined.kind === 'reducePartials')
+      return this.runJob(this.parallelize(combined.partials, 1) as RDD<unknown>, action);
     if (action.kind === 'save') this.#datasets.set(action.datasetId, rdd.numPartitions);
     return combined.value;
   }
@@ -384,7 +469,11 @@ export class EmberContext implements JobRunner {
     const blocks = await this.#store.getBlocks(ids);
     return blocks.flatMap((b, p) => {
       const problem = b ? blockMismatch(b, this.app) : 'is missing';
-      if (problem) throw new EmberflowError('E_DATASET_LOST', `Partition ${p} of dataset '${datasetId}' (block ${ids[p]}) ${problem}; save the dataset again.`);
+      if (problem)
+        throw new EmberflowError(
+          'E_DATASET_LOST',
+          `Partition ${p} of dataset '${datasetId}' (block ${ids[p]}) ${problem}; save the dataset again.`,
+        );
       return decodeRecords(new Uint8Array(b!.payload));
     });
   }
@@ -413,7 +502,9 @@ export class EmberContext implements JobRunner {
   // ------------------------------------------------------------------ executors, blocks, chaos
 
   executors(): ExecutorSnapshot[] {
-    return this.#backend.liveExecutors().map((executorId) => ({ executorId, state: this.#executors.get(executorId) ?? { status: 'starting' } }));
+    return this.#backend
+      .liveExecutors()
+      .map((executorId) => ({ executorId, state: this.#executors.get(executorId) ?? { status: 'starting' } }));
   }
 
   addExecutor(): ExecutorId {
@@ -437,7 +528,11 @@ export class EmberContext implements JobRunner {
     clearBlocks: async (filter) => {
       const ids = [...new Set(this.#blocks.select(filter, this.app).map((b) => b.id))];
       const owner = 'executor' in filter ? filter.executor : undefined;
-      await this.#removeBlocks(ids, `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`, owner);
+      await this.#removeBlocks(
+        ids,
+        `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`,
+        owner,
+      );
       return ids;
     },
   };
@@ -448,10 +543,25 @@ export class EmberContext implements JobRunner {
    * live (see deleteAbandonedBlocks). Returns the ids deleted.
    */
   async releaseFinishedRuns(): Promise<string[]> {
-    const own = [...new Set([...this.#blocks.select({ kind: 'shuffle' }, this.app), ...this.#blocks.select({ kind: 'cache' }, this.app)].map((b) => b.id))];
-    await this.#removeBlocks(own, `${plural(own.length, 'block')} of finished runs released before this run (retention rule).`);
+    const own = [
+      ...new Set(
+        [
+          ...this.#blocks.select({ kind: 'shuffle' }, this.app),
+          ...this.#blocks.select({ kind: 'cache' }, this.app),
+        ].map((b) => b.id),
+      ),
+    ];
+    await this.#removeBlocks(
+      own,
+      `${plural(own.length, 'block')} of finished runs released before this run (retention rule).`,
+    );
     const abandoned = await this.deleteAbandonedBlocks();
-    if (abandoned.length > 0) this.events.emit({ type: 'log', level: 'info', message: `${plural(abandoned.length, 'block')} left by closed tabs deleted before this run (retention rule).` });
+    if (abandoned.length > 0)
+      this.events.emit({
+        type: 'log',
+        level: 'info',
+        message: `${plural(abandoned.length, 'block')} left by closed tabs deleted before this run (retention rule).`,
+      });
     return [...own, ...abandoned];
   }
 
@@ -485,7 +595,6 @@ export class EmberContext implements JobRunner {
     await this.events.settled();
     this.#store.close();
   }
-
 }
 
 /** "partition 0 of 50", "partitions 1-4 of 50" (take scans a run of consecutive partitions), or a count. */

@@ -50,14 +50,22 @@ const text = (s: string) => new File([s], 'f.txt');
 
 /** A grouped count whose RDDs are garbage once it returns: only the result escapes. */
 async function groupedCount(ctx: EmberContext): Promise<[string, number][]> {
-  const rows = await ctx.parallelize(['a', 'b', 'a', 'c'], 2).map((w) => [w, 1] as [string, number]).reduceByKey<string, number>('sum', { numPartitions: 2 }).collect();
+  const rows = await ctx
+    .parallelize(['a', 'b', 'a', 'c'], 2)
+    .map((w) => [w, 1] as [string, number])
+    .reduceByKey<string, number>('sum', { numPartitions: 2 })
+    .collect();
   return rows.sort();
 }
 
 describe('the context cleaner', () => {
   it("releases a shuffle's blocks, map outputs and stage once no RDD can reach it", async () => {
     const { ctx, store, events } = setup();
-    expect(await groupedCount(ctx)).toEqual([['a', 2], ['b', 1], ['c', 1]]);
+    expect(await groupedCount(ctx)).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ]);
     const written = ctx.blocks().map((b) => b.id);
     expect(written.length).toBeGreaterThan(0);
     expect(ctx.schedulerState()).toMatchObject({ activeStages: 0, jobs: 0, running: 0, trackedShuffles: 1 });
@@ -73,28 +81,48 @@ describe('the context cleaner', () => {
 
   it('keeps everything an RDD still reachable can read, so a later job skips the stored map stage', async () => {
     const { ctx, events } = setup();
-    const counts = ctx.parallelize(['a', 'b', 'a'], 2).map((w) => [w, 1] as [string, number]).reduceByKey<string, number>('sum', { numPartitions: 2 });
-    expect((await counts.collect()).sort()).toEqual([['a', 2], ['b', 1]]);
+    const counts = ctx
+      .parallelize(['a', 'b', 'a'], 2)
+      .map((w) => [w, 1] as [string, number])
+      .reduceByKey<string, number>('sum', { numPartitions: 2 });
+    expect((await counts.collect()).sort()).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
     const blocks = ctx.blocks().length;
     // Nothing to clean: collecting garbage never releases the live shuffle.
     expect(await collectUntil(ctx, () => ctx.blocks().length !== blocks, 5)).toBe(false);
     expect(await counts.count()).toBe(2);
-    expect(events.filter((e) => e.type === 'stage.skipped').map((e) => e.type === 'stage.skipped' && e.stageId)).toEqual([0]);
+    expect(
+      events.filter((e) => e.type === 'stage.skipped').map((e) => e.type === 'stage.skipped' && e.stageId),
+    ).toEqual([0]);
     expect(events.some((e) => e.type === 'blocks.removed')).toBe(false);
   });
 
   it('unpersists the cached partitions of a persisted RDD once it is collected', async () => {
     const { ctx, events } = setup();
     const cachedCount = async () => {
-      const cached = ctx.parallelize([1, 2, 3, 4], 2).map((x) => x + 1).persist('memory');
-      return [await cached.count(), cached.id, ctx.blocks().map((b) => b.id).sort()] as const;
+      const cached = ctx
+        .parallelize([1, 2, 3, 4], 2)
+        .map((x) => x + 1)
+        .persist('memory');
+      return [
+        await cached.count(),
+        cached.id,
+        ctx
+          .blocks()
+          .map((b) => b.id)
+          .sort(),
+      ] as const;
     };
     const [n, rddId, ids] = await cachedCount();
     expect(n).toBe(4);
     expect(ids).toEqual([`rdd/app-test/${rddId}/0`, `rdd/app-test/${rddId}/1`]);
     expect(await collectUntil(ctx, () => ctx.blocks().length === 0)).toBe(true);
     expect(ctx.schedulerState()).toEqual(EMPTY);
-    expect(events.filter((e) => e.type === 'blocks.removed').map((e) => e.type === 'blocks.removed' && e.explanation)).toEqual([
+    expect(
+      events.filter((e) => e.type === 'blocks.removed').map((e) => e.type === 'blocks.removed' && e.explanation),
+    ).toEqual([
       `2 cached blocks of rdd ${rddId} released by the cleaner: the RDD was garbage-collected, so nothing can read them any more.`,
     ]);
   });
@@ -102,17 +130,33 @@ describe('the context cleaner', () => {
   it("releases ctx.wordCount's cached counts when each action on it ends, and caches them again for the next", async () => {
     const { ctx, events } = setup();
     const inputs = await ctx.inputs.add([text('b a b\nc b a\n')]);
-    const wc: RDD<[string, number]> = ctx.wordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 });
+    const wc: RDD<[string, number]> = ctx.wordCount({
+      inputs,
+      tokenizer: 'words',
+      inputSplits: 2,
+      shufflePartitions: 2,
+    });
     for (let i = 0; i < 2; i++) {
-      expect(await wc.collect()).toEqual([['b', 3], ['a', 2], ['c', 1]]);
+      expect(await wc.collect()).toEqual([
+        ['b', 3],
+        ['a', 2],
+        ['c', 1],
+      ]);
       expect(ctx.blocks().filter((b) => b.id.startsWith('rdd/'))).toEqual([]);
     }
-    const released = events.filter((e) => e.type === 'blocks.removed' && /word count's counts are cached only while an action on it runs/.test(e.explanation));
+    const released = events.filter(
+      (e) =>
+        e.type === 'blocks.removed' &&
+        /word count's counts are cached only while an action on it runs/.test(e.explanation),
+    );
     expect(released.map((e) => e.type === 'blocks.removed' && e.blockIds.length)).toEqual([2]);
     // The second collect read both stored shuffle outputs: it needed the counts neither cached nor recomputed.
     const jobs = events.filter((e) => e.type === 'job.submitted');
     expect(jobs).toHaveLength(3);
-    const last = jobs.at(-1)!.type === 'job.submitted' ? (jobs.at(-1) as Extract<EngineEvent, { type: 'job.submitted' }>).jobId : -1;
+    const last =
+      jobs.at(-1)!.type === 'job.submitted'
+        ? (jobs.at(-1) as Extract<EngineEvent, { type: 'job.submitted' }>).jobId
+        : -1;
     expect(events.filter((e) => e.type === 'stage.skipped' && e.jobId === last)).toHaveLength(2);
   });
 
@@ -120,7 +164,13 @@ describe('the context cleaner', () => {
     const { ctx, store } = setup();
     const inputs = await ctx.inputs.add([text('b a b\nc b a\n')]);
     for (let run = 0; run < 20; run++) {
-      expect(await ctx.wordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 }).collect()).toEqual([['b', 3], ['a', 2], ['c', 1]]);
+      expect(
+        await ctx.wordCount({ inputs, tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 }).collect(),
+      ).toEqual([
+        ['b', 3],
+        ['a', 2],
+        ['c', 1],
+      ]);
     }
     expect(await collectUntil(ctx, () => ctx.blocks().length === 0)).toBe(true);
     expect(store.blocks.size).toBe(0);
@@ -129,10 +179,18 @@ describe('the context cleaner', () => {
 
   it('forgets the epochs of a removed worker once none of its tasks can report', async () => {
     const { ctx, backend } = setup();
-    expect(await groupedCount(ctx)).toEqual([['a', 2], ['b', 1], ['c', 1]]);
+    expect(await groupedCount(ctx)).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ]);
     backend.kill(1, 'killed', 'killed by the test');
     expect(ctx.schedulerState().removedExecutors).toBe(1);
-    expect(await groupedCount(ctx)).toEqual([['a', 2], ['b', 1], ['c', 1]]);
+    expect(await groupedCount(ctx)).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ]);
     expect(ctx.schedulerState()).toMatchObject({ removedExecutors: 0, executorEpochs: 0, jobs: 0, activeStages: 0 });
   });
 });

@@ -6,7 +6,13 @@ import type { RDD, ShuffleDependency } from './rdd';
  * held value that referred to the RDD or the dependency would keep it alive forever.
  */
 export type CleanupTask =
-  | { readonly kind: 'shuffle'; readonly app: AppId; readonly shuffleId: number; readonly numMaps: number; readonly numReducers: number }
+  | {
+      readonly kind: 'shuffle';
+      readonly app: AppId;
+      readonly shuffleId: number;
+      readonly numMaps: number;
+      readonly numReducers: number;
+    }
   | { readonly kind: 'rdd'; readonly rddId: number; readonly numPartitions: number };
 
 /** Performs a cleanup; the context removes blocks, map outputs and scheduler state. */
@@ -41,7 +47,13 @@ export class ContextCleaner {
   registerShuffle(dep: ShuffleDependency): void {
     if (this.#registered.has(dep)) return;
     this.#registered.add(dep);
-    this.#registry.register(dep, { kind: 'shuffle', app: dep.app, shuffleId: dep.shuffleId, numMaps: dep.parent.numPartitions, numReducers: dep.numReducers });
+    this.#registry.register(dep, {
+      kind: 'shuffle',
+      app: dep.app,
+      shuffleId: dep.shuffleId,
+      numMaps: dep.parent.numPartitions,
+      numReducers: dep.numReducers,
+    });
   }
 
   /** Registers a persisted RDD: its cached partitions live until unpersist() or until it is collected. */

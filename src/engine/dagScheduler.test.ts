@@ -11,13 +11,19 @@ function setup(executors = 2) {
   assertDataStructuresEmptyAfterTest(ctx);
   const events: EngineEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
-  const submitted = () => events.filter((e) => e.type === 'stage.submitted').map((e) => e.type === 'stage.submitted' && `${e.stageId}.${e.attempt}[${e.partitions.join(',')}]`);
+  const submitted = () =>
+    events
+      .filter((e) => e.type === 'stage.submitted')
+      .map((e) => e.type === 'stage.submitted' && `${e.stageId}.${e.attempt}[${e.partitions.join(',')}]`);
   return { backend, ctx, events, submitted };
 }
 
 /** A two-stage job: parallelize → pairs │ reduceByKey → count. */
 function shuffleJob(ctx: EmberContext, maps = 2, reducers = 2) {
-  return ctx.parallelize([1, 2, 3, 4], maps).map((x) => [x % 2, x] as [number, number]).reduceByKey('sum', { numPartitions: reducers });
+  return ctx
+    .parallelize([1, 2, 3, 4], maps)
+    .map((x) => [x % 2, x] as [number, number])
+    .reduceByKey('sum', { numPartitions: reducers });
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
@@ -74,13 +80,11 @@ describe('DAG scheduler', () => {
     await expect(job).rejects.toThrow('Cancelled by the user');
     // The cancellation is handled after the submission, as a whole: no stage is reported skipped for a
     // job that was already cancelled, and its stages are released.
-    expect(events.map((e) => (e.type === 'stage.submitted' ? `${e.type} ${e.stageId}` : e.type)).filter((t) => !t.startsWith('executor.'))).toEqual([
-      'job.submitted',
-      'stage.submitted 0',
-      'task.started',
-      'task.started',
-      'job.failed',
-    ]);
+    expect(
+      events
+        .map((e) => (e.type === 'stage.submitted' ? `${e.type} ${e.stageId}` : e.type))
+        .filter((t) => !t.startsWith('executor.')),
+    ).toEqual(['job.submitted', 'stage.submitted 0', 'task.started', 'task.started', 'job.failed']);
     expect(ctx.schedulerState()).toMatchObject({ jobs: 0, activeStages: 0, running: 0, waiting: 0 });
     backend.running.slice().forEach((l) => backend.succeed(l));
     await flush();

@@ -237,7 +237,8 @@ export class DagScheduler implements TaskSchedulerListener {
   /** Whether every partition of a persisted RDD is cached, so its lineage need not be recomputed. */
   #fullyCached(rdd: RDD<unknown>): boolean {
     if (!rdd.storageLevel) return false;
-    for (let p = 0; p < rdd.numPartitions; p++) if (!this.#blocks.has(rddBlockId(this.#config.app, rdd.id, p))) return false;
+    for (let p = 0; p < rdd.numPartitions; p++)
+      if (!this.#blocks.has(rddBlockId(this.#config.app, rdd.id, p))) return false;
     return true;
   }
 
@@ -245,25 +246,33 @@ export class DagScheduler implements TaskSchedulerListener {
   #missingParents(stage: Stage): ShuffleMapStage[] {
     const missing = new Set<ShuffleMapStage>();
     const jobId = stage.firstJobId;
-    walkLineage(stage.rdd, { atCheckpoint: 'stop', atShuffle: 'stop' }, {
-      enter: (r) => !this.#fullyCached(r),
-      shuffle: (dep) => {
-        const parent = this.#shuffleMapStage(dep, jobId);
-        if (!this.#tracker.isAvailable(dep.shuffleId)) missing.add(parent);
+    walkLineage(
+      stage.rdd,
+      { atCheckpoint: 'stop', atShuffle: 'stop' },
+      {
+        enter: (r) => !this.#fullyCached(r),
+        shuffle: (dep) => {
+          const parent = this.#shuffleMapStage(dep, jobId);
+          if (!this.#tracker.isAvailable(dep.shuffleId)) missing.add(parent);
+        },
       },
-    });
+    );
     return [...missing].sort((a, b) => a.id - b.id);
   }
 
   #operations(stage: Stage): string[] {
     const ops: string[] = [];
     // The chain of one-to-one operators above the stage's input: a union's parents are not listed.
-    walkLineage(stage.rdd, { atCheckpoint: 'stop', atShuffle: 'stop' }, {
-      enter: (r) => {
-        ops.unshift(r.checkpointed ? `${r.operation} (checkpoint)` : r.operation);
-        return dependencies(r).every((d) => d.kind === 'oneToOne');
+    walkLineage(
+      stage.rdd,
+      { atCheckpoint: 'stop', atShuffle: 'stop' },
+      {
+        enter: (r) => {
+          ops.unshift(r.checkpointed ? `${r.operation} (checkpoint)` : r.operation);
+          return dependencies(r).every((d) => d.kind === 'oneToOne');
+        },
       },
-    });
+    );
     if (stage.kind === 'shuffleMap') ops.push(stage.dep.mapSideCombine ? 'combine + shuffle write' : 'shuffle write');
     return ops;
   }
@@ -274,7 +283,8 @@ export class DagScheduler implements TaskSchedulerListener {
       kind: stage.kind,
       operations: this.#operations(stage),
       parentStageIds: stage.parents.map((p) => p.id),
-      numPartitions: stage.kind === 'result' ? this.#jobOf(stage)?.partitions.length ?? stage.numPartitions : stage.numPartitions,
+      numPartitions:
+        stage.kind === 'result' ? (this.#jobOf(stage)?.partitions.length ?? stage.numPartitions) : stage.numPartitions,
       shuffleId: stage.kind === 'shuffleMap' ? stage.dep.shuffleId : null,
     };
   }
@@ -374,7 +384,14 @@ export class DagScheduler implements TaskSchedulerListener {
     partitions.forEach((p) => stage.pending.add(p));
     const explanation = stage.resubmitReason;
     stage.resubmitReason = null;
-    this.#bus.emit({ type: 'stage.submitted', jobId: job.jobId, stageId: stage.id, attempt: stage.latestAttempt, partitions, explanation });
+    this.#bus.emit({
+      type: 'stage.submitted',
+      jobId: job.jobId,
+      stageId: stage.id,
+      attempt: stage.latestAttempt,
+      partitions,
+      explanation,
+    });
     if (partitions.length === 0) {
       this.#markStageFinished(stage);
       this.#afterMapStageFinished(stage);
@@ -405,20 +422,29 @@ export class DagScheduler implements TaskSchedulerListener {
   #cachedInput(rdd: RDD<unknown>, partition: number): CachedInput | null {
     let first: CachedInput | null = null;
     let found: CachedInput | null = null;
-    walkLineage(rdd, { atCheckpoint: 'stop', atShuffle: 'stop', partition }, {
-      enter: (r, _via, p) => {
-        // A checkpointed RDD's partition is read from its checkpoint, not from a cache.
-        if (found || r.checkpointed) return false;
-        if (r.storageLevel) {
-          const input: CachedInput = { blockId: rddBlockId(this.#config.app, r.id, p!), rddId: r.id, partition: p!, level: r.storageLevel };
-          if (this.#blocks.has(input.blockId)) {
-            found = input;
-            return false;
+    walkLineage(
+      rdd,
+      { atCheckpoint: 'stop', atShuffle: 'stop', partition },
+      {
+        enter: (r, _via, p) => {
+          // A checkpointed RDD's partition is read from its checkpoint, not from a cache.
+          if (found || r.checkpointed) return false;
+          if (r.storageLevel) {
+            const input: CachedInput = {
+              blockId: rddBlockId(this.#config.app, r.id, p!),
+              rddId: r.id,
+              partition: p!,
+              level: r.storageLevel,
+            };
+            if (this.#blocks.has(input.blockId)) {
+              found = input;
+              return false;
+            }
+            first ??= input;
           }
-          first ??= input;
-        }
+        },
       },
-    });
+    );
     return found ?? first;
   }
 
@@ -462,16 +488,30 @@ export class DagScheduler implements TaskSchedulerListener {
     // The worker may have been removed after the task ended and before its result got here (a result
     // in flight, or a kill from a task.ended listener): the block master decides which of the blocks it
     // reported died with it, as it did for those the worker held when it was removed.
-    const { added: kept, dead } = this.#blocks.addFromTask(result.blocks, result.executorId, this.#removedExecutors.has(result.executorId), this.#config.shuffleService);
+    const { added: kept, dead } = this.#blocks.addFromTask(
+      result.blocks,
+      result.executorId,
+      this.#removedExecutors.has(result.executorId),
+      this.#config.shuffleService,
+    );
     if (dead.length > 0) {
       const ids = dead.map((b) => b.id);
       const stored = dead.filter((b) => !b.inMemory).map((b) => b.id);
       if (stored.length > 0) this.#effects.deleteBlocks(stored);
-      this.#bus.emit({ type: 'blocks.removed', blockIds: ids, owner: result.executorId, explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was removed died with it.` });
+      this.#bus.emit({
+        type: 'blocks.removed',
+        blockIds: ids,
+        owner: result.executorId,
+        explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was removed died with it.`,
+      });
     }
     if (kept.length > 0) this.#bus.emit({ type: 'blocks.added', blocks: kept });
     if (tsm.stale) {
-      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored the result of task ${partition} of stage ${tsm.stageName}: it read data that was rolled back.` });
+      this.#bus.emit({
+        type: 'log',
+        level: 'info',
+        message: `Ignored the result of task ${partition} of stage ${tsm.stageName}: it read data that was rolled back.`,
+      });
       return;
     }
     if (stage.kind === 'result') {
@@ -481,7 +521,11 @@ export class DagScheduler implements TaskSchedulerListener {
       const first = job.checksums.get(partition);
       if (first === undefined) job.checksums.set(partition, result.checksum);
       else if (first !== result.checksum) {
-        this.#bus.emit({ type: 'log', level: 'warn', message: `Result partition ${partition} of stage ${stage.id} (${stage.rdd.label}) differed when computed again (checksum changed); the first result is kept.` });
+        this.#bus.emit({
+          type: 'log',
+          level: 'warn',
+          message: `Result partition ${partition} of stage ${stage.id} (${stage.rdd.label}) differed when computed again (checksum changed); the first result is kept.`,
+        });
       }
       if (i < 0 || job.outputs[i] !== undefined) return; // counted once, however many copies succeed
       job.outputs[i] = result.output;
@@ -495,13 +539,24 @@ export class DagScheduler implements TaskSchedulerListener {
     }
     if (result.output.kind !== 'mapOutput') return;
     if (stage.indeterminate && tsm.taskSet.stageAttempt !== stage.latestAttempt) {
-      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored task ${partition} of stage ${tsm.stageName}: the stage's output is non-deterministic, so only its latest attempt counts.` });
+      this.#bus.emit({
+        type: 'log',
+        level: 'info',
+        message: `Ignored task ${partition} of stage ${tsm.stageName}: the stage's output is non-deterministic, so only its latest attempt counts.`,
+      });
       return;
     }
     stage.pending.delete(partition);
     if (lostSinceLaunch) {
-      this.#bus.emit({ type: 'log', level: 'warn', message: `Ignored a map output of stage ${tsm.stageName} from worker ${result.executorId}: it was launched before that worker was declared lost.` });
-      this.#lostWhy.set(stage, `their output came from worker ${result.executorId} after it was declared lost, so it was not trusted`);
+      this.#bus.emit({
+        type: 'log',
+        level: 'warn',
+        message: `Ignored a map output of stage ${tsm.stageName} from worker ${result.executorId}: it was launched before that worker was declared lost.`,
+      });
+      this.#lostWhy.set(
+        stage,
+        `their output came from worker ${result.executorId} after it was declared lost, so it was not trusted`,
+      );
     } else {
       const status = { executorId: result.executorId, sizes: result.output.sizes };
       if (this.#tracker.addMapOutput(stage.dep.shuffleId, partition, status, result.checksum) === 'checksumChanged') {
@@ -527,7 +582,11 @@ export class DagScheduler implements TaskSchedulerListener {
     // Spark forgets a stage with its last job: a late failure of a finished or aborted job changes nothing.
     if (!this.#stageJobs.has(failedStage)) return;
     if (failedStage.latestAttempt !== tsm.taskSet.stageAttempt || tsm.stale) {
-      this.#bus.emit({ type: 'log', level: 'info', message: `Ignored a fetch failure from stage ${tsm.stageName}: a newer attempt (${failedStage.latestAttempt}) replaces it.` });
+      this.#bus.emit({
+        type: 'log',
+        level: 'info',
+        message: `Ignored a fetch failure from stage ${tsm.stageName}: a newer attempt (${failedStage.latestAttempt}) replaces it.`,
+      });
       return;
     }
     const described = describeReason(reason);
@@ -535,7 +594,12 @@ export class DagScheduler implements TaskSchedulerListener {
     if (this.#running.has(failedStage)) {
       this.#running.delete(failedStage);
       failedStage.failedAttempts.add(tsm.taskSet.stageAttempt);
-      this.#bus.emit({ type: 'stage.failed', stageId: failedStage.id, attempt: tsm.taskSet.stageAttempt, reason: described });
+      this.#bus.emit({
+        type: 'stage.failed',
+        stageId: failedStage.id,
+        attempt: tsm.taskSet.stageAttempt,
+        reason: described,
+      });
     }
 
     // Unregister the lost output, and every output of its executor once per epoch.
@@ -559,10 +623,14 @@ export class DagScheduler implements TaskSchedulerListener {
     const lost = this.#tracker.missing(mapStage.dep.shuffleId);
     // A running map stage picks lost partitions up when it finishes (see #afterMapStageFinished).
     if (this.#running.has(mapStage)) this.#lostWhy.set(mapStage, `their shuffle output was lost${where}`);
-    else mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: their shuffle output was lost${where}.`;
+    else
+      mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: their shuffle output was lost${where}.`;
     failedStage.resubmitReason = `Stage ${failedStage.id} resubmitted as attempt ${failedStage.latestAttempt + 1} after attempt ${tsm.taskSet.stageAttempt} could not read shuffle ${reason.shuffleId} (map ${reason.mapPartition}${where}).`;
     if (this.#failed.size === 0) {
-      this.#resubmitTimer = setTimeout(() => this.#loop.post(() => this.#resubmitFailedStages()), this.#config.resubmitDelayMs);
+      this.#resubmitTimer = setTimeout(
+        () => this.#loop.post(() => this.#resubmitFailedStages()),
+        this.#config.resubmitDelayMs,
+      );
     }
     this.#failed.add(failedStage);
     this.#failed.add(mapStage);
@@ -577,7 +645,11 @@ export class DagScheduler implements TaskSchedulerListener {
     const { shuffleId, app } = stage.dep;
     for (let map = 0; map < stage.numPartitions; map++) {
       const status = this.#tracker.status(shuffleId, map);
-      if (status?.sizes.some((size, reduce) => size > 0 && this.#blocks.wasRemoved(shuffleBlockId(app, shuffleId, map, reduce)))) {
+      if (
+        status?.sizes.some(
+          (size, reduce) => size > 0 && this.#blocks.wasRemoved(shuffleBlockId(app, shuffleId, map, reduce)),
+        )
+      ) {
         this.#tracker.unregisterOutput(shuffleId, map);
       }
     }
@@ -615,7 +687,8 @@ export class DagScheduler implements TaskSchedulerListener {
     }
     if (!this.#stageJobs.has(stage)) return; // every job that needed it was aborted
     const live = consumers.filter((c) => this.#stageJobs.has(c));
-    const names = live.length === 0 ? '' : `${live.length === 1 ? 'stage' : 'stages'} ${live.map((c) => c.id).join(', ')}`;
+    const names =
+      live.length === 0 ? '' : `${live.length === 1 ? 'stage' : 'stages'} ${live.map((c) => c.id).join(', ')}`;
     for (const s of [stage, ...live]) {
       for (const t of this.#tasks.taskSetsOf(s.id)) {
         t.markStale();
@@ -714,8 +787,15 @@ export class DagScheduler implements TaskSchedulerListener {
   #forgetUnneededEpochs(): void {
     const running = this.#tasks.activeTaskSets().flatMap((tsm) => tsm.runningTasks());
     const oldestLaunch = Math.min(...running.map((t) => t.epoch));
-    for (const executorId of new Set([...this.#executorFailureEpoch.keys(), ...this.#shuffleFileLostEpoch.keys(), ...this.#removedExecutors])) {
-      const latest = Math.max(this.#executorFailureEpoch.get(executorId) ?? 0, this.#shuffleFileLostEpoch.get(executorId) ?? 0);
+    for (const executorId of new Set([
+      ...this.#executorFailureEpoch.keys(),
+      ...this.#shuffleFileLostEpoch.keys(),
+      ...this.#removedExecutors,
+    ])) {
+      const latest = Math.max(
+        this.#executorFailureEpoch.get(executorId) ?? 0,
+        this.#shuffleFileLostEpoch.get(executorId) ?? 0,
+      );
       if (oldestLaunch < latest) continue;
       this.#removedExecutors.delete(executorId);
       this.#executorFailureEpoch.delete(executorId);
@@ -747,7 +827,11 @@ export class DagScheduler implements TaskSchedulerListener {
     for (const [shuffleId, maps] of lost) {
       const stage = this.#shuffleStage(shuffleId);
       if (!stage) continue;
-      this.#bus.emit({ type: 'log', level: 'warn', message: `Shuffle output of stage ${stage.id} for ${plural(maps.length, 'partition')} (${listPartitions(maps)}) was lost with worker ${executorId}: ${why}.` });
+      this.#bus.emit({
+        type: 'log',
+        level: 'warn',
+        message: `Shuffle output of stage ${stage.id} for ${plural(maps.length, 'partition')} (${listPartitions(maps)}) was lost with worker ${executorId}: ${why}.`,
+      });
       // A running map stage recomputes them within the current attempt, as Spark's Resubmitted does.
       const tsm = stage.taskSet;
       if (this.#running.has(stage) && tsm && tsm.taskSet.stageAttempt === stage.latestAttempt && !tsm.zombie) {

@@ -5,13 +5,16 @@ import { inProcessContext } from '../testing/inProcessContext';
 
 const setup = inProcessContext;
 
-const jobEvents = (events: EngineEvent[]) => events.filter((e) => e.type.startsWith('job.') || e.type.startsWith('stage.') || e.type.startsWith('task.'));
+const jobEvents = (events: EngineEvent[]) =>
+  events.filter((e) => e.type.startsWith('job.') || e.type.startsWith('stage.') || e.type.startsWith('task.'));
 
 describe('values that cannot reach a worker fail when declared, like Spark\'s "Task not serializable"', () => {
   it('a function inside params fails the transformation, naming operator and path; no task runs', () => {
     const { ctx, backend, events } = setup();
     const words = ctx.parallelize(['a', 'b'], 2);
-    expect(() => words.map((w, p) => p.lookup.f(w), { params: { lookup: { f: (w: string) => w.toUpperCase() } } })).toThrow(
+    expect(() =>
+      words.map((w, p) => p.lookup.f(w), { params: { lookup: { f: (w: string) => w.toUpperCase() } } }),
+    ).toThrow(
       new NotSerializableError('map (rdd 1)', 'a function', {
         path: 'params.lookup.f',
         advice: 'pass data, not functions (define a helper inside the function itself)',
@@ -46,7 +49,9 @@ describe('values that cannot reach a worker fail when declared, like Spark\'s "T
     expect(() => ctx.parallelize([{ id: 1 }, { id: 2, cb: () => 2 }], 2)).toThrow(
       'parallelize (rdd 0): data[1].cb is a function, which cannot be sent to a worker; pass data, not functions',
     );
-    expect(() => ctx.parallelize([[1, new Point(1)]], 1)).toThrow('parallelize (rdd 0): data[0][1] is a Point instance');
+    expect(() => ctx.parallelize([[1, new Point(1)]], 1)).toThrow(
+      'parallelize (rdd 0): data[0][1] is a Point instance',
+    );
     expect(jobEvents(events)).toEqual([]);
     expect(backend.launched).toEqual([]);
   });
@@ -62,6 +67,11 @@ describe('values that cannot reach a worker fail when declared, like Spark\'s "T
     expect(words).toEqual(['cats', 'dog']);
     const node: { name: string; self?: unknown } = { name: 'n' };
     node.self = node;
-    expect(await ctx.parallelize([new Date(5), node], 1).map((x) => (x instanceof Date ? x.getTime() : (x as { self: { name: string } }).self.name)).collect()).toEqual([5, 'n']);
+    expect(
+      await ctx
+        .parallelize([new Date(5), node], 1)
+        .map((x) => (x instanceof Date ? x.getTime() : (x as { self: { name: string } }).self.name))
+        .collect(),
+    ).toEqual([5, 'n']);
   });
 });

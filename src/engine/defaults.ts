@@ -24,5 +24,12 @@ export const DEFAULTS = {
   /** How often stragglers are looked for while speculation is on. */
   speculationIntervalMs: 100,
   /** The job settings a context starts with. */
-  settings: { shuffleService: false, speculation: false, taskDelayMs: 0, failureProbability: 0, seed: 1, localityWaitMs: 3000 } as const satisfies JobSettings,
+  settings: {
+    shuffleService: false,
+    speculation: false,
+    taskDelayMs: 0,
+    failureProbability: 0,
+    seed: 1,
+    localityWaitMs: 3000,
+  } as const satisfies JobSettings,
 };

@@ -33,7 +33,12 @@ export interface TaskAttemptRef {
 }
 
 /** Why a stage aborts because of one task; the job's error repeats it after "Job aborted due to stage failure: ". */
-export function describeTaskSetAbort(partition: number, stage: string, reason: TaskFailureReason, failures: number | null): string {
+export function describeTaskSetAbort(
+  partition: number,
+  stage: string,
+  reason: TaskFailureReason,
+  failures: number | null,
+): string {
   return failures === null
     ? `Task ${partition} in stage ${stage} failed and cannot be retried: ${describeReason(reason)}`
     : `Task ${partition} in stage ${stage} failed ${failures} times; most recent failure: ${describeReason(reason)}`;
@@ -57,7 +62,9 @@ export function explainTaskFailure(task: TaskAttemptRef, reason: TaskFailureReas
     case 'retry':
       return (
         `${name} failed on worker ${task.executorId} (${described}); retrying as attempt ${task.attempt + 1}` +
-        (decision.counted ? ` (failure ${decision.failures} of ${decision.maxFailures} allowed).` : '; this failure does not count against the task.')
+        (decision.counted
+          ? ` (failure ${decision.failures} of ${decision.maxFailures} allowed).`
+          : '; this failure does not count against the task.')
       );
   }
 }
@@ -80,7 +87,9 @@ function whyRetryCannotHelp(reason: TaskFailureReason): string {
 
 /** The explanation of a successful task's task.ended event: only a recomputed cached input is worth one. */
 export function explainTaskSuccess(task: TaskAttemptRef, cache: CacheUse | null): string | null {
-  return cache?.read === 'recomputed' ? `Task ${task.partition} of stage ${task.stage} ${describeCacheUse(cache, task.executorId)}` : null;
+  return cache?.read === 'recomputed'
+    ? `Task ${task.partition} of stage ${task.stage} ${describeCacheUse(cache, task.executorId)}`
+    : null;
 }
 
 /** The reason a copy of a task is killed with once another copy succeeded. */
@@ -95,7 +104,13 @@ export function explainDiscardedSuccess(task: TaskAttemptRef): string {
 }
 
 /** The log line when speculation launches a copy of a straggler. */
-export function describeSpeculativeLaunch(task: TaskAttemptRef, runningMs: number, multiplier: number, medianMs: number, on: ExecutorId): string {
+export function describeSpeculativeLaunch(
+  task: TaskAttemptRef,
+  runningMs: number,
+  multiplier: number,
+  medianMs: number,
+  on: ExecutorId,
+): string {
   return `Task ${task.partition} of stage ${task.stage} has run ${Math.round(runningMs)} ms, over ${multiplier}× the median ${Math.round(medianMs)} ms: launching a speculative copy on worker ${on}.`;
 }
 
@@ -117,7 +132,7 @@ export function describeCacheUse(cache: CacheUse, executorId: ExecutorId): strin
     case 'cached':
       return `read ${what} from its cached copy ${cache.level === 'memory' ? `in worker ${executorId}'s memory` : 'in IndexedDB'}.`;
     case 'computed':
-      return `computed ${what} on worker ${executorId} and cached it ${cache.level === 'memory' ? 'in that worker\'s memory' : 'in IndexedDB'}.`;
+      return `computed ${what} on worker ${executorId} and cached it ${cache.level === 'memory' ? "in that worker's memory" : 'in IndexedDB'}.`;
     case 'recomputed': {
       const holders = cache.busyHolders;
       return holders.length > 0

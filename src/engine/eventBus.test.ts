@@ -6,7 +6,12 @@ import { MemoryEngineStore } from '../testing/memoryEngineStore';
 import { assertDataStructuresEmptyAfterTest } from '../testing/assertDataStructuresEmpty';
 
 const note = (message: string) => ({ type: 'log' as const, level: 'info' as const, message });
-const messages = (jsonl: string) => jsonl.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { message: string }).message);
+const messages = (jsonl: string) =>
+  jsonl
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { message: string }).message);
 
 describe('event history out of the heap', () => {
   it('holds only the current run in memory; past runs are exported from the archive, in order', async () => {
@@ -21,7 +26,15 @@ describe('event history out of the heap', () => {
       expect(bus.history()).toEqual([]);
     }
     bus.emit(note('between runs'));
-    expect(messages(await bus.exportJsonLines())).toEqual(['run 0 a', 'run 0 b', 'run 1 a', 'run 1 b', 'run 2 a', 'run 2 b', 'between runs']);
+    expect(messages(await bus.exportJsonLines())).toEqual([
+      'run 0 a',
+      'run 0 b',
+      'run 1 a',
+      'run 1 b',
+      'run 2 a',
+      'run 2 b',
+      'between runs',
+    ]);
   });
 
   it('keeps the newest runsKept runs in the archive and deletes older ones', async () => {

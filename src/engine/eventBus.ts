@@ -47,7 +47,11 @@ export class EventBus implements EventSource {
   /** Events emitted while a scheduler handler runs (see deliverAfter), not yet delivered. */
   #held: Payload[] | null = null;
 
-  constructor(now: () => number = () => performance.now(), archive: EventArchive | null = null, options: EventHistoryOptions = { runsKept: 20 }) {
+  constructor(
+    now: () => number = () => performance.now(),
+    archive: EventArchive | null = null,
+    options: EventHistoryOptions = { runsKept: 20 },
+  ) {
     this.#now = now;
     this.#start = now();
     this.#archive = archive;
@@ -156,7 +160,11 @@ export class EventBus implements EventSource {
         .then(() => (prune ? archive.pruneEventRuns(this.#runsKept) : undefined))
         .catch((e: unknown) => {
           // Said once per lost chunk, through the bus itself: the page's log shows it.
-          this.emit({ type: 'log', level: 'warn', message: `Could not store the events of run ${chunk.run} in IndexedDB (${String(e)}); the event log download will miss them.` });
+          this.emit({
+            type: 'log',
+            level: 'warn',
+            message: `Could not store the events of run ${chunk.run} in IndexedDB (${String(e)}); the event log download will miss them.`,
+          });
         });
       this.#chunk++;
     }

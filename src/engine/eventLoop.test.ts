@@ -67,7 +67,7 @@ describe('EventLoop', () => {
     expect(loop.busy).toBe(false);
   });
 
-  it("a handler that throws neither wedges the loop nor loses the queued calls or its events; the caller gets the error", () => {
+  it('a handler that throws neither wedges the loop nor loses the queued calls or its events; the caller gets the error', () => {
     const { loop, bus, seen } = setup();
     expect(() =>
       loop.post(() => {

@@ -10,7 +10,15 @@ afterEach(() => void vi.useRealTimers());
 /** Map tasks report the shuffle blocks they wrote, as real executors do. */
 const shuffleBlocks = (l: Launched): BlockInfo[] =>
   l.task.sink.kind === 'shuffleWrite'
-    ? [...Array(l.task.sink.numReducers).keys()].map((r) => ({ id: shuffleBlockId('app-test', 0, l.task.partition, r), app: 'app-test' as const, owner: l.executorId, encoding: 'records' as const, bytes: 1, records: 1, checksum: 0 }))
+    ? [...Array(l.task.sink.numReducers).keys()].map((r) => ({
+        id: shuffleBlockId('app-test', 0, l.task.partition, r),
+        app: 'app-test' as const,
+        owner: l.executorId,
+        encoding: 'records' as const,
+        bytes: 1,
+        records: 1,
+        checksum: 0,
+      }))
     : [];
 
 describe('executor loss', () => {
@@ -20,8 +28,15 @@ describe('executor loss', () => {
     await h.complete(0, 0, undefined, shuffleBlocks);
     h.backend.loseExecutor(1, 'killed', 'killed by the user', true);
     await h.settle();
-    expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual(['2 blocks of worker 1 died with it (killed by the user).']);
-    expect(h.ctx.blocks().map((b) => b.id).sort()).toEqual([shuffleBlockId('app-test', 0, 1, 0), shuffleBlockId('app-test', 0, 1, 1)]);
+    expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual([
+      '2 blocks of worker 1 died with it (killed by the user).',
+    ]);
+    expect(
+      h.ctx
+        .blocks()
+        .map((b) => b.id)
+        .sort(),
+    ).toEqual([shuffleBlockId('app-test', 0, 1, 0), shuffleBlockId('app-test', 0, 1, 1)]);
     // The reducer that ran on worker 1 is retried elsewhere; its read of map 0 fails; map 0 reruns.
     const retry = h.backend.find(1, 0);
     expect(retry.task.attempt).toBe(1);
@@ -46,7 +61,9 @@ describe('executor loss', () => {
       }
     });
     await h.complete(0, 0, undefined, shuffleBlocks);
-    expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual(['2 blocks written by worker 1 after it was removed died with it.']);
+    expect(h.of('blocks.removed').map((e) => e.explanation)).toEqual([
+      '2 blocks written by worker 1 after it was removed died with it.',
+    ]);
     expect(h.ctx.blocks().every((b) => b.owner !== 1)).toBe(true);
     await h.complete(0, 1, undefined, shuffleBlocks);
     await h.complete(1, 0);
@@ -65,7 +82,10 @@ describe('executor loss', () => {
     expect(h.ctx.blocks()).toHaveLength(4);
     // The retried reducer reads every map output where it was: no map stage reruns.
     const retry = h.backend.find(1, 0);
-    expect(shuffleReadOf(retry).maps).toEqual([{ map: 0, owner: 1 }, { map: 1, owner: 2 }]);
+    expect(shuffleReadOf(retry).maps).toEqual([
+      { map: 0, owner: 1 },
+      { map: 1, owner: 2 },
+    ]);
     await h.complete(1, 0);
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0,1]']);
     await expect(job).resolves.toBe(2);
@@ -93,13 +113,17 @@ describe('executor loss', () => {
     const [r0, r1] = [h.backend.find(1, 0), h.backend.find(1, 1)];
     h.backend.fetchFailed(r1, 0, 0, 1);
     await flush();
-    expect(lostLogs().map((e) => e.message)).toEqual(['Shuffle output of stage 0 for 2 partitions (0, 2) was lost with worker 1: its shuffle blocks could not be read.']);
+    expect(lostLogs().map((e) => e.message)).toEqual([
+      'Shuffle output of stage 0 for 2 partitions (0, 2) was lost with worker 1: its shuffle blocks could not be read.',
+    ]);
     // … and a second one in the same epoch removes nothing more.
     h.backend.fetchFailed(r0, 0, 2, 1);
     await h.settle();
     expect(lostLogs()).toHaveLength(1);
     expect(h.submitted()).toEqual(['0.0[0,1,2]', '1.0[0,1]', '0.1[0,2]']);
-    expect(h.explanation(0, 1)).toBe('Stage 0 resubmitted for partitions 0, 2: their shuffle output was lost with worker 1.');
+    expect(h.explanation(0, 1)).toBe(
+      'Stage 0 resubmitted for partitions 0, 2: their shuffle output was lost with worker 1.',
+    );
     await h.complete(0, 1);
     await h.complete(1, 1);
     await expect(job).resolves.toBe(2);
@@ -117,10 +141,16 @@ describe('executor loss', () => {
     h.backend.succeed(m1);
     await h.settle();
     expect(h.submitted()).toEqual(['0.0[0,1]', '0.1[0]']);
-    expect(h.explanation(0, 1)).toBe('Stage 0 resubmitted for partitions 0: their output came from worker 1 after it was declared lost, so it was not trusted.');
+    expect(h.explanation(0, 1)).toBe(
+      'Stage 0 resubmitted for partitions 0: their output came from worker 1 after it was declared lost, so it was not trusted.',
+    );
     await h.complete(0, 1);
     const r0 = h.backend.find(1, 0);
-    expect(shuffleReadOf(r0).maps.map((m) => m.owner).includes(1)).toBe(false);
+    expect(
+      shuffleReadOf(r0)
+        .maps.map((m) => m.owner)
+        .includes(1),
+    ).toBe(false);
     await h.complete(1, 0, (l) => count(42 + l.task.partition));
     await expect(job).resolves.toBe(85);
   });
@@ -137,9 +167,20 @@ describe('executor loss', () => {
     h.backend.loseExecutor(1, 'killed', 'killed by the user', true);
     await h.settle();
     // Both are resubmitted within the running attempt (Spark's Resubmitted), not as a new attempt.
-    expect(h.started(0, 0).filter((e) => e.attempt === 1).map((e) => e.partition)).toEqual([0]);
+    expect(
+      h
+        .started(0, 0)
+        .filter((e) => e.attempt === 1)
+        .map((e) => e.partition),
+    ).toEqual([0]);
     await h.complete(0, 0);
-    expect(h.started(0, 0).filter((e) => e.attempt === 1).map((e) => e.partition).sort()).toEqual([0, 2]);
+    expect(
+      h
+        .started(0, 0)
+        .filter((e) => e.attempt === 1)
+        .map((e) => e.partition)
+        .sort(),
+    ).toEqual([0, 2]);
     expect(h.submitted()).toEqual(['0.0[0,1,2]', '1.0[0]']);
     const maps = shuffleReadOf(h.backend.find(1, 0)).maps;
     expect(maps.map((m) => m.map)).toEqual([0, 1, 2]);
@@ -150,7 +191,10 @@ describe('executor loss', () => {
 
   it('Executors exit for reason unrelated to currently running tasks', async () => {
     const h = harness(1);
-    const job = h.ctx.parallelize([1, 2, 3], 1).map((x: number) => x * 2).count();
+    const job = h.ctx
+      .parallelize([1, 2, 3], 1)
+      .map((x: number) => x * 2)
+      .count();
     job.catch(() => undefined);
     // Five workers in a row are killed by the user under the same task: none of it is the task's fault.
     for (let i = 0; i < 5; i++) {
@@ -162,14 +206,19 @@ describe('executor loss', () => {
     expect(h.of('job.failed')).toEqual([]);
     const ended = h.of('task.ended');
     expect(ended).toHaveLength(5);
-    expect(ended[0]!.explanation).toBe('Task 0 of stage 0.0 failed on worker 1 (ExecutorLost(worker 1): killed by the user); retrying as attempt 1; this failure does not count against the task.');
+    expect(ended[0]!.explanation).toBe(
+      'Task 0 of stage 0.0 failed on worker 1 (ExecutorLost(worker 1): killed by the user); retrying as attempt 1; this failure does not count against the task.',
+    );
     h.backend.succeed(h.backend.find(0, 0), count(3));
     await expect(job).resolves.toBe(3);
   });
 
   it('executor lost by heartbeat timeout counts towards task failures (ExecutorLostFailure caused by the app)', async () => {
     const h = harness(1);
-    const job = h.ctx.parallelize([1, 2, 3], 1).map((x: number) => x * 2).count();
+    const job = h.ctx
+      .parallelize([1, 2, 3], 1)
+      .map((x: number) => x * 2)
+      .count();
     job.catch(() => undefined);
     for (let i = 0; i < 4; i++) {
       await h.settle();

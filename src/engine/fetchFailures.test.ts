@@ -30,10 +30,14 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     await h.settle();
     // Only the lost map output reruns, then only the unfinished reducer, as attempt 1 of each stage.
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0,1]', '0.1[1]']);
-    expect(h.explanation(0, 1)).toBe(`Stage 0 resubmitted for partitions 1: their shuffle output was lost with worker ${owner}.`);
+    expect(h.explanation(0, 1)).toBe(
+      `Stage 0 resubmitted for partitions 1: their shuffle output was lost with worker ${owner}.`,
+    );
     await h.complete(0, 1);
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0,1]', '0.1[1]', '1.1[0]']);
-    expect(h.explanation(1, 1)).toBe(`Stage 1 resubmitted as attempt 1 after attempt 0 could not read shuffle 0 (map 1 with worker ${owner}).`);
+    expect(h.explanation(1, 1)).toBe(
+      `Stage 1 resubmitted as attempt 1 after attempt 0 could not read shuffle 0 (map 1 with worker ${owner}).`,
+    );
     expect(h.failedStages()).toEqual(['1.0']);
     await h.complete(1, 1, () => count(3));
     await expect(job).resolves.toBe(5);
@@ -147,7 +151,9 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     // Map attempt 1 finishes, then the newly lost partition reruns as attempt 2: never two at once.
     await h.complete(0, 1);
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0,1]', '0.1[0]', '0.2[1]']);
-    expect(h.explanation(0, 2)).toBe(`Stage 0 resubmitted for partitions 1: their shuffle output was lost with worker ${owner1}.`);
+    expect(h.explanation(0, 2)).toBe(
+      `Stage 0 resubmitted for partitions 1: their shuffle output was lost with worker ${owner1}.`,
+    );
     await h.complete(0, 2);
     await h.complete(1, 1);
     expect(h.submitted().at(-1)).toBe('1.1[0,1]');
@@ -218,7 +224,15 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     await h.complete(0, 0);
     // Stage 1 caches each partition of rdd 2 on the worker that computed it.
     await h.complete(1, 0, undefined, (l) => [
-      { id: rddBlockId('app-test', 2, l.task.partition), app: 'app-test', owner: l.executorId, encoding: 'records', bytes: 8, records: 1, checksum: 0 },
+      {
+        id: rddBlockId('app-test', 2, l.task.partition),
+        app: 'app-test',
+        owner: l.executorId,
+        encoding: 'records',
+        bytes: 8,
+        records: 1,
+        checksum: 0,
+      },
     ]);
     const cachedOn = h.started(1, 0).find((e) => e.partition === 1)!.executorId;
     await h.fetchFailAll(2, 0, 1, 1);
@@ -235,13 +249,28 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
 
   it("getMissingParentStages should consider all ancestor RDDs' cache statuses", async () => {
     const h = harness(2);
-    const c = twoStages(h.ctx, 2, 1).map((kv: [number, number]) => kv).cache(); // rdd 3
+    const c = twoStages(h.ctx, 2, 1)
+      .map((kv: [number, number]) => kv)
+      .cache(); // rdd 3
     const d = c.map((kv: [number, number]) => kv[1]);
     const first = c.count();
     await h.complete(0, 0);
-    await h.complete(1, 0, () => count(4), (l) => [
-      { id: rddBlockId('app-test', 3, l.task.partition), app: 'app-test', owner: l.executorId, encoding: 'records', bytes: 8, records: 4, checksum: 0 },
-    ]);
+    await h.complete(
+      1,
+      0,
+      () => count(4),
+      (l) => [
+        {
+          id: rddBlockId('app-test', 3, l.task.partition),
+          app: 'app-test',
+          owner: l.executorId,
+          encoding: 'records',
+          bytes: 8,
+          records: 4,
+          checksum: 0,
+        },
+      ],
+    );
     await expect(first).resolves.toBe(4);
     const cacheOwner = h.started(1, 0)[0]!.executorId;
     const other = cacheOwner === 1 ? 2 : 1;
@@ -251,7 +280,9 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     await h.settle();
     // Only the final stage runs: its cached ancestor makes the lost shuffle output irrelevant.
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0]', '2.0[0]']);
-    expect(h.of('stage.skipped').map((e) => e.explanation)).toEqual(['Stage 0 skipped: the partitions it would feed are cached or checkpointed.']);
+    expect(h.of('stage.skipped').map((e) => e.explanation)).toEqual([
+      'Stage 0 skipped: the partitions it would feed are cached or checkpointed.',
+    ]);
     expect(h.started(2, 0).map((e) => e.executorId)).toEqual([cacheOwner]);
     await h.complete(2, 0, () => count(4));
     await expect(second).resolves.toBe(4);
@@ -269,7 +300,9 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
       h.backend.fetchFailed(r, 0, 0, ownerOf(r, 0));
       await h.settle();
     }
-    await expect(first).rejects.toThrow(/^Job aborted due to stage failure: Stage 1 \(map \(rdd 3\)\) has failed the maximum allowable number of times: 4\./);
+    await expect(first).rejects.toThrow(
+      /^Job aborted due to stage failure: Stage 1 \(map \(rdd 3\)\) has failed the maximum allowable number of times: 4\./,
+    );
     // A straggler of the aborted job fails late: it belongs to no job any more and changes nothing.
     for (const l of h.backend.tasksOf(1)) h.backend.fetchFailed(l, 0, 0, ownerOf(l, 0));
     await h.settle();
@@ -291,7 +324,15 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     const h = harness(4);
     const job = twoStages(h.ctx, 4, 1).count();
     await h.complete(0, 0, undefined, (l) => [
-      { id: shuffleBlockId('app-test', 0, l.task.partition, 0), app: 'app-test', owner: l.executorId, encoding: 'records', bytes: 1, records: 1, checksum: 0 },
+      {
+        id: shuffleBlockId('app-test', 0, l.task.partition, 0),
+        app: 'app-test',
+        owner: l.executorId,
+        encoding: 'records',
+        bytes: 1,
+        records: 1,
+        checksum: 0,
+      },
     ]);
     expect(new Set(h.started(0, 0).map((e) => e.executorId)).size).toBe(4);
     await h.ctx.chaos.clearBlocks({ shuffle: 0 });

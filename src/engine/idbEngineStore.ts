@@ -99,6 +99,11 @@ export class IdbEngineStore implements EngineStore {
     return pruneEventRuns((await this.#opened).db, runsKept);
   }
   close(): void {
-    void this.#opened.then(({ db }) => db.close(), () => undefined).finally(() => this.#lock.release());
+    void this.#opened
+      .then(
+        ({ db }) => db.close(),
+        () => undefined,
+      )
+      .finally(() => this.#lock.release());
   }
 }

@@ -36,7 +36,8 @@ export class InputStats {
       const pending = [...this.#pending];
       this.#pending.clear();
       for (const [inputId, { fileName, invalidUtf8 }] of pending) {
-        const what = invalidUtf8 === 1 ? '1 invalid UTF-8 sequence was' : `${plural(invalidUtf8, 'invalid UTF-8 sequence')} were`;
+        const what =
+          invalidUtf8 === 1 ? '1 invalid UTF-8 sequence was' : `${plural(invalidUtf8, 'invalid UTF-8 sequence')} were`;
         this.#note({ level: 'warn', inputId, message: `${fileName}: ${what} replaced by U+FFFD.` });
       }
     }

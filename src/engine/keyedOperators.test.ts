@@ -40,9 +40,14 @@ describe('keyed operators follow the key equality (property tests, in-process ex
       fc.asyncProperty(input, fc.boolean(), async ({ keys, maps, reducers }, builtinSum) => {
         const pairs = pairsOf(keys);
         const rdd = ctx.parallelize(pairs, maps);
-        const out = await (builtinSum ? rdd.reduceByKey('sum', { numPartitions: reducers }) : rdd.reduceByKey((a, b) => a + b, { numPartitions: reducers })).collect();
+        const out = await (
+          builtinSum
+            ? rdd.reduceByKey('sum', { numPartitions: reducers })
+            : rdd.reduceByKey((a, b) => a + b, { numPartitions: reducers })
+        ).collect();
         const groups = refGroups(pairs);
-        for (const [group, sum] of matchGroups(groups, out)) expect(sum, show(group.key)).toBe(group.values.reduce((a, b) => a + b, 0));
+        for (const [group, sum] of matchGroups(groups, out))
+          expect(sum, show(group.key)).toBe(group.values.reduce((a, b) => a + b, 0));
       }),
       RUNS,
     );
@@ -54,7 +59,11 @@ describe('keyed operators follow the key equality (property tests, in-process ex
       fc.asyncProperty(input, async ({ keys, maps, reducers }) => {
         const pairs = pairsOf(keys);
         const out = await ctx.parallelize(pairs, maps).groupByKey(reducers).collect();
-        for (const [group, values] of matchGroups(refGroups(pairs), out)) expect([...values].sort((a, b) => a - b), show(group.key)).toEqual(group.values);
+        for (const [group, values] of matchGroups(refGroups(pairs), out))
+          expect(
+            [...values].sort((a, b) => a - b),
+            show(group.key),
+          ).toEqual(group.values);
       }),
       RUNS,
     );
@@ -80,9 +89,12 @@ describe('keyed operators follow the key equality (property tests, in-process ex
       fc.asyncProperty(input, fc.boolean(), fc.boolean(), async ({ keys, maps, reducers }, ascending, viaSortBy) => {
         const pairs = pairsOf(keys);
         const rdd = ctx.parallelize(pairs, maps);
-        const out = viaSortBy ? await rdd.sortBy((p) => p[0], ascending, { numPartitions: reducers }).collect() : await rdd.sortByKey(ascending, reducers).collect();
+        const out = viaSortBy
+          ? await rdd.sortBy((p) => p[0], ascending, { numPartitions: reducers }).collect()
+          : await rdd.sortByKey(ascending, reducers).collect();
         expect(out.map((p) => p[1]).sort((a, b) => a - b)).toEqual(pairs.map((p) => p[1]));
-        for (const [k, i] of out) expect(refKeyEquals(k, keys[i]), `${show(k)} came back for ${show(keys[i])}`).toBe(true);
+        for (const [k, i] of out)
+          expect(refKeyEquals(k, keys[i]), `${show(k)} came back for ${show(keys[i])}`).toBe(true);
         for (let i = 1; i < out.length; i++) {
           const c = refCompareKeys(out[i - 1][0], out[i][0]);
           expect(ascending ? c <= 0 : c >= 0, `${show(out[i - 1][0])} before ${show(out[i][0])}`).toBe(true);
@@ -94,12 +106,30 @@ describe('keyed operators follow the key equality (property tests, in-process ex
 });
 
 describe('keys the JSON text used to merge or break', () => {
-  const adversarial: unknown[] = [[null], [undefined], [NaN], [Infinity], [-Infinity], ['a', null], ['a', undefined], [1], [1n], ['\uD800'], ['\uDBFF'], ['\uFFFD']];
+  const adversarial: unknown[] = [
+    [null],
+    [undefined],
+    [NaN],
+    [Infinity],
+    [-Infinity],
+    ['a', null],
+    ['a', undefined],
+    [1],
+    [1n],
+    ['\uD800'],
+    ['\uDBFF'],
+    ['\uFFFD'],
+  ];
 
   it('reduceByKey, groupByKey and distinct keep every adversarial key apart, and merge NaN with NaN and -0 with 0', async () => {
     const { ctx } = setup();
     const pairs = [...adversarial, [0 / 0], [-0], [0]].map((k, i) => [k, i] as Pair);
-    const sums = new Map((await ctx.parallelize(pairs, 3).reduceByKey('sum', { numPartitions: 4 }).collect()).map(([k, v]) => [show(k), v]));
+    const sums = new Map(
+      (await ctx.parallelize(pairs, 3).reduceByKey('sum', { numPartitions: 4 }).collect()).map(([k, v]) => [
+        show(k),
+        v,
+      ]),
+    );
     expect(sums).toEqual(
       new Map([
         ['[null]', 0],
@@ -128,23 +158,53 @@ describe('keys the JSON text used to merge or break', () => {
   it('a bigint inside a tuple key goes through a map-side combine and a user reduce function', async () => {
     const { ctx } = setup();
     const out = await ctx
-      .parallelize([[[1n, 'a'], 1], [[1n, 'a'], 2], [[1, 'a'], 4], [[2n ** 64n, 'b'], 8]] as [[bigint | number, string], number][], 2)
+      .parallelize(
+        [
+          [[1n, 'a'], 1],
+          [[1n, 'a'], 2],
+          [[1, 'a'], 4],
+          [[2n ** 64n, 'b'], 8],
+        ] as [[bigint | number, string], number][],
+        2,
+      )
       .reduceByKey((a, b) => a + b, { numPartitions: 2 })
       .collect();
-    expect(new Map(out.map(([k, v]) => [show(k), v]))).toEqual(new Map([['[1n, "a"]', 3], ['[1, "a"]', 4], ['[18446744073709551616n, "b"]', 8]]));
+    expect(new Map(out.map(([k, v]) => [show(k), v]))).toEqual(
+      new Map([
+        ['[1n, "a"]', 3],
+        ['[1, "a"]', 4],
+        ['[18446744073709551616n, "b"]', 8],
+      ]),
+    );
   });
 
   it('strings with lone surrogates survive map and collect unchanged', async () => {
     const { ctx } = setup();
-    const out = await ctx.parallelize(['\uD800', '\uDBFF', '\uFFFD', 'x\uDC00y'], 2).map((s) => s).collect();
+    const out = await ctx
+      .parallelize(['\uD800', '\uDBFF', '\uFFFD', 'x\uDC00y'], 2)
+      .map((s) => s)
+      .collect();
     expect(out.map(show)).toEqual(['"\\ud800"', '"\\udbff"', '"�"', '"x\\udc00y"']);
   });
 
   it('a record with an own "__proto__" field groups as an ordinary key and comes back intact', async () => {
     const { ctx } = setup();
     const withProto = JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as object;
-    const reordered = objectOf([['a', 1], ['__proto__', { x: 1 }]]);
-    const out = await ctx.parallelize([[withProto, 1], [reordered, 2], [{ a: 1 }, 4]] as [object, number][], 2).groupByKey(2).collect();
+    const reordered = objectOf([
+      ['a', 1],
+      ['__proto__', { x: 1 }],
+    ]);
+    const out = await ctx
+      .parallelize(
+        [
+          [withProto, 1],
+          [reordered, 2],
+          [{ a: 1 }, 4],
+        ] as [object, number][],
+        2,
+      )
+      .groupByKey(2)
+      .collect();
     expect(out).toHaveLength(2);
     const [protoKey, values] = out.find(([k]) => Object.keys(k).length === 2)!;
     expect(Object.getPrototypeOf(protoKey)).toBe(Object.prototype);
@@ -166,16 +226,25 @@ describe('keys that are not supported', () => {
       .parallelize([1, 2], 1)
       .map((x) => [['k', new Map([[x, x]])], x] as [unknown, number])
       .reduceByKey((a, b) => a + b);
-    await expect(reduce.collect()).rejects.toThrow(`failed 4 times; most recent failure: reduceByKey (rdd 2) threw: Unsupported key: got a Map at key[1]. ${hint}`);
+    await expect(reduce.collect()).rejects.toThrow(
+      `failed 4 times; most recent failure: reduceByKey (rdd 2) threw: Unsupported key: got a Map at key[1]. ${hint}`,
+    );
 
     const group = ctx
       .parallelize([1], 1)
       .map((x) => [{ at: new Date(x) }, x] as [unknown, number])
       .groupByKey();
-    await expect(group.collect()).rejects.toThrow(`groupByKey (rdd 5) threw: Unsupported key: got a Date at key.at. ${hint}`);
+    await expect(group.collect()).rejects.toThrow(
+      `groupByKey (rdd 5) threw: Unsupported key: got a Date at key.at. ${hint}`,
+    );
 
-    const distinct = ctx.parallelize([1], 1).map((x) => [x, () => x]).distinct();
-    await expect(distinct.collect()).rejects.toThrow(`distinct (rdd 9) threw: Unsupported key: got a function at key[1]. ${hint}`);
+    const distinct = ctx
+      .parallelize([1], 1)
+      .map((x) => [x, () => x])
+      .distinct();
+    await expect(distinct.collect()).rejects.toThrow(
+      `distinct (rdd 9) threw: Unsupported key: got a function at key[1]. ${hint}`,
+    );
   });
 
   it('a combined value that cannot be shuffled is blamed on the map-side combine, not on the map before it', async () => {
@@ -193,6 +262,8 @@ describe('keys that are not supported', () => {
     const { ctx } = setup();
     // rdd 0 parallelize, rdd 1 sortBy's keyBy, rdd 2 the sortByKey shuffle.
     const sorted = ctx.parallelize([1, 2], 1).sortBy((x) => new Date(x));
-    await expect(sorted.collect()).rejects.toThrow(`most recent failure: sortByKey (rdd 2) threw: Unsupported key: got a Date as the key. ${hint}`);
+    await expect(sorted.collect()).rejects.toThrow(
+      `most recent failure: sortByKey (rdd 2) threw: Unsupported key: got a Date as the key. ${hint}`,
+    );
   });
 });

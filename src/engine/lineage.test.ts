@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRunner } from './jobRunner';
-import { dependencies, lineage, parentPartition, shuffleDependencies, shuffleDependenciesInnerFirst, stageShuffleDependencies, walkLineage } from './lineage';
+import {
+  dependencies,
+  lineage,
+  parentPartition,
+  shuffleDependencies,
+  shuffleDependenciesInnerFirst,
+  stageShuffleDependencies,
+  walkLineage,
+} from './lineage';
 import { RDD } from './rdd';
 
 /** Ids only: these tests build lineage and never run a job. */
@@ -17,7 +25,8 @@ function runner(): JobRunner {
   };
 }
 
-const source = (r: JobRunner, n = 2) => new RDD<[string, number]>(r, { kind: 'parallel', slices: Array.from({ length: n }, () => []) }, n, 'parallelize');
+const source = (r: JobRunner, n = 2) =>
+  new RDD<[string, number]>(r, { kind: 'parallel', slices: Array.from({ length: n }, () => []) }, n, 'parallelize');
 const ids = (rdds: RDD<unknown>[]) => rdds.map((x) => x.id);
 
 describe('dependencies(rdd)', () => {
@@ -30,7 +39,10 @@ describe('dependencies(rdd)', () => {
     const reduced = a.reduceByKey('sum');
     expect(dependencies(a as RDD<unknown>)).toEqual([]);
     expect(dependencies(mapped as RDD<unknown>)).toEqual([{ kind: 'oneToOne', parent: a }]);
-    expect(dependencies(union as RDD<unknown>)).toEqual([{ kind: 'range', parent: a, outStart: 0 }, { kind: 'range', parent: b, outStart: 2 }]);
+    expect(dependencies(union as RDD<unknown>)).toEqual([
+      { kind: 'range', parent: a, outStart: 0 },
+      { kind: 'range', parent: b, outStart: 2 },
+    ]);
     const [dep] = dependencies(reduced as RDD<unknown>);
     expect(dep?.kind).toBe('shuffle');
     expect(dep?.parent).toBe(a);
@@ -38,7 +50,10 @@ describe('dependencies(rdd)', () => {
 
   it("maps a union's partitions onto its parents' partitions", () => {
     const r = runner();
-    const [first, second] = dependencies(source(r, 2).union(source(r, 3)) as RDD<unknown>) as [Parameters<typeof parentPartition>[0], Parameters<typeof parentPartition>[0]];
+    const [first, second] = dependencies(source(r, 2).union(source(r, 3)) as RDD<unknown>) as [
+      Parameters<typeof parentPartition>[0],
+      Parameters<typeof parentPartition>[0],
+    ];
     expect([0, 1, 2, 3, 4].map((p) => parentPartition(first, p))).toEqual([0, 1, null, null, null]);
     expect([0, 1, 2, 3, 4].map((p) => parentPartition(second, p))).toEqual([null, null, 0, 1, 2]);
     expect(parentPartition({ kind: 'oneToOne', parent: source(r) as RDD<unknown> }, 7)).toBe(7);
@@ -91,12 +106,19 @@ describe('the lineage walk', () => {
 
   it('numbers shuffles the deepest first, each union branch in turn', () => {
     const r = runner();
-    const left = source(r).reduceByKey('sum').map((x) => x).reduceByKey('sum');
+    const left = source(r)
+      .reduceByKey('sum')
+      .map((x) => x)
+      .reduceByKey('sum');
     const right = source(r).reduceByKey('sum');
     const deps = shuffleDependenciesInnerFirst(left.union(right) as RDD<unknown>);
     expect(deps.map((d) => d.operator)).toEqual(['reduceByKey (rdd 1)', 'reduceByKey (rdd 3)', 'reduceByKey (rdd 5)']);
     // In lineage order the last shuffle comes first.
-    expect(shuffleDependencies(left.union(right) as RDD<unknown>).map((d) => d.operator)).toEqual(['reduceByKey (rdd 3)', 'reduceByKey (rdd 1)', 'reduceByKey (rdd 5)']);
+    expect(shuffleDependencies(left.union(right) as RDD<unknown>).map((d) => d.operator)).toEqual([
+      'reduceByKey (rdd 3)',
+      'reduceByKey (rdd 1)',
+      'reduceByKey (rdd 5)',
+    ]);
   });
 
   it('a walk that stops at shuffles still reaches their parent along a narrow path', () => {
@@ -105,7 +127,11 @@ describe('the lineage walk', () => {
     const both = a.reduceByKey('sum').union(a.map((x) => x));
     const out: number[] = [];
     const shuffles: string[] = [];
-    walkLineage(both as RDD<unknown>, { atCheckpoint: 'stop', atShuffle: 'stop' }, { enter: (x) => void out.push(x.id), shuffle: (d) => void shuffles.push(d.operator) });
+    walkLineage(
+      both as RDD<unknown>,
+      { atCheckpoint: 'stop', atShuffle: 'stop' },
+      { enter: (x) => void out.push(x.id), shuffle: (d) => void shuffles.push(d.operator) },
+    );
     expect(out).toEqual([both.id, 1, 2, a.id]);
     expect(shuffles).toEqual(['reduceByKey (rdd 1)']);
   });
@@ -117,7 +143,11 @@ describe('the lineage walk', () => {
     const top = a.union(b).map((x) => x);
     const steps = (partition: number) => {
       const out: string[] = [];
-      walkLineage(top as RDD<unknown>, { atCheckpoint: 'stop', atShuffle: 'stop', partition }, { enter: (x, _via, p) => void out.push(`${x.id}:${p}`) });
+      walkLineage(
+        top as RDD<unknown>,
+        { atCheckpoint: 'stop', atShuffle: 'stop', partition },
+        { enter: (x, _via, p) => void out.push(`${x.id}:${p}`) },
+      );
       return out;
     };
     expect(steps(1)).toEqual([`${top.id}:1`, `${top.id - 1}:1`, `${a.id}:1`]);
@@ -129,7 +159,11 @@ describe('the lineage walk', () => {
     const a = source(r);
     const both = a.union(a);
     const events: string[] = [];
-    walkLineage(both as RDD<unknown>, { atCheckpoint: 'stop', atShuffle: 'cross', tree: true }, { enter: (x) => void events.push(`+${x.id}`), leave: (x) => void events.push(`-${x.id}`) });
+    walkLineage(
+      both as RDD<unknown>,
+      { atCheckpoint: 'stop', atShuffle: 'cross', tree: true },
+      { enter: (x) => void events.push(`+${x.id}`), leave: (x) => void events.push(`-${x.id}`) },
+    );
     expect(events).toEqual([`+${both.id}`, `+${a.id}`, `-${a.id}`, `+${a.id}`, `-${a.id}`, `-${both.id}`]);
   });
 });

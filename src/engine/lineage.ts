@@ -108,7 +108,8 @@ export function walkLineage(root: RDD<unknown>, walk: LineageWalk, visitor: Line
       if (seen.has(rdd)) return;
       seen.add(rdd);
     }
-    const follow = visitor.enter?.(rdd, via, partition) !== false && !(rdd.checkpointed && walk.atCheckpoint === 'stop');
+    const follow =
+      visitor.enter?.(rdd, via, partition) !== false && !(rdd.checkpointed && walk.atCheckpoint === 'stop');
     if (follow) {
       for (const dep of dependencies(rdd)) {
         if (dep.kind === 'shuffle') {

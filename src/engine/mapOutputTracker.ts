@@ -22,7 +22,10 @@ export class MapOutputTracker {
 
   registerShuffle(shuffleId: number, numMaps: number): void {
     if (!this.#shuffles.has(shuffleId)) {
-      this.#shuffles.set(shuffleId, { statuses: new Array<MapStatus | null>(numMaps).fill(null), checksums: new Array<number | undefined>(numMaps) });
+      this.#shuffles.set(shuffleId, {
+        statuses: new Array<MapStatus | null>(numMaps).fill(null),
+        checksums: new Array<number | undefined>(numMaps),
+      });
     }
   }
 

@@ -18,7 +18,8 @@ function source(ctx: EmberContext) {
 }
 
 const readsCheckpoint = (plan: PartitionPlan): boolean =>
-  plan.kind === 'checkpointRead' || ((plan.kind === 'narrow' || plan.kind === 'cached') && readsCheckpoint(plan.parent));
+  plan.kind === 'checkpointRead' ||
+  ((plan.kind === 'narrow' || plan.kind === 'cached') && readsCheckpoint(plan.parent));
 
 /**
  * What a worker would report as the checksum: the non-deterministic map gives different bytes on every
@@ -59,7 +60,9 @@ describe('non-determinism', () => {
     );
     await complete(h, 0, 2);
     expect(h.submitted().at(-1)).toBe('1.1[0,1]');
-    expect(h.explanation(1, 1)).toBe('Stage 1 resubmitted for all its partitions: it read output of stage 0 that was recomputed differently, so it starts over.');
+    expect(h.explanation(1, 1)).toBe(
+      'Stage 1 resubmitted for all its partitions: it read output of stage 0 that was recomputed differently, so it starts over.',
+    );
     await complete(h, 1, 1);
     expect(h.submitted().at(-1)).toBe('2.1[0,1]');
     for (const l of h.backend.tasksOf(2, 1)) h.backend.succeed(l, count(11 + l.task.partition));

@@ -20,7 +20,18 @@ describe('range bounds from a sample of keys', () => {
   });
 
   it('orders composite keys as the shuffle does (the word count sorts by [-count, word])', () => {
-    expect(rangeBoundsFromSample([[-1, 'b'], [-3, 'a'], [-1, 'a'], [-2, 'c']], 2, true)).toEqual([[-1, 'a']]);
+    expect(
+      rangeBoundsFromSample(
+        [
+          [-1, 'b'],
+          [-3, 'a'],
+          [-1, 'a'],
+          [-2, 'c'],
+        ],
+        2,
+        true,
+      ),
+    ).toEqual([[-1, 'a']]);
   });
 
   it('oversamples 3× the keys per reduce partition, spread over the map partitions', () => {

@@ -13,10 +13,7 @@ export interface TextFileRef {
 
 /** Aggregation with its function shipped (the plan refers to functions by index). */
 export type AggregationSpec =
-  | { kind: 'sum' }
-  | { kind: 'reduce'; fn: ShippedFunction }
-  | { kind: 'group' }
-  | { kind: 'first' };
+  { kind: 'sum' } | { kind: 'reduce'; fn: ShippedFunction } | { kind: 'group' } | { kind: 'first' };
 
 export type NarrowOpSpec =
   | { kind: 'map' | 'flatMap' | 'filter' | 'mapPartitions' | 'keyBy'; fn: ShippedFunction }
@@ -80,7 +77,8 @@ export class ShuffleDependency {
 
   /** A resumed run reuses the app and ids under which its surviving shuffle blocks were written. */
   pinShuffleId(id: number, app: AppId): void {
-    if (this.#id !== undefined && (this.#id !== id || this.#app !== app)) throw new Error(`Shuffle ${this.#id} is already in use; it cannot become shuffle ${id} of ${app}.`);
+    if (this.#id !== undefined && (this.#id !== id || this.#app !== app))
+      throw new Error(`Shuffle ${this.#id} is already in use; it cannot become shuffle ${id} of ${app}.`);
     this.#id = id;
     this.#app = app;
   }
@@ -137,7 +135,12 @@ export class RDD<T> {
   }
 
   #narrow<U>(op: NarrowOpSpec, operation: string = op.kind): RDD<U> {
-    return new RDD<U>(this.#runner, { kind: 'narrow', parent: this as RDD<unknown>, op }, this.numPartitions, operation);
+    return new RDD<U>(
+      this.#runner,
+      { kind: 'narrow', parent: this as RDD<unknown>, op },
+      this.numPartitions,
+      operation,
+    );
   }
 
   #ship(kind: string, fn: unknown, options?: FunctionOptions<unknown>): ShippedFunction {
@@ -156,7 +159,10 @@ export class RDD<T> {
     return this.#narrow({ kind: 'filter', fn: this.#ship('filter', fn, options) });
   }
 
-  mapPartitions<U, P = undefined>(fn: (records: Iterable<T>, params: P) => Iterable<U>, options?: FunctionOptions<P>): RDD<U> {
+  mapPartitions<U, P = undefined>(
+    fn: (records: Iterable<T>, params: P) => Iterable<U>,
+    options?: FunctionOptions<P>,
+  ): RDD<U> {
     return this.#narrow({ kind: 'mapPartitions', fn: this.#ship('mapPartitions', fn, options) });
   }
 
@@ -197,7 +203,15 @@ export class RDD<T> {
     const runner = this.#runner;
     // Labelled like shipped functions: the shuffled RDD is the next one made.
     const label = `${operation} (rdd ${runner.peekRddId()})`;
-    const dep = new ShuffleDependency(this as RDD<unknown>, numReducers, partitioner, mapSideCombine, () => runner.nextShuffleId(), label, runner.app);
+    const dep = new ShuffleDependency(
+      this as RDD<unknown>,
+      numReducers,
+      partitioner,
+      mapSideCombine,
+      () => runner.nextShuffleId(),
+      label,
+      runner.app,
+    );
     return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
   }
 
@@ -206,19 +220,47 @@ export class RDD<T> {
     fn: ((a: V, b: V, params: P) => V) | 'sum',
     options?: FunctionOptions<P> & { numPartitions?: number },
   ): RDD<Pair<K, V>> {
-    const agg: AggregationSpec = fn === 'sum' ? { kind: 'sum' } : { kind: 'reduce', fn: this.#ship('reduceByKey', fn, options) };
-    return (this as RDD<Pair<unknown, unknown>>).#shuffle('reduceByKey', options?.numPartitions, { kind: 'hash' }, agg, agg, null);
+    const agg: AggregationSpec =
+      fn === 'sum' ? { kind: 'sum' } : { kind: 'reduce', fn: this.#ship('reduceByKey', fn, options) };
+    return (this as RDD<Pair<unknown, unknown>>).#shuffle(
+      'reduceByKey',
+      options?.numPartitions,
+      { kind: 'hash' },
+      agg,
+      agg,
+      null,
+    );
   }
 
   groupByKey<K, V>(this: RDD<Pair<K, V>>, numPartitions?: number): RDD<Pair<K, V[]>> {
-    return (this as RDD<Pair<unknown, unknown>>).#shuffle('groupByKey', numPartitions, { kind: 'hash' }, null, { kind: 'group' }, null);
+    return (this as RDD<Pair<unknown, unknown>>).#shuffle(
+      'groupByKey',
+      numPartitions,
+      { kind: 'hash' },
+      null,
+      { kind: 'group' },
+      null,
+    );
   }
 
   distinct(numPartitions?: number): RDD<T> {
-    const pairs = this.#narrow<Pair<T, null>>({ kind: 'map', fn: shipFunction((x: unknown) => [x, null], `distinct (rdd ${this.#runner.peekRddId()})`) }, 'distinct');
+    const pairs = this.#narrow<Pair<T, null>>(
+      { kind: 'map', fn: shipFunction((x: unknown) => [x, null], `distinct (rdd ${this.#runner.peekRddId()})`) },
+      'distinct',
+    );
     const first: AggregationSpec = { kind: 'first' };
-    const reduced = (pairs as RDD<Pair<unknown, unknown>>).#shuffle<Pair<T, null>>('distinct', numPartitions, { kind: 'hash' }, first, first, null);
-    return reduced.#narrow({ kind: 'map', fn: shipFunction((p: [unknown, null]) => p[0], `distinct (rdd ${this.#runner.peekRddId()})`) }, 'distinct');
+    const reduced = (pairs as RDD<Pair<unknown, unknown>>).#shuffle<Pair<T, null>>(
+      'distinct',
+      numPartitions,
+      { kind: 'hash' },
+      first,
+      first,
+      null,
+    );
+    return reduced.#narrow(
+      { kind: 'map', fn: shipFunction((p: [unknown, null]) => p[0], `distinct (rdd ${this.#runner.peekRddId()})`) },
+      'distinct',
+    );
   }
 
   /** Sorts by key with range partitioning; the bounds come from a sample job run before the first action. */
@@ -233,7 +275,11 @@ export class RDD<T> {
     );
   }
 
-  sortBy<K, P = undefined>(fn: (record: T, params: P) => K, ascending = true, options?: FunctionOptions<P> & { numPartitions?: number }): RDD<T> {
+  sortBy<K, P = undefined>(
+    fn: (record: T, params: P) => K,
+    ascending = true,
+    options?: FunctionOptions<P> & { numPartitions?: number },
+  ): RDD<T> {
     return this.keyBy(fn, options).sortByKey(ascending, options?.numPartitions).values();
   }
 
@@ -274,7 +320,9 @@ export class RDD<T> {
   async take(n: number): Promise<T[]> {
     if (typeof n !== 'number' || !Number.isInteger(n)) {
       const shown = typeof n === 'number' ? String(n) : `${JSON.stringify(n) ?? String(n)} (a ${typeof n})`;
-      throw new InvalidArgumentError(`take(n) needs a whole number of records, got ${shown}: pass an integer such as ${typeof n === 'number' && Number.isFinite(n) ? Math.floor(n) : 10}.`);
+      throw new InvalidArgumentError(
+        `take(n) needs a whole number of records, got ${shown}: pass an integer such as ${typeof n === 'number' && Number.isFinite(n) ? Math.floor(n) : 10}.`,
+      );
     }
     const taken: T[] = [];
     let scanned = 0;
@@ -290,7 +338,10 @@ export class RDD<T> {
   }
 
   async reduce<P = undefined>(fn: (a: T, b: T, params: P) => T, options?: FunctionOptions<P>): Promise<T> {
-    return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'reduce', fn: this.#ship('reduce', fn, options) })) as T;
+    return (await this.#runner.runJob(this as RDD<unknown>, {
+      kind: 'reduce',
+      fn: this.#ship('reduce', fn, options),
+    })) as T;
   }
 
   /** Stores the result as a dataset in IndexedDB (survives reloads); returns its id for readDataset(). */
@@ -305,17 +356,21 @@ export class RDD<T> {
     const lines: string[] = [];
     // The indent under each RDD on the current path: a shuffle starts a deeper level.
     const inner: string[] = [];
-    walkLineage(this as RDD<unknown>, { atCheckpoint: 'stop', atShuffle: 'cross', tree: true }, {
-      enter: (rdd, via) => {
-        const indent = inner.at(-1) ?? '';
-        const prefix = via === null ? '' : via.kind === 'shuffle' ? ' +-' : ' |  ';
-        const cached = rdd.storageLevel ? ` [${rdd.storageLevel}]` : '';
-        const cp = rdd.checkpointed ? ' [checkpointed]' : '';
-        lines.push(`${indent}${prefix}(${rdd.numPartitions}) ${rdd.label}${cached}${cp}`);
-        inner.push(prefix === ' +-' ? `${indent}   ` : indent);
+    walkLineage(
+      this as RDD<unknown>,
+      { atCheckpoint: 'stop', atShuffle: 'cross', tree: true },
+      {
+        enter: (rdd, via) => {
+          const indent = inner.at(-1) ?? '';
+          const prefix = via === null ? '' : via.kind === 'shuffle' ? ' +-' : ' |  ';
+          const cached = rdd.storageLevel ? ` [${rdd.storageLevel}]` : '';
+          const cp = rdd.checkpointed ? ' [checkpointed]' : '';
+          lines.push(`${indent}${prefix}(${rdd.numPartitions}) ${rdd.label}${cached}${cp}`);
+          inner.push(prefix === ' +-' ? `${indent}   ` : indent);
+        },
+        leave: () => void inner.pop(),
       },
-      leave: () => void inner.pop(),
-    });
+    );
     return lines.join('\n');
   }
 }

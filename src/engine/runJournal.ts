@@ -72,18 +72,25 @@ export class RunJournal {
       // Its shuffles keep the app and ids their surviving blocks were written under.
       deps.forEach((dep, i) => dep.pinShuffleId(run.shuffleIds[i]!, run.blockApp));
       const range = deps.find((d) => d.partitioner.kind === 'range');
-      if (range?.partitioner.kind === 'range' && run.rangeBounds) range.partitioner.bounds = { status: 'known', bounds: run.rangeBounds };
+      if (range?.partitioner.kind === 'range' && run.rangeBounds)
+        range.partitioner.bounds = { status: 'known', bounds: run.rangeBounds };
       const stored = new Set(await this.#host.store.listBlockIds());
       const outputs = await this.#host.store.mapOutputsOf(runId);
       let restored = 0;
       for (const output of outputs) {
         const dep = deps.find((d) => d.shuffleId === output.shuffleId);
-        const intact = output.sizes.every((size, reduce) => size === 0 || stored.has(shuffleBlockId(run.blockApp, output.shuffleId, output.map, reduce)));
+        const intact = output.sizes.every(
+          (size, reduce) =>
+            size === 0 || stored.has(shuffleBlockId(run.blockApp, output.shuffleId, output.map, reduce)),
+        );
         if (!dep || !intact) continue;
         this.#host.restoreMapOutput(dep, output.map, output.sizes);
         restored++;
       }
-      this.#host.log('info', `Resuming the interrupted run: ${plural(restored, 'map output')} of ${outputs.length} journaled survived the reload and are reused; only missing partitions run.`);
+      this.#host.log(
+        'info',
+        `Resuming the interrupted run: ${plural(restored, 'map output')} of ${outputs.length} journaled survived the reload and are reused; only missing partitions run.`,
+      );
     }
     return this.#journaled(rdd, { ...run, status: 'running' });
   }
@@ -93,7 +100,11 @@ export class RunJournal {
     const run = await this.#take(runId);
     const store = this.#host.store;
     await store.deleteRun(runId);
-    const ids = pickBlockIds(await store.listBlockIds(), { shuffles: run.shuffleIds.map((shuffle) => ({ app: run.blockApp, shuffle })) }, 'in');
+    const ids = pickBlockIds(
+      await store.listBlockIds(),
+      { shuffles: run.shuffleIds.map((shuffle) => ({ app: run.blockApp, shuffle })) },
+      'in',
+    );
     await store.deleteBlocks(ids);
   }
 
@@ -101,9 +112,14 @@ export class RunJournal {
   mapOutputRegistered(shuffleId: number, map: number, sizes: number[]): void {
     const run = this.#byShuffle.get(shuffleId);
     if (!run) return;
-    this.#host.store.saveMapOutput({ runId: run.runId, shuffleId, map, sizes }).catch((e: unknown) =>
-      this.#host.log('warn', `Could not journal map output ${map} of shuffle ${shuffleId}: ${String(e)}; a resume would recompute it.`),
-    );
+    this.#host.store
+      .saveMapOutput({ runId: run.runId, shuffleId, map, sizes })
+      .catch((e: unknown) =>
+        this.#host.log(
+          'warn',
+          `Could not journal map output ${map} of shuffle ${shuffleId}: ${String(e)}; a resume would recompute it.`,
+        ),
+      );
   }
 
   /** Range bounds were sampled: a resumed run must partition its remaining map outputs the same way. */
@@ -120,10 +136,16 @@ export class RunJournal {
    */
   async #take(runId: string): Promise<StoredRun> {
     const offered = (await this.interrupted()).find((r) => r.runId === runId);
-    if (!offered) throw new InvalidArgumentError(`There is no interrupted run '${runId}'; it may have been resumed or discarded already.`);
+    if (!offered)
+      throw new InvalidArgumentError(
+        `There is no interrupted run '${runId}'; it may have been resumed or discarded already.`,
+      );
     offered.status = 'failed';
     const run = await this.#host.store.claimRun(runId);
-    if (!run) throw new InvalidArgumentError(`The interrupted run '${runId}' was resumed or discarded in another tab meanwhile; see that tab for its result.`);
+    if (!run)
+      throw new InvalidArgumentError(
+        `The interrupted run '${runId}' was resumed or discarded in another tab meanwhile; see that tab for its result.`,
+      );
     return run;
   }
 
@@ -146,7 +168,9 @@ export class RunJournal {
       await this.#host.store.saveRun(run).catch(() => undefined);
       // The reduced counts were cached for the sort's two jobs only: a page that runs word count after
       // word count must not keep every run's counts in its workers' memory.
-      await this.#host.releaseCaches(rdd).catch((e: unknown) => this.#host.log('warn', `Could not drop the run's cached counts: ${String(e)}.`));
+      await this.#host
+        .releaseCaches(rdd)
+        .catch((e: unknown) => this.#host.log('warn', `Could not drop the run's cached counts: ${String(e)}.`));
     }
   }
 }

@@ -32,9 +32,19 @@ describe('shipFunction', () => {
   });
 
   it('accepts function expressions and method shorthand', () => {
-    const obj = { twice(x: number) { return x * 2; } };
+    const obj = {
+      twice(x: number) {
+        return x * 2;
+      },
+    };
     expect(compile(shipFunction(obj.twice, 'map').source)(4)).toBe(8);
-    expect(compile(shipFunction(function (x: number) { return x + 1; }, 'map').source)(1)).toBe(2);
+    expect(
+      compile(
+        shipFunction(function (x: number) {
+          return x + 1;
+        }, 'map').source,
+      )(1),
+    ).toBe(2);
   });
 
   it('rejects built-in functions with advice', () => {

@@ -65,7 +65,15 @@ export class StagePlanner {
         if (!inputIds) throw new Error(`Input of ${rdd.label} was not stored before planning.`);
         const splits = s.partitions[partition]!.map((split): TextSplitPlan => {
           const file = s.files[split.file]!;
-          return { kind: 'textSplit', rddId: rdd.id, inputId: inputIds[split.file]!, fileName: file.name, fileSize: file.size, start: split.start, end: split.end };
+          return {
+            kind: 'textSplit',
+            rddId: rdd.id,
+            inputId: inputIds[split.file]!,
+            fileName: file.name,
+            fileSize: file.size,
+            start: split.start,
+            end: split.end,
+          };
         });
         return splits.length === 1 ? splits[0]! : { kind: 'textSplits', rddId: rdd.id, splits };
       }

@@ -10,7 +10,9 @@ const setup = inProcessContext;
 function scannedPerJob(events: EngineEvent[]): number[][] {
   const finals = new Map<number, number>();
   for (const e of events) if (e.type === 'job.submitted') finals.set(e.jobId, e.finalStageId);
-  return events.flatMap((e) => (e.type === 'stage.submitted' && finals.get(e.jobId) === e.stageId ? [e.partitions] : []));
+  return events.flatMap((e) =>
+    e.type === 'stage.submitted' && finals.get(e.jobId) === e.stageId ? [e.partitions] : [],
+  );
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -18,18 +20,24 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 describe('take(n) scans incrementally, as Spark does', () => {
   it('take(1) on 50 partitions runs one task when the first partition has a row', async () => {
     const { ctx, backend, events } = setup();
-    const rows = await ctx.parallelize(range(0, 500), 50).map((x) => x * 2).take(1);
+    const rows = await ctx
+      .parallelize(range(0, 500), 50)
+      .map((x) => x * 2)
+      .take(1);
     expect(rows).toEqual([0]);
     expect(backend.launched.map((t) => t.partition)).toEqual([0]);
-    expect(events.filter((e) => e.type === 'job.submitted').map((e) => e.type === 'job.submitted' && e.description)).toEqual([
-      'take of map (rdd 1) (partition 0 of 50)',
-    ]);
+    expect(
+      events.filter((e) => e.type === 'job.submitted').map((e) => e.type === 'job.submitted' && e.description),
+    ).toEqual(['take of map (rdd 1) (partition 0 of 50)']);
   });
 
   it('quadruples the scan after rounds that found nothing', async () => {
     const { ctx, backend, events } = setup();
     // 50 partitions of one record each; only partitions 30 and later keep theirs.
-    const rows = await ctx.parallelize(range(0, 50), 50).filter((x) => x >= 30).take(3);
+    const rows = await ctx
+      .parallelize(range(0, 50), 50)
+      .filter((x) => x >= 30)
+      .take(3);
     expect(rows).toEqual([30, 31, 32]);
     expect(scannedPerJob(events)).toEqual([[0], range(1, 5), range(5, 25), range(25, 50)]);
     expect(backend.launched).toHaveLength(50);
@@ -46,7 +54,10 @@ describe('take(n) scans incrementally, as Spark does', () => {
 
   it('returns every record, in partition order, when n exceeds the count', async () => {
     const { ctx, events } = setup();
-    const rows = await ctx.parallelize(range(0, 10), 10).map((x) => `r${x}`).take(100);
+    const rows = await ctx
+      .parallelize(range(0, 10), 10)
+      .map((x) => `r${x}`)
+      .take(100);
     expect(rows).toEqual(range(0, 10).map((x) => `r${x}`));
     expect(scannedPerJob(events)).toEqual([[0], range(1, 5), range(5, 10)]);
   });
@@ -78,8 +89,12 @@ describe('take(n) scans incrementally, as Spark does', () => {
   it('rejects a count that is not a whole number before running anything', async () => {
     const { ctx, events } = setup();
     const rdd = ctx.parallelize([1, 2, 3], 3);
-    await expect(rdd.take(1.5)).rejects.toThrow(new InvalidArgumentError('take(n) needs a whole number of records, got 1.5: pass an integer such as 1.'));
-    await expect(rdd.take(NaN)).rejects.toThrow('take(n) needs a whole number of records, got NaN: pass an integer such as 10.');
+    await expect(rdd.take(1.5)).rejects.toThrow(
+      new InvalidArgumentError('take(n) needs a whole number of records, got 1.5: pass an integer such as 1.'),
+    );
+    await expect(rdd.take(NaN)).rejects.toThrow(
+      'take(n) needs a whole number of records, got NaN: pass an integer such as 10.',
+    );
     await expect(rdd.take(Infinity)).rejects.toThrow('got Infinity');
     await expect(rdd.take('3' as unknown as number)).rejects.toThrow('got "3" (a string)');
     await expect(rdd.take(2.5)).rejects.toBeInstanceOf(InvalidArgumentError);

@@ -10,7 +10,12 @@ export const TAKE_SCALE_UP_FACTOR = 4;
  * from the rows found per partition, 50% over, capped at that same factor. Always at least 1; the
  * caller caps it at the partitions left.
  */
-export function partitionsToScan(wanted: number, found: number, scanned: number, scaleUp = TAKE_SCALE_UP_FACTOR): number {
+export function partitionsToScan(
+  wanted: number,
+  found: number,
+  scanned: number,
+  scaleUp = TAKE_SCALE_UP_FACTOR,
+): number {
   if (scanned === 0) return 1;
   if (found === 0) return scanned * scaleUp;
   const left = wanted - found;

@@ -11,13 +11,24 @@ import {
   type TaskAttemptRef,
 } from './describe';
 import { seededRandom } from './random';
-import { TaskSetManager, type Offer, type RunningTask, type TaskLocality, type TaskSet, type TaskSpec } from './taskSetManager';
+import {
+  TaskSetManager,
+  type Offer,
+  type RunningTask,
+  type TaskLocality,
+  type TaskSet,
+  type TaskSpec,
+} from './taskSetManager';
 
 type Success = Extract<TaskResult, { status: 'success' }>;
 
 export interface TaskSchedulerListener {
   taskSucceeded(tsm: TaskSetManager, task: RunningTask, result: Success): void;
-  taskFetchFailed(tsm: TaskSetManager, task: RunningTask, reason: Extract<TaskFailureReason, { kind: 'fetchFailed' }>): void;
+  taskFetchFailed(
+    tsm: TaskSetManager,
+    task: RunningTask,
+    reason: Extract<TaskFailureReason, { kind: 'fetchFailed' }>,
+  ): void;
   /** A task index failed maxTaskFailures times in a row: the stage and its jobs must abort. */
   taskSetAborted(tsm: TaskSetManager, message: string): void;
   /** A task's result was handled (whatever it was): state kept for running tasks only may go. */
@@ -64,7 +75,13 @@ export class TaskScheduler {
   /** Re-offers free executors when waiting tasks' locality wait expires (nothing else would). */
   #localityTimer: { at: number; handle: ReturnType<typeof setTimeout> } | null = null;
 
-  constructor(backend: ExecutorBackend, bus: EventBus, config: TaskSchedulerConfig, now: () => number, blocks: BlockLocations) {
+  constructor(
+    backend: ExecutorBackend,
+    bus: EventBus,
+    config: TaskSchedulerConfig,
+    now: () => number,
+    blocks: BlockLocations,
+  ) {
     this.#backend = backend;
     this.#bus = bus;
     this.#config = config;
@@ -79,7 +96,8 @@ export class TaskScheduler {
 
   configure(partial: Partial<TaskSchedulerConfig>): void {
     Object.assign(this.#config, partial);
-    if (partial.seed !== undefined || partial.failureProbability !== undefined) this.#random = seededRandom(this.#config.seed);
+    if (partial.seed !== undefined || partial.failureProbability !== undefined)
+      this.#random = seededRandom(this.#config.seed);
   }
 
   setEpoch(epoch: number): void {
@@ -161,18 +179,36 @@ export class TaskScheduler {
     if (this.#localityTimer) clearTimeout(this.#localityTimer.handle);
     this.#localityTimer = null;
     if (at === null) return;
-    const handle = setTimeout(() => {
-      this.#localityTimer = null;
-      this.schedule();
-    }, Math.max(0, at - now));
+    const handle = setTimeout(
+      () => {
+        this.#localityTimer = null;
+        this.schedule();
+      },
+      Math.max(0, at - now),
+    );
     this.#localityTimer = { at, handle };
   }
 
-  #launch(tsm: TaskSetManager, index: number, executorId: ExecutorId, speculative: boolean, locality: TaskLocality, holders: (blockId: string) => ExecutorId[]): void {
+  #launch(
+    tsm: TaskSetManager,
+    index: number,
+    executorId: ExecutorId,
+    speculative: boolean,
+    locality: TaskLocality,
+    holders: (blockId: string) => ExecutorId[],
+  ): void {
     const set = tsm.taskSet;
     const spec = set.tasks[index]!;
     const holding = spec.cached ? holders(spec.cached.blockId) : [];
-    const running = tsm.start(index, { taskId: this.#nextTaskId++, executorId, epoch: this.#epoch, now: this.#now(), speculative, locality, holders: holding });
+    const running = tsm.start(index, {
+      taskId: this.#nextTaskId++,
+      executorId,
+      epoch: this.#epoch,
+      now: this.#now(),
+      speculative,
+      locality,
+      holders: holding,
+    });
     const { taskId, attempt } = running;
     const task: TaskDescription = {
       taskId,
@@ -222,11 +258,26 @@ export class TaskScheduler {
     const ref = this.#ref(tsm, task);
     const base = this.#ended(tsm, task);
     if (decision.kind === 'discard') {
-      this.#bus.emit({ ...base, type: 'task.ended', outcome: 'killed', reason: { kind: 'killed', message: DISCARDED_SUCCESS }, metrics: result.metrics, explanation: explainDiscardedSuccess(ref) });
+      this.#bus.emit({
+        ...base,
+        type: 'task.ended',
+        outcome: 'killed',
+        reason: { kind: 'killed', message: DISCARDED_SUCCESS },
+        metrics: result.metrics,
+        explanation: explainDiscardedSuccess(ref),
+      });
       return;
     }
     const cache = this.#cacheUse(set.tasks[task.index]!, task, result);
-    this.#bus.emit({ ...base, type: 'task.ended', outcome: 'success', reason: null, metrics: result.metrics, explanation: explainTaskSuccess(ref, cache), ...(cache ? { cache } : {}) });
+    this.#bus.emit({
+      ...base,
+      type: 'task.ended',
+      outcome: 'success',
+      reason: null,
+      metrics: result.metrics,
+      explanation: explainTaskSuccess(ref, cache),
+      ...(cache ? { cache } : {}),
+    });
     // Before the DAG scheduler reacts (it may submit a new attempt): other attempts of this stage
     // must not launch the partition again (Spark's markPartitionCompletedInAllTaskSets).
     if (decision.completesOtherAttempts) {
@@ -244,7 +295,14 @@ export class TaskScheduler {
   #failed(tsm: TaskSetManager, task: RunningTask, reason: TaskFailureReason, metrics: TaskMetrics): void {
     const decision = tsm.handleFailure(task, reason);
     const explanation = explainTaskFailure(this.#ref(tsm, task), reason, decision);
-    this.#bus.emit({ ...this.#ended(tsm, task), type: 'task.ended', outcome: reason.kind === 'killed' ? 'killed' : 'failed', reason, metrics, explanation });
+    this.#bus.emit({
+      ...this.#ended(tsm, task),
+      type: 'task.ended',
+      outcome: reason.kind === 'killed' ? 'killed' : 'failed',
+      reason,
+      metrics,
+      explanation,
+    });
     if (decision.kind === 'fetchFailed') {
       this.#listener.taskFetchFailed(tsm, task, decision.reason);
     } else if (decision.kind === 'abort') {
@@ -255,7 +313,12 @@ export class TaskScheduler {
   }
 
   #ref(tsm: TaskSetManager, task: RunningTask): TaskAttemptRef {
-    return { partition: tsm.taskSet.tasks[task.index]!.partition, stage: tsm.stageName, attempt: task.attempt, executorId: task.executorId };
+    return {
+      partition: tsm.taskSet.tasks[task.index]!.partition,
+      stage: tsm.stageName,
+      attempt: task.attempt,
+      executorId: task.executorId,
+    };
   }
 
   /** The fields every task.ended event of this task carries. */
@@ -302,10 +365,27 @@ export class TaskScheduler {
       for (const { task, medianMs } of tsm.speculatable(now, settings)) {
         const free = [...live].find((e) => !this.#busy.has(e) && e !== task.executorId);
         if (free === undefined) return;
-        this.#bus.emit({ type: 'log', level: 'info', message: describeSpeculativeLaunch(this.#ref(tsm, task), now - task.startedAt, settings.multiplier, medianMs, free) });
+        this.#bus.emit({
+          type: 'log',
+          level: 'info',
+          message: describeSpeculativeLaunch(
+            this.#ref(tsm, task),
+            now - task.startedAt,
+            settings.multiplier,
+            medianMs,
+            free,
+          ),
+        });
         const cached = tsm.taskSet.tasks[task.index]!.cached;
         const holding = cached ? holders(cached.blockId) : [];
-        this.#launch(tsm, task.index, free, true, holding.length === 0 ? 'noPref' : holding.includes(free) ? 'local' : 'any', holders);
+        this.#launch(
+          tsm,
+          task.index,
+          free,
+          true,
+          holding.length === 0 ? 'noPref' : holding.includes(free) ? 'local' : 'any',
+          holders,
+        );
       }
     }
   }

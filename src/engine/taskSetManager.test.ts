@@ -11,9 +11,22 @@ const MAX_FAILURES = 4;
 
 /** A task set of one stage attempt over `partitions`, with nothing cached. */
 function taskSet(partitions: number[], options: { stageAttempt?: number; tasks?: TaskSpec[] } = {}) {
-  const tasks = options.tasks ?? partitions.map((partition) => ({ partition, plan: { kind: 'parallel' as const, rddId: 0, records: [] }, cached: null }));
+  const tasks =
+    options.tasks ??
+    partitions.map((partition) => ({
+      partition,
+      plan: { kind: 'parallel' as const, rddId: 0, records: [] },
+      cached: null,
+    }));
   return new TaskSetManager(
-    { jobId: 0, stageId: 0, stageAttempt: options.stageAttempt ?? 0, functions: [], sink: { kind: 'result', action: { kind: 'count' } }, tasks },
+    {
+      jobId: 0,
+      stageId: 0,
+      stageAttempt: options.stageAttempt ?? 0,
+      functions: [],
+      sink: { kind: 'result', action: { kind: 'count' } },
+      tasks,
+    },
     { now: 0, maxTaskFailures: MAX_FAILURES },
   );
 }
@@ -28,11 +41,27 @@ let nextTaskId = 0;
 function launch(tsm: TaskSetManager, executorId: ExecutorId, now = 0): RunningTask | null {
   const pick = tsm.next(offer(executorId, now), false);
   if (!pick) return null;
-  return tsm.start(pick.index, { taskId: nextTaskId++, executorId, epoch: 0, now, speculative: false, locality: pick.locality, holders: [] });
+  return tsm.start(pick.index, {
+    taskId: nextTaskId++,
+    executorId,
+    epoch: 0,
+    now,
+    speculative: false,
+    locality: pick.locality,
+    holders: [],
+  });
 }
 
 function speculativeCopy(tsm: TaskSetManager, of: RunningTask, executorId: ExecutorId, now: number): RunningTask {
-  return tsm.start(of.index, { taskId: nextTaskId++, executorId, epoch: 0, now, speculative: true, locality: 'noPref', holders: [] });
+  return tsm.start(of.index, {
+    taskId: nextTaskId++,
+    executorId,
+    epoch: 0,
+    now,
+    speculative: true,
+    locality: 'noPref',
+    holders: [],
+  });
 }
 
 const boom = (n: number): TaskFailureReason => ({ kind: 'exception', operator: 'map (rdd 1)', message: `boom ${n}` });
@@ -56,7 +85,12 @@ describe('TaskSetManager decisions', () => {
     for (let n = 1; n < MAX_FAILURES; n++) {
       const t = launch(tsm, 1)!;
       expect(t.attempt).toBe(n - 1);
-      expect(tsm.handleFailure(t, boom(n))).toEqual({ kind: 'retry', failures: n, counted: true, maxFailures: MAX_FAILURES });
+      expect(tsm.handleFailure(t, boom(n))).toEqual({
+        kind: 'retry',
+        failures: n,
+        counted: true,
+        maxFailures: MAX_FAILURES,
+      });
     }
     const last = launch(tsm, 1)!;
     expect(tsm.handleFailure(last, boom(MAX_FAILURES))).toEqual({
@@ -72,31 +106,73 @@ describe('TaskSetManager decisions', () => {
 
   it('a failure retrying cannot fix aborts at once, naming the cause', () => {
     const hopeless: TaskFailureReason[] = [
-      { kind: 'notSerializable', operator: 'map (rdd 1)', message: 'Record produced by map (rdd 1) cannot be sent between workers: it contains a function.' },
+      {
+        kind: 'notSerializable',
+        operator: 'map (rdd 1)',
+        message: 'Record produced by map (rdd 1) cannot be sent between workers: it contains a function.',
+      },
       { kind: 'inputUnreadable', fileName: 'gone.txt', message: "The input file 'gone.txt' was deleted." },
-      { kind: 'storage', store: 'blocks', bytes: 3, message: "IndexedDB refused to store 3 B in 'blocks' (quota exceeded)." },
-      { kind: 'checkpointLost', rddId: 3, partition: 0, blockId: 'checkpoint/app-a/3/0', message: 'The checkpoint of rdd 3 partition 0 was lost.' },
+      {
+        kind: 'storage',
+        store: 'blocks',
+        bytes: 3,
+        message: "IndexedDB refused to store 3 B in 'blocks' (quota exceeded).",
+      },
+      {
+        kind: 'checkpointLost',
+        rddId: 3,
+        partition: 0,
+        blockId: 'checkpoint/app-a/3/0',
+        message: 'The checkpoint of rdd 3 partition 0 was lost.',
+      },
     ];
     for (const reason of hopeless) {
       const tsm = taskSet([0]);
       const decision = tsm.handleFailure(launch(tsm, 1)!, reason);
-      expect(decision).toEqual({ kind: 'abort', why: 'cannotRetry', failures: 1, message: `Task 0 in stage 0.0 failed and cannot be retried: ${reason.message}` });
+      expect(decision).toEqual({
+        kind: 'abort',
+        why: 'cannotRetry',
+        failures: 1,
+        message: `Task 0 in stage 0.0 failed and cannot be retried: ${reason.message}`,
+      });
       expect(tsm.zombie).toBe(true);
     }
   });
 
   it('executors that can not run tasks: a kill by the user does not count, a silent worker does', () => {
     const tsm = taskSet([0]);
-    const lost = (cause: 'killed' | 'heartbeatTimeout'): TaskFailureReason => ({ kind: 'executorLost', executorId: 1, cause, message: cause });
-    expect(tsm.handleFailure(launch(tsm, 1)!, lost('killed'))).toEqual({ kind: 'retry', failures: 0, counted: false, maxFailures: 4 });
-    expect(tsm.handleFailure(launch(tsm, 2)!, lost('heartbeatTimeout'))).toEqual({ kind: 'retry', failures: 1, counted: true, maxFailures: 4 });
+    const lost = (cause: 'killed' | 'heartbeatTimeout'): TaskFailureReason => ({
+      kind: 'executorLost',
+      executorId: 1,
+      cause,
+      message: cause,
+    });
+    expect(tsm.handleFailure(launch(tsm, 1)!, lost('killed'))).toEqual({
+      kind: 'retry',
+      failures: 0,
+      counted: false,
+      maxFailures: 4,
+    });
+    expect(tsm.handleFailure(launch(tsm, 2)!, lost('heartbeatTimeout'))).toEqual({
+      kind: 'retry',
+      failures: 1,
+      counted: true,
+      maxFailures: 4,
+    });
     expect(launch(tsm, 2)!.attempt).toBe(2);
   });
 
-  it('fetch failures are the DAG scheduler\'s to handle: not counted, not retried here', () => {
+  it("fetch failures are the DAG scheduler's to handle: not counted, not retried here", () => {
     const tsm = taskSet([0, 1]);
     const t = launch(tsm, 1)!;
-    const reason: TaskFailureReason = { kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, reducePartition: 0, owner: 2, message: 'missing' };
+    const reason: TaskFailureReason = {
+      kind: 'fetchFailed',
+      shuffleId: 0,
+      mapPartition: 1,
+      reducePartition: 0,
+      owner: 2,
+      message: 'missing',
+    };
     expect(tsm.handleFailure(t, reason)).toEqual({ kind: 'fetchFailed', reason });
     expect(tsm.zombie).toBe(false);
     // Index 0 is not pending again: only index 1 is left to launch.
@@ -118,7 +194,10 @@ describe('TaskSetManager decisions', () => {
     expect(tsm.handleSuccess(copy, 10)).toEqual({ kind: 'complete', completesOtherAttempts: true });
     // The scheduler kills the other copies it is left with; the kill is not the fourth failure.
     expect(tsm.runningCopies(0).map((r) => r.taskId)).toEqual([straggler.taskId]);
-    expect(tsm.handleFailure(straggler, { kind: 'killed', message: 'attempt 4 finished first' })).toEqual({ kind: 'ignore', why: 'killed' });
+    expect(tsm.handleFailure(straggler, { kind: 'killed', message: 'attempt 4 finished first' })).toEqual({
+      kind: 'ignore',
+      why: 'killed',
+    });
     expect(tsm.zombie).toBe(false);
     expect(tsm.done).toBe(true);
   });
@@ -180,7 +259,12 @@ describe('TaskSetManager decisions', () => {
   it('speculation: after the quantile finished, a task running over multiplier x median with no copy gets one', () => {
     const tsm = taskSet([0, 1, 2, 3]);
     const settings = { multiplier: 1.5, quantile: 0.75 };
-    const [a, b, c, d] = [1, 2, 3, 4].map((e) => launch(tsm, e)!) as [RunningTask, RunningTask, RunningTask, RunningTask];
+    const [a, b, c, d] = [1, 2, 3, 4].map((e) => launch(tsm, e)!) as [
+      RunningTask,
+      RunningTask,
+      RunningTask,
+      RunningTask,
+    ];
     tsm.handleSuccess(a, 200);
     tsm.handleSuccess(b, 300);
     // Two of four finished: below the 0.75 quantile, nothing is speculated however long it runs.
@@ -195,7 +279,15 @@ describe('TaskSetManager decisions', () => {
 
   it('delay scheduling: a memory-cached partition waits for its busy holder until the locality wait expires', () => {
     const blockId = rddBlockId('app-a', 1, 0);
-    const tsm = taskSet([0], { tasks: [{ partition: 0, plan: { kind: 'parallel', rddId: 1, records: [] }, cached: { blockId, rddId: 1, partition: 0, level: 'memory' } }] });
+    const tsm = taskSet([0], {
+      tasks: [
+        {
+          partition: 0,
+          plan: { kind: 'parallel', rddId: 1, records: [] },
+          cached: { blockId, rddId: 1, partition: 0, level: 'memory' },
+        },
+      ],
+    });
     const heldBy1 = () => [1];
     expect(tsm.next(offer(2, 0, heldBy1), false)).toBeNull();
     expect(tsm.localityDeadline({ holders: heldBy1, localityWaitMs: 3000 })).toBe(3000);

@@ -215,7 +215,10 @@ export class TaskSetManager {
     if (localOnly) return null;
     const elsewhere = pending.findIndex((i) => {
       const holders = holdersOf(i);
-      return holders.length === 0 || (this.taskSet.tasks[i]!.cached!.level === 'disk' && !holders.some((h) => offer.free.has(h)));
+      return (
+        holders.length === 0 ||
+        (this.taskSet.tasks[i]!.cached!.level === 'disk' && !holders.some((h) => offer.free.has(h)))
+      );
     });
     if (elsewhere >= 0) {
       const locality = holdersOf(pending[elsewhere]!).length === 0 ? 'noPref' : 'any';
@@ -243,7 +246,17 @@ export class TaskSetManager {
   /** Records a launch of task `index` (picked by `next`, or a speculative copy): its next attempt number. */
   start(index: number, launch: Launch): RunningTask {
     const { taskId, executorId, epoch, now, speculative, locality, holders } = launch;
-    const task: RunningTask = { taskId, index, attempt: this.#attempts[index]!++, executorId, epoch, startedAt: now, speculative, locality, holders };
+    const task: RunningTask = {
+      taskId,
+      index,
+      attempt: this.#attempts[index]!++,
+      executorId,
+      epoch,
+      startedAt: now,
+      speculative,
+      locality,
+      holders,
+    };
     this.#running.set(taskId, task);
     return task;
   }
@@ -274,11 +287,21 @@ export class TaskSetManager {
     const partition = this.taskSet.tasks[task.index]!.partition;
     if (!retryCanHelp(reason)) {
       this.markZombie();
-      return { kind: 'abort', why: 'cannotRetry', failures, message: describeTaskSetAbort(partition, this.stageName, reason, null) };
+      return {
+        kind: 'abort',
+        why: 'cannotRetry',
+        failures,
+        message: describeTaskSetAbort(partition, this.stageName, reason, null),
+      };
     }
     if (failures >= this.#maxTaskFailures) {
       this.markZombie();
-      return { kind: 'abort', why: 'tooManyFailures', failures, message: describeTaskSetAbort(partition, this.stageName, reason, failures) };
+      return {
+        kind: 'abort',
+        why: 'tooManyFailures',
+        failures,
+        message: describeTaskSetAbort(partition, this.stageName, reason, failures),
+      };
     }
     this.#requeue(task.index);
     return { kind: 'retry', failures, counted, maxFailures: this.#maxTaskFailures };

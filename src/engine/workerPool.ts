@@ -1,5 +1,13 @@
 import * as Comlink from 'comlink';
-import type { AppId, ExecutorApi, ExecutorId, ExecutorLossCause, Heartbeat, TaskDescription, TaskResult } from '../protocol';
+import type {
+  AppId,
+  ExecutorApi,
+  ExecutorId,
+  ExecutorLossCause,
+  Heartbeat,
+  TaskDescription,
+  TaskResult,
+} from '../protocol';
 import type { BackendListener, ExecutorBackend } from './backend';
 
 export interface WorkerPoolOptions {
@@ -60,7 +68,10 @@ export class WorkerPool implements ExecutorBackend {
 
   addExecutor(reason: string): ExecutorId {
     const id = this.#nextId++;
-    const worker = new Worker(new URL('../executor/worker.ts', import.meta.url), { type: 'module', name: `emberflow-worker-${id}` });
+    const worker = new Worker(new URL('../executor/worker.ts', import.meta.url), {
+      type: 'module',
+      name: `emberflow-worker-${id}`,
+    });
     const api = Comlink.wrap<ExecutorApi>(worker);
     const channel = new MessageChannel();
     let markGone = () => {};
@@ -76,7 +87,13 @@ export class WorkerPool implements ExecutorBackend {
       ready: api
         .init(
           Comlink.transfer(
-            { executorId: id, app: this.#app!, dbName: this.#options.dbName, heartbeatPort: channel.port2, heartbeatIntervalMs: this.#options.heartbeatIntervalMs },
+            {
+              executorId: id,
+              app: this.#app!,
+              dbName: this.#options.dbName,
+              heartbeatPort: channel.port2,
+              heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
+            },
             [channel.port2],
           ),
         )
@@ -112,7 +129,11 @@ export class WorkerPool implements ExecutorBackend {
             status: 'failed',
             taskId: task.taskId,
             executorId,
-            reason: { kind: 'exception', operator: 'executor', message: `The worker could not run the task: ${e instanceof Error ? e.message : String(e)}` },
+            reason: {
+              kind: 'exception',
+              operator: 'executor',
+              message: `The worker could not run the task: ${e instanceof Error ? e.message : String(e)}`,
+            },
             metrics: noMetrics,
           }),
         );
@@ -128,7 +149,13 @@ export class WorkerPool implements ExecutorBackend {
     const launch = executor && [...executor.pending].find((l) => l.task.taskId === taskId);
     if (!executor || !launch) return;
     executor.pending.delete(launch);
-    launch.resolve({ status: 'failed', taskId, executorId, reason: { kind: 'killed', message: `Killed: ${reason}.` }, metrics: noMetrics });
+    launch.resolve({
+      status: 'failed',
+      taskId,
+      executorId,
+      reason: { kind: 'killed', message: `Killed: ${reason}.` },
+      metrics: noMetrics,
+    });
   }
 
   kill(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void {
@@ -140,7 +167,9 @@ export class WorkerPool implements ExecutorBackend {
     const from = [...this.#executors.values()].filter((e) => owner === undefined || e.id === owner);
     // A silenced worker never answers; once it is declared lost its memory is gone anyway, so the call
     // ends with it instead of hanging whoever released the blocks (a job's end, the cleaner).
-    await Promise.all(from.map((e) => Promise.race([e.ready.then(() => e.api.dropMemoryBlocks(ids)).catch(() => 0), e.gone])));
+    await Promise.all(
+      from.map((e) => Promise.race([e.ready.then(() => e.api.dropMemoryBlocks(ids)).catch(() => 0), e.gone])),
+    );
   }
 
   /** Chaos: make a worker die without a word, or hang, so that only heartbeats can tell. */
@@ -170,7 +199,8 @@ export class WorkerPool implements ExecutorBackend {
   #checkHeartbeats(): void {
     const now = this.#options.now();
     // A stalled main thread delays heartbeat delivery as much as the check: do not blame the workers.
-    const stalled = now - this.#lastCheck > Math.max(4 * this.#options.heartbeatIntervalMs, this.#options.heartbeatTimeoutMs / 2);
+    const stalled =
+      now - this.#lastCheck > Math.max(4 * this.#options.heartbeatIntervalMs, this.#options.heartbeatTimeoutMs / 2);
     this.#lastCheck = now;
     for (const executor of [...this.#executors.values()]) {
       if (stalled) {
@@ -179,7 +209,11 @@ export class WorkerPool implements ExecutorBackend {
       }
       const silentFor = now - executor.lastHeartbeat;
       if (silentFor > this.#options.heartbeatTimeoutMs) {
-        this.#lose(executor.id, 'heartbeatTimeout', `no heartbeat for ${Math.round(silentFor)} ms (timeout ${this.#options.heartbeatTimeoutMs} ms)`);
+        this.#lose(
+          executor.id,
+          'heartbeatTimeout',
+          `no heartbeat for ${Math.round(silentFor)} ms (timeout ${this.#options.heartbeatTimeoutMs} ms)`,
+        );
       }
     }
   }
@@ -191,13 +225,19 @@ export class WorkerPool implements ExecutorBackend {
       executor.markGone();
       executor.api[Comlink.releaseProxy]();
       executor.worker.terminate();
-      for (const launch of executor.pending) launch.resolve(lostResult(launch.task, executor.id, 'killed', 'the engine stopped'));
+      for (const launch of executor.pending)
+        launch.resolve(lostResult(launch.task, executor.id, 'killed', 'the engine stopped'));
     }
     this.#executors.clear();
   }
 }
 
-function lostResult(task: TaskDescription, executorId: ExecutorId, cause: ExecutorLossCause, message: string): TaskResult {
+function lostResult(
+  task: TaskDescription,
+  executorId: ExecutorId,
+  cause: ExecutorLossCause,
+  message: string,
+): TaskResult {
   return {
     status: 'failed',
     taskId: task.taskId,

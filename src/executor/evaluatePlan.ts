@@ -136,7 +136,16 @@ async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx
     ctx.env.memory.set(id, records);
     // Held only by this worker, but reported like any block: the block master places tasks by it and
     // forgets it when this worker dies. Size and checksum are those of its encoding.
-    ctx.blocks.push({ id, app: ctx.env.app, owner: ctx.env.executorId, encoding: 'records', bytes: payload.byteLength, records: records.length, checksum: fnv1a(payload), inMemory: true });
+    ctx.blocks.push({
+      id,
+      app: ctx.env.app,
+      owner: ctx.env.executorId,
+      encoding: 'records',
+      bytes: payload.byteLength,
+      records: records.length,
+      checksum: fnv1a(payload),
+      inMemory: true,
+    });
   } else {
     await ctx.storeBlocks([
       {
@@ -158,7 +167,13 @@ async function readOrCache(plan: Extract<PartitionPlan, { kind: 'cached' }>, ctx
  * mapPartitions hands the user an iterable of the whole partition: its input is gathered into an
  * array first (rare operator; the other operators stream record by record).
  */
-async function pushMapPartitions(ref: number, parent: PartitionPlan, ctx: TaskContext, push: Push, flow: Flow): Promise<void> {
+async function pushMapPartitions(
+  ref: number,
+  parent: PartitionPlan,
+  ctx: TaskContext,
+  push: Push,
+  flow: Flow,
+): Promise<void> {
   const { fn, params, operator } = ctx.fn(ref);
   if (flow.stopped) {
     // Nothing wanted (take(0)): read the sources as before, but neither iterate nor call the function.
@@ -188,7 +203,12 @@ function guarded(ref: number, ctx: TaskContext): (record: unknown) => unknown {
 }
 
 /** One narrow operator as a push function feeding `next`. User errors name the operator. */
-function compileOp(op: Exclude<NarrowOp, { kind: 'mapPartitions' }>, rddId: number, ctx: TaskContext, next: Push): Push {
+function compileOp(
+  op: Exclude<NarrowOp, { kind: 'mapPartitions' }>,
+  rddId: number,
+  ctx: TaskContext,
+  next: Push,
+): Push {
   switch (op.kind) {
     case 'map': {
       const call = guarded(op.fn, ctx);
@@ -253,7 +273,9 @@ function compileOp(op: Exclude<NarrowOp, { kind: 'mapPartitions' }>, rddId: numb
 
 function asIterable(value: unknown, operator: string): Iterable<unknown> {
   if (value !== null && typeof value === 'object' && Symbol.iterator in value) return value as Iterable<unknown>;
-  throw new Error(`${operator} must return an iterable (for example an array), but returned ${value === null ? 'null' : typeof value}.`);
+  throw new Error(
+    `${operator} must return an iterable (for example an array), but returned ${value === null ? 'null' : typeof value}.`,
+  );
 }
 
 /**

@@ -48,14 +48,15 @@ async function chunkedText(bytes: Uint8Array, plan: TextSplitPlan, chunkBytes: n
     parts.push(decoder.decode(b.subarray(s, e)));
   });
   if (empty > 0) return `<${empty} empty pieces>`;
-  if (!lastBytes.slice(0, -1).every((b) => b === 10)) return '<a piece other than the last does not end with a newline>';
+  if (!lastBytes.slice(0, -1).every((b) => b === 10))
+    return '<a piece other than the last does not end with a newline>';
   return parts.join('');
 }
 
 describe('forEachTextChunk', () => {
   it('hands on exactly the lines of readTextSplit, for any chunk size and split', async () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const alphabet = ['a', 'b', ' ', '\n', '\r\n', 'é', '\n\n'];
     // The boundary cases by name, then random texts (a broader random sweep belongs in a soak run).
     const texts = ['', '\uFEFF', '\uFEFFa\n', '\n', '\n\n', '\r\n', 'a', 'ab\r\ncd\r\n', 'é\né', '\uFEFFé\r\n\r\né'];
@@ -71,15 +72,32 @@ describe('forEachTextChunk', () => {
       for (const numSplits of [1, 2, 3, 7]) {
         const all: string[] = [];
         for (const s of planSplits([bytes.length], numSplits)) {
-          const plan: TextSplitPlan = { kind: 'textSplit', rddId: 0, inputId: 'x', fileName: 'x', fileSize: bytes.length, start: s.start, end: s.end };
+          const plan: TextSplitPlan = {
+            kind: 'textSplit',
+            rddId: 0,
+            inputId: 'x',
+            fileName: 'x',
+            fileSize: bytes.length,
+            start: s.start,
+            end: s.end,
+          };
           const split = await readTextSplit(plan, ctxFor(bytes));
           let from = split.start;
-          if (split.offset + split.start === 0 && split.bytes[0] === 0xef && split.bytes[1] === 0xbb && split.bytes[2] === 0xbf) from += 3;
+          if (
+            split.offset + split.start === 0 &&
+            split.bytes[0] === 0xef &&
+            split.bytes[1] === 0xbb &&
+            split.bytes[2] === 0xbf
+          )
+            from += 3;
           const expected = decoder.decode(split.bytes.subarray(from, split.end));
           // 1 byte puts a chunk boundary at every offset; 2 and 3 at different phases of '\r\n' and 'é'.
           for (const chunkBytes of [1, 2, 3, 16, 1 << 20]) {
             const got = await chunkedText(bytes, plan, chunkBytes);
-            if (got !== expected) wrong.push(`text ${round} ${JSON.stringify(text)}, split ${s.start}-${s.end}, chunk ${chunkBytes}: ${JSON.stringify(got)}`);
+            if (got !== expected)
+              wrong.push(
+                `text ${round} ${JSON.stringify(text)}, split ${s.start}-${s.end}, chunk ${chunkBytes}: ${JSON.stringify(got)}`,
+              );
           }
           all.push(expected);
         }
@@ -97,15 +115,31 @@ describe('forEachTextChunk', () => {
       const counter = new TokenCounter('words');
       let largest = 0;
       for (const s of planSplits([bytes.length], numSplits)) {
-        const plan: TextSplitPlan = { kind: 'textSplit', rddId: 0, inputId: 'x', fileName: 'x', fileSize: bytes.length, start: s.start, end: s.end };
-        await forEachTextChunk(plan, ctxFor(bytes), 1024, (b, start, end) => {
-          largest = Math.max(largest, end - start);
-          counter.addBytes(b, start, end);
-        }, true);
+        const plan: TextSplitPlan = {
+          kind: 'textSplit',
+          rddId: 0,
+          inputId: 'x',
+          fileName: 'x',
+          fileSize: bytes.length,
+          start: s.start,
+          end: s.end,
+        };
+        await forEachTextChunk(
+          plan,
+          ctxFor(bytes),
+          1024,
+          (b, start, end) => {
+            largest = Math.max(largest, end - start);
+            counter.addBytes(b, start, end);
+          },
+          true,
+        );
       }
       // Past its end a split reads ALIGN_CHUNK_BYTES at a time while it finishes its last line.
       expect(largest).toBeLessThanOrEqual(2 * 1024 + ALIGN_CHUNK_BYTES);
-      expect(new Map([...counter.toMap()].sort()), `${numSplits} splits`).toEqual(new Map([...referenceCountTokens(text, 'words')].sort()));
+      expect(new Map([...counter.toMap()].sort()), `${numSplits} splits`).toEqual(
+        new Map([...referenceCountTokens(text, 'words')].sort()),
+      );
     }
   });
 });

@@ -105,7 +105,9 @@ export async function forEachTextChunk(
   let first = true;
   // (The first chunk of a file holds at least 3 bytes, so that a BOM is seen whole.)
   const chunkEnd = (at: number): number =>
-    at >= end ? Math.min(fileSize, at + ALIGN_CHUNK_BYTES) : Math.min(fileSize, Math.max(Math.min(end, at + chunkBytes), first ? at + 3 : 0));
+    at >= end
+      ? Math.min(fileSize, at + ALIGN_CHUNK_BYTES)
+      : Math.min(fileSize, Math.max(Math.min(end, at + chunkBytes), first ? at + 3 : 0));
   let ahead: Promise<Uint8Array> | null = null;
   for (;;) {
     if (pos >= fileSize) {

@@ -30,7 +30,12 @@ function recordsOutput(records: unknown[], operator: string, ctx: TaskContext): 
   };
 }
 
-async function storeRecords(id: BlockRecord['id'], records: unknown[], operator: string, ctx: TaskContext): Promise<SinkOutcome> {
+async function storeRecords(
+  id: BlockRecord['id'],
+  records: unknown[],
+  operator: string,
+  ctx: TaskContext,
+): Promise<SinkOutcome> {
   const payload = encodeRecords(records, operator);
   const checksum = fnv1a(payload);
   await ctx.storeBlocks([
@@ -51,7 +56,13 @@ async function storeRecords(id: BlockRecord['id'], records: unknown[], operator:
 }
 
 /** A result stage's action as a push sink: records arrive one by one, then finish() gives the outcome. */
-export function resultSink(action: ResultAction, plan: PartitionPlan, operator: string, ctx: TaskContext, flow: Flow): RecordSink {
+export function resultSink(
+  action: ResultAction,
+  plan: PartitionPlan,
+  operator: string,
+  ctx: TaskContext,
+  flow: Flow,
+): RecordSink {
   switch (action.kind) {
     case 'collect': {
       const records: unknown[] = [];
@@ -137,7 +148,10 @@ export function resultSink(action: ResultAction, plan: PartitionPlan, operator: 
     case 'checkpoint': {
       const records: unknown[] = [];
       const app = ctx.env.app;
-      const id = action.kind === 'save' ? datasetBlockId(app, action.datasetId, ctx.task.partition) : checkpointBlockId(app, plan.rddId, ctx.task.partition);
+      const id =
+        action.kind === 'save'
+          ? datasetBlockId(app, action.datasetId, ctx.task.partition)
+          : checkpointBlockId(app, plan.rddId, ctx.task.partition);
       return { push: (r) => records.push(r), finish: () => storeRecords(id, records, operator, ctx) };
     }
   }

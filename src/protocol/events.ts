@@ -26,9 +26,7 @@ export type TaskOutcome = 'success' | 'failed' | 'killed';
  * `busyHolders` held one but stayed busy for longer than the locality wait.
  */
 export type CacheUse = { rddId: number; partition: number; level: 'memory' | 'disk' } & (
-  | { read: 'cached' }
-  | { read: 'computed' }
-  | { read: 'recomputed'; busyHolders: ExecutorId[] }
+  { read: 'cached' } | { read: 'computed' } | { read: 'recomputed'; busyHolders: ExecutorId[] }
 );
 
 interface Base {

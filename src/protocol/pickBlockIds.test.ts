@@ -16,11 +16,24 @@ describe('pickBlockIds: keep these, delete the rest', () => {
   });
 
   it("picks the blocks of some shuffles of an app (a discarded run's), and only those", () => {
-    expect(pickBlockIds(ids, { shuffles: [{ app: 'app-a', shuffle: 1 }, { app: 'app-b', shuffle: 7 }] }, 'in')).toEqual([shuffleBlockId('app-a', 1, 2, 0)]);
+    expect(
+      pickBlockIds(
+        ids,
+        {
+          shuffles: [
+            { app: 'app-a', shuffle: 1 },
+            { app: 'app-b', shuffle: 7 },
+          ],
+        },
+        'in',
+      ),
+    ).toEqual([shuffleBlockId('app-a', 1, 2, 0)]);
   });
 
   it('keeps live apps and held shuffles, and gives everything else, unreadable ids included', () => {
-    expect(pickBlockIds(ids, { apps: new Set<AppId>(['app-a']), shuffles: [{ app: 'app-b', shuffle: 1 }] }, 'out')).toEqual([checkpointBlockId('app-b', 2, 0), 'shuffle/0/0/0']);
+    expect(
+      pickBlockIds(ids, { apps: new Set<AppId>(['app-a']), shuffles: [{ app: 'app-b', shuffle: 1 }] }, 'out'),
+    ).toEqual([checkpointBlockId('app-b', 2, 0), 'shuffle/0/0/0']);
   });
 
   it('an empty set picks nothing in and everything out', () => {

@@ -3,7 +3,13 @@ import { rddBlockId, shuffleBlockId, type AppId } from '../protocol/ids';
 import type { StoredRun } from '../protocol/storage';
 import { abandonedBlocks, interruptedRuns } from './abandoned';
 
-const run = (runId: string, app: AppId, blockApp: AppId, status: StoredRun['status'], shuffleIds: number[]): StoredRun => ({
+const run = (
+  runId: string,
+  app: AppId,
+  blockApp: AppId,
+  status: StoredRun['status'],
+  shuffleIds: number[],
+): StoredRun => ({
   runId,
   app,
   blockApp,
@@ -16,7 +22,11 @@ const run = (runId: string, app: AppId, blockApp: AppId, status: StoredRun['stat
 
 describe('liveness of runs and blocks', () => {
   it('a running run is interrupted only if its app is not live', () => {
-    const runs = [run('live', 'app-a', 'app-a', 'running', [0]), run('dead', 'app-b', 'app-b', 'running', [0]), run('done', 'app-c', 'app-c', 'succeeded', [0])];
+    const runs = [
+      run('live', 'app-a', 'app-a', 'running', [0]),
+      run('dead', 'app-b', 'app-b', 'running', [0]),
+      run('done', 'app-c', 'app-c', 'succeeded', [0]),
+    ];
     expect(interruptedRuns(runs, new Set<AppId>(['app-a'])).map((r) => r.runId)).toEqual(['dead']);
     expect(interruptedRuns(runs, new Set<AppId>(['app-a', 'app-b'])).map((r) => r.runId)).toEqual([]);
   });
@@ -32,7 +42,10 @@ describe('liveness of runs and blocks', () => {
       'shuffle/0/0/0',
     ];
     // app-dead's run was resumed by app-live (running, blocks still under app-dead); app-old's run finished.
-    const runs = [run('resumed', 'app-live', 'app-dead', 'running', [1]), run('finished', 'app-old', 'app-old', 'succeeded', [0])];
+    const runs = [
+      run('resumed', 'app-live', 'app-dead', 'running', [1]),
+      run('finished', 'app-old', 'app-old', 'succeeded', [0]),
+    ];
     expect(abandonedBlocks(ids, runs, new Set<AppId>(['app-live']))).toEqual([
       shuffleBlockId('app-dead', 0, 0, 0),
       rddBlockId('app-dead', 0, 0),

@@ -14,7 +14,13 @@ export function interruptedRuns(runs: readonly StoredRun[], live: ReadonlySet<Ap
  * and ids this version does not write, except the shuffle blocks of runs still journaled as running,
  * which their resume (or the live engine resuming them) reads.
  */
-export function abandonedBlocks(ids: readonly string[], runs: readonly StoredRun[], live: ReadonlySet<AppId>): string[] {
-  const held = runs.filter((r) => r.status === 'running').flatMap((r) => r.shuffleIds.map((shuffle) => ({ app: r.blockApp, shuffle })));
+export function abandonedBlocks(
+  ids: readonly string[],
+  runs: readonly StoredRun[],
+  live: ReadonlySet<AppId>,
+): string[] {
+  const held = runs
+    .filter((r) => r.status === 'running')
+    .flatMap((r) => r.shuffleIds.map((shuffle) => ({ app: r.blockApp, shuffle })));
   return pickBlockIds(ids, { apps: live, shuffles: held }, 'out');
 }

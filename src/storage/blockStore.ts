@@ -16,7 +16,12 @@ export class BlockStore implements BlockAccess {
 
   /** Writes all records in one transaction: a task's output is stored entirely or not at all. */
   async putBlocks(records: BlockRecord[]): Promise<void> {
-    await putAll(this.db, 'blocks', records, records.reduce((n, r) => n + r.payload.byteLength, 0));
+    await putAll(
+      this.db,
+      'blocks',
+      records,
+      records.reduce((n, r) => n + r.payload.byteLength, 0),
+    );
   }
 
   async getBlocks(ids: readonly string[]): Promise<(BlockRecord | undefined)[]> {

@@ -17,7 +17,12 @@ export async function putInputs(db: EngineDb, files: readonly (File | Blob)[]): 
     lastModified: 'lastModified' in file && typeof file.lastModified === 'number' ? file.lastModified : Date.now(),
     blob: file,
   }));
-  await putAll(db, 'inputs', inputs, inputs.reduce((n, f) => n + f.size, 0));
+  await putAll(
+    db,
+    'inputs',
+    inputs,
+    inputs.reduce((n, f) => n + f.size, 0),
+  );
   return inputs.map(infoOf);
 }
 

@@ -17,7 +17,12 @@ export function listRuns(db: EngineDb): Promise<StoredRun[]> {
  * the same run only the first gets it. Returns the claimed run, or null if it is no longer
  * interrupted (finished, discarded, or claimed by an engine that is live).
  */
-export async function claimRun(db: EngineDb, runId: string, app: AppId, live: ReadonlySet<AppId>): Promise<StoredRun | null> {
+export async function claimRun(
+  db: EngineDb,
+  runId: string,
+  app: AppId,
+  live: ReadonlySet<AppId>,
+): Promise<StoredRun | null> {
   const tx = db.transaction('runs', 'readwrite');
   const run = await tx.store.get(runId);
   if (!run || run.status !== 'running' || live.has(run.app)) {

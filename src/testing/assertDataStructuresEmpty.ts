@@ -10,7 +10,8 @@ export const KEPT_AFTER_JOBS: Readonly<Record<string, string>> = {
   idleMapStages:
     'the map stage of a shuffle that a live RDD can still read: a later job skips it while its output is stored. Held weakly; the cleaner releases it once the RDD is collected.',
   shuffles: 'the map stage id of every shuffle still registered with the map-output tracker, for the same reason.',
-  mapChecksums: "the first checksum of every map partition of a registered shuffle: a recomputation in a later job is judged against it (non-determinism). Released with the shuffle.",
+  mapChecksums:
+    'the first checksum of every map partition of a registered shuffle: a recomputation in a later job is judged against it (non-determinism). Released with the shuffle.',
   trackedShuffles: 'map outputs of shuffles that live RDDs can still read; the cleaner releases them.',
   removedBlockIds:
     "the block master's memory of blocks lost or cleared: a later task over such a cached partition recomputes it at once instead of waiting for a copy. The cleaner forgets them.",
@@ -22,7 +23,10 @@ export const KEPT_AFTER_JOBS: Readonly<Record<string, string>> = {
  * holds nothing for them: no active job, stage, waiting, running or failed stage, task set, pending
  * resubmission, checksum or epoch of a removed worker.
  */
-export function assertDataStructuresEmpty(ctx: EmberContext, kept: Readonly<Record<string, string>> = KEPT_AFTER_JOBS): void {
+export function assertDataStructuresEmpty(
+  ctx: EmberContext,
+  kept: Readonly<Record<string, string>> = KEPT_AFTER_JOBS,
+): void {
   const left = Object.entries(ctx.schedulerState()).filter(([name, size]) => !(name in kept) && size !== 0);
   if (left.length === 0) return;
   throw new Error(

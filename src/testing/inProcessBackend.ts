@@ -69,7 +69,8 @@ export class InProcessBackend implements ExecutorBackend {
   killTask(): void {}
 
   async dropMemoryBlocks(ids: string[], owner?: ExecutorId): Promise<void> {
-    for (const [id, memory] of this.#memory) if (owner === undefined || id === owner) for (const block of ids) memory.delete(block);
+    for (const [id, memory] of this.#memory)
+      if (owner === undefined || id === owner) for (const block of ids) memory.delete(block);
   }
 
   /** In-process executors send no heartbeats, so there is nothing to silence: tests kill them instead. */

@@ -20,7 +20,11 @@ export function refKeyEquals(a: unknown, b: unknown): boolean {
   const fx = Object.keys(x);
   const fy = Object.keys(y);
   if (fx.length !== fy.length) return false;
-  return fx.every((f) => Object.prototype.hasOwnProperty.call(y, f) && refKeyEquals((x as Record<string, unknown>)[f], (y as Record<string, unknown>)[f]));
+  return fx.every(
+    (f) =>
+      Object.prototype.hasOwnProperty.call(y, f) &&
+      refKeyEquals((x as Record<string, unknown>)[f], (y as Record<string, unknown>)[f]),
+  );
 }
 
 const kind = (v: unknown): number => {
@@ -123,12 +127,16 @@ export function refGroups<K, V>(pairs: readonly (readonly [K, V])[]): RefGroup<K
  * Matches an engine's per-key output to the reference groups: every output key must fall in exactly
  * one group and every group must be hit exactly once. Returns, per group, the output's value.
  */
-export function matchGroups<K, V, W>(groups: readonly RefGroup<K, V>[], output: readonly (readonly [unknown, W])[]): Map<RefGroup<K, V>, W> {
+export function matchGroups<K, V, W>(
+  groups: readonly RefGroup<K, V>[],
+  output: readonly (readonly [unknown, W])[],
+): Map<RefGroup<K, V>, W> {
   const hit = new Map<RefGroup<K, V>, W>();
   for (const [k, w] of output) {
     const matches = groups.filter((g) => refKeyEquals(g.key, k));
     if (matches.length !== 1) throw new Error(`output key ${show(k)} matches ${matches.length} reference groups`);
-    if (hit.has(matches[0])) throw new Error(`two output rows for the key ${show(matches[0].key)} (second: ${show(k)})`);
+    if (hit.has(matches[0]))
+      throw new Error(`two output rows for the key ${show(matches[0].key)} (second: ${show(k)})`);
     hit.set(matches[0], w);
   }
   const missed = groups.filter((g) => !hit.has(g));
@@ -143,6 +151,9 @@ export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === undefined || v === null) return String(v);
   if (Array.isArray(v)) return `[${Array.from(v, show).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.keys(v).map((f) => `${JSON.stringify(f)}: ${show((v as Record<string, unknown>)[f])}`).join(', ')}}`;
+  if (typeof v === 'object')
+    return `{${Object.keys(v)
+      .map((f) => `${JSON.stringify(f)}: ${show((v as Record<string, unknown>)[f])}`)
+      .join(', ')}}`;
   return String(v);
 }

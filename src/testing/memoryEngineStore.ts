@@ -56,7 +56,13 @@ export class MemoryEngineStore implements EngineStore {
   async putInputs(files: Blob[]): Promise<StoredInputInfo[]> {
     return files.map((blob) => {
       const f = blob as Partial<File>;
-      const info: StoredInputInfo = { id: `input-${this.#next++}`, name: f.name ?? 'blob', size: blob.size, type: blob.type, lastModified: f.lastModified ?? 0 };
+      const info: StoredInputInfo = {
+        id: `input-${this.#next++}`,
+        name: f.name ?? 'blob',
+        size: blob.size,
+        type: blob.type,
+        lastModified: f.lastModified ?? 0,
+      };
       this.inputs.set(info.id, { info, blob });
       return info;
     });

@@ -13,18 +13,25 @@ import { ScriptedBackend, flush, type Launched } from './scriptedBackend';
 export function harness(executors = 2, options: { maxTaskFailures?: number } = {}) {
   const clock = { now: 0 };
   const backend = new ScriptedBackend(executors);
-  const ctx = new EmberContext({ resubmitDelayMs: 0, ...options }, { backend, store: new MemoryEngineStore(), now: () => clock.now });
+  const ctx = new EmberContext(
+    { resubmitDelayMs: 0, ...options },
+    { backend, store: new MemoryEngineStore(), now: () => clock.now },
+  );
   const events: EngineEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
   assertDataStructuresEmptyAfterTest(ctx);
 
-  const of = <T extends EngineEvent['type']>(type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+  const of = <T extends EngineEvent['type']>(type: T) =>
+    events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
   /** "stage.attempt[partitions]" for every stage.submitted event, in order. */
   const submitted = () => of('stage.submitted').map((e) => `${e.stageId}.${e.attempt}[${e.partitions.join(',')}]`);
   const failedStages = () => of('stage.failed').map((e) => `${e.stageId}.${e.attempt}`);
-  const explanation = (stageId: number, attempt: number) => of('stage.submitted').find((e) => e.stageId === stageId && e.attempt === attempt)?.explanation;
+  const explanation = (stageId: number, attempt: number) =>
+    of('stage.submitted').find((e) => e.stageId === stageId && e.attempt === attempt)?.explanation;
   const started = (stageId: number, stageAttempt?: number) =>
-    of('task.started').filter((e) => e.stageId === stageId && (stageAttempt === undefined || e.stageAttempt === stageAttempt));
+    of('task.started').filter(
+      (e) => e.stageId === stageId && (stageAttempt === undefined || e.stageAttempt === stageAttempt),
+    );
 
   /** Lets task results reach the schedulers and fires due timers (the resubmit delay is 0). */
   async function settle(): Promise<void> {
@@ -36,7 +43,12 @@ export function harness(executors = 2, options: { maxTaskFailures?: number } = {
   }
 
   /** Succeeds every task of a stage attempt, including those launched as executors free up. */
-  async function complete(stageId: number, stageAttempt: number, output?: (l: Launched) => TaskOutput | undefined, blocks?: (l: Launched) => BlockInfo[]) {
+  async function complete(
+    stageId: number,
+    stageAttempt: number,
+    output?: (l: Launched) => TaskOutput | undefined,
+    blocks?: (l: Launched) => BlockInfo[],
+  ) {
     await settle();
     for (let guard = 0; backend.tasksOf(stageId, stageAttempt).length > 0; guard++) {
       if (guard > 100) throw new Error('stage never finished');
@@ -49,7 +61,8 @@ export function harness(executors = 2, options: { maxTaskFailures?: number } = {
   async function fetchFailAll(stageId: number, stageAttempt: number, shuffleId: number, map: number) {
     await settle();
     const tasks = backend.tasksOf(stageId, stageAttempt);
-    if (tasks.length === 0) throw new Error(`no running task of stage ${stageId}.${stageAttempt}; running: ${backend.describe()}`);
+    if (tasks.length === 0)
+      throw new Error(`no running task of stage ${stageId}.${stageAttempt}; running: ${backend.describe()}`);
     for (const l of tasks) backend.fetchFailed(l, shuffleId, map, ownerOf(l, map));
     await settle();
   }
@@ -61,7 +74,21 @@ export function harness(executors = 2, options: { maxTaskFailures?: number } = {
     await settle();
   }
 
-  return { backend, ctx, clock, events, of, submitted, failedStages, explanation, started, settle, complete, fetchFailAll, advance };
+  return {
+    backend,
+    ctx,
+    clock,
+    events,
+    of,
+    submitted,
+    failedStages,
+    explanation,
+    started,
+    settle,
+    complete,
+    fetchFailAll,
+    advance,
+  };
 }
 
 /** The shuffle-read leaf of a task's plan. */
@@ -83,5 +110,8 @@ export const count = (n: number): TaskOutput => ({ kind: 'count', count: n });
 
 /** parallelize → map to pairs │ reduceByKey: stage 0 writes shuffle 0, stage 1 is the result. */
 export function twoStages(ctx: EmberContext, maps = 2, reducers = 2) {
-  return ctx.parallelize([1, 2, 3, 4, 5, 6, 7, 8], maps).map((x: number) => [x % 4, x] as [number, number]).reduceByKey('sum', { numPartitions: reducers });
+  return ctx
+    .parallelize([1, 2, 3, 4, 5, 6, 7, 8], maps)
+    .map((x: number) => [x % 4, x] as [number, number])
+    .reduceByKey('sum', { numPartitions: reducers });
 }

@@ -1,4 +1,12 @@
-import type { BlockInfo, ExecutorId, ExecutorLossCause, TaskDescription, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import type {
+  BlockInfo,
+  ExecutorId,
+  ExecutorLossCause,
+  TaskDescription,
+  TaskFailureReason,
+  TaskOutput,
+  TaskResult,
+} from '../protocol';
 import type { BackendListener, ExecutorBackend } from '../engine/backend';
 
 export interface Launched {
@@ -63,13 +71,25 @@ export class ScriptedBackend implements ExecutorBackend {
    * Declares an executor lost; its running tasks fail with ExecutorLost, unless `inFlight`: then their
    * results were already on their way and the test settles them itself (late completions).
    */
-  loseExecutor(executorId: ExecutorId, cause: ExecutorLossCause = 'killed', reason = 'killed by the test', replace = false, inFlight = false): void {
+  loseExecutor(
+    executorId: ExecutorId,
+    cause: ExecutorLossCause = 'killed',
+    reason = 'killed by the test',
+    replace = false,
+    inFlight = false,
+  ): void {
     if (!this.#live.includes(executorId)) return;
     this.#live = this.#live.filter((e) => e !== executorId);
     this.#listener.executorLost(executorId, cause, reason);
     if (!inFlight) {
       for (const l of this.running.filter((r) => r.executorId === executorId)) {
-        this.#settle(l, { status: 'failed', taskId: l.task.taskId, executorId, reason: { kind: 'executorLost', executorId, cause, message: reason }, metrics });
+        this.#settle(l, {
+          status: 'failed',
+          taskId: l.task.taskId,
+          executorId,
+          reason: { kind: 'executorLost', executorId, cause, message: reason },
+          metrics,
+        });
       }
     }
     if (replace) this.addExecutor(`replaces worker ${executorId}`);
@@ -89,17 +109,31 @@ export class ScriptedBackend implements ExecutorBackend {
 
   /** Running tasks of a stage (optionally one attempt), in launch order. */
   tasksOf(stageId: number, stageAttempt?: number): Launched[] {
-    return this.running.filter((l) => l.task.stageId === stageId && (stageAttempt === undefined || l.task.stageAttempt === stageAttempt));
+    return this.running.filter(
+      (l) => l.task.stageId === stageId && (stageAttempt === undefined || l.task.stageAttempt === stageAttempt),
+    );
   }
 
   find(stageId: number, partition: number, stageAttempt?: number): Launched {
-    const l = this.running.find((r) => r.task.stageId === stageId && r.task.partition === partition && (stageAttempt === undefined || r.task.stageAttempt === stageAttempt));
-    if (!l) throw new Error(`No running task for stage ${stageId} partition ${partition}${stageAttempt === undefined ? '' : ` attempt ${stageAttempt}`}; running: ${this.describe()}`);
+    const l = this.running.find(
+      (r) =>
+        r.task.stageId === stageId &&
+        r.task.partition === partition &&
+        (stageAttempt === undefined || r.task.stageAttempt === stageAttempt),
+    );
+    if (!l)
+      throw new Error(
+        `No running task for stage ${stageId} partition ${partition}${stageAttempt === undefined ? '' : ` attempt ${stageAttempt}`}; running: ${this.describe()}`,
+      );
     return l;
   }
 
   describe(): string {
-    return this.running.map((l) => `${l.task.stageId}.${l.task.stageAttempt}:p${l.task.partition}@${l.executorId}`).join(' ') || '(none)';
+    return (
+      this.running
+        .map((l) => `${l.task.stageId}.${l.task.stageAttempt}:p${l.task.partition}@${l.executorId}`)
+        .join(' ') || '(none)'
+    );
   }
 
   #settle(l: Launched, result: TaskResult): void {
@@ -116,7 +150,15 @@ export class ScriptedBackend implements ExecutorBackend {
       (sink.kind === 'shuffleWrite'
         ? { kind: 'mapOutput', sizes: new Array<number>(sink.numReducers).fill(1) }
         : { kind: 'count', count: 1 });
-    this.#settle(l, { status: 'success', taskId: l.task.taskId, executorId: l.executorId, output: out, blocks, checksum, metrics });
+    this.#settle(l, {
+      status: 'success',
+      taskId: l.task.taskId,
+      executorId: l.executorId,
+      output: out,
+      blocks,
+      checksum,
+      metrics,
+    });
   }
 
   fail(l: Launched, reason: TaskFailureReason): void {
@@ -124,7 +166,14 @@ export class ScriptedBackend implements ExecutorBackend {
   }
 
   fetchFailed(l: Launched, shuffleId: number, mapPartition: number, owner: ExecutorId | null): void {
-    this.fail(l, { kind: 'fetchFailed', shuffleId, mapPartition, reducePartition: l.task.partition, owner, message: 'block missing' });
+    this.fail(l, {
+      kind: 'fetchFailed',
+      shuffleId,
+      mapPartition,
+      reducePartition: l.task.partition,
+      owner,
+      message: 'block missing',
+    });
   }
 }
 

@@ -25,7 +25,8 @@ export interface RunSettings {
   speculation: boolean;
 }
 
-export type NumericField = 'workers' | 'inputSplits' | 'shufflePartitions' | 'taskDelayMs' | 'failureProbability' | 'seed';
+export type NumericField =
+  'workers' | 'inputSplits' | 'shufflePartitions' | 'taskDelayMs' | 'failureProbability' | 'seed';
 
 export type SettingsErrors = Partial<Record<NumericField, string>>;
 

@@ -23,7 +23,9 @@ export function DagView({ store }: { store: ViewStore }) {
   // naming it is. dagre runs only when the stage set changes.
   const infos = useMemo(() => {
     const stages = store.getState().stages;
-    return stageKey === '' ? [] : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
+    return stageKey === ''
+      ? []
+      : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
   }, [stageKey, store]);
   const positions = useMemo(() => layoutStages(infos), [infos]);
   // Stages recomputing lost output (a running retry): the edges from them to the stages that wait for
@@ -64,23 +66,28 @@ export function DagView({ store }: { store: ViewStore }) {
 
   const edges: Edge[] = useMemo(() => {
     const byId = new Map(infos.map((info) => [info.stageId, info]));
-    const lit = new Set(recovering.split(',').filter((id) => id !== '').map(Number));
+    const lit = new Set(
+      recovering
+        .split(',')
+        .filter((id) => id !== '')
+        .map(Number),
+    );
     return infos.flatMap((info) =>
-        info.parentStageIds.map((parent) => {
-          const shuffle = byId.get(parent)?.shuffleId;
-          const recovery = lit.has(parent);
-          return {
-            id: `${parent}-${info.stageId}`,
-            source: String(parent),
-            target: String(info.stageId),
-            label: shuffle === null || shuffle === undefined ? undefined : `shuffle ${shuffle}`,
-            markerEnd: { type: MarkerType.ArrowClosed },
-            animated: recovery,
-            className: recovery ? 'edge-recovery' : undefined,
-            focusable: false,
-          };
-        }),
-      );
+      info.parentStageIds.map((parent) => {
+        const shuffle = byId.get(parent)?.shuffleId;
+        const recovery = lit.has(parent);
+        return {
+          id: `${parent}-${info.stageId}`,
+          source: String(parent),
+          target: String(info.stageId),
+          label: shuffle === null || shuffle === undefined ? undefined : `shuffle ${shuffle}`,
+          markerEnd: { type: MarkerType.ArrowClosed },
+          animated: recovery,
+          className: recovery ? 'edge-recovery' : undefined,
+          focusable: false,
+        };
+      }),
+    );
   }, [infos, recovering]);
 
   return (

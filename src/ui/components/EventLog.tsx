@@ -26,13 +26,19 @@ export function EventLog({ store, session }: { store: ViewStore; session: Engine
       <div className="panel-head">
         <h2>Event log</h2>
         <div className="row">
-          <span className="muted">{log.length > SHOWN ? `last ${SHOWN} of ${log.length}` : `${log.length} entries`}</span>
+          <span className="muted">
+            {log.length > SHOWN ? `last ${SHOWN} of ${log.length}` : `${log.length} entries`}
+          </span>
           {/* Every raw engine event, for bug reports: the list above is the readable digest. */}
           <button
             type="button"
             className="small"
             // Past runs' events are read back from IndexedDB (the page's heap holds only the current run's).
-            onClick={() => void session.engine.events.exportJsonLines().then((text) => downloadText(text, 'emberflow-events.jsonl', 'application/x-ndjson'))}
+            onClick={() =>
+              void session.engine.events
+                .exportJsonLines()
+                .then((text) => downloadText(text, 'emberflow-events.jsonl', 'application/x-ndjson'))
+            }
           >
             Download event log
           </button>

@@ -23,18 +23,18 @@ export function InputsPanel({ inputs, disabled, notes }: Props) {
         <label className="button-like">
           Upload text files
           <input
-          className="visually-hidden-file"
-          type="file"
-          multiple
-          accept=".txt,.md,.csv,.tsv,.log,.json,text/*"
-          disabled={disabled || inputs.busy}
-          onChange={(e) => {
-            const files = Array.from(e.currentTarget.files ?? []);
-            // Reset so picking the same file again still fires change.
-            e.currentTarget.value = '';
-            void inputs.add(files);
-          }}
-        />
+            className="visually-hidden-file"
+            type="file"
+            multiple
+            accept=".txt,.md,.csv,.tsv,.log,.json,text/*"
+            disabled={disabled || inputs.busy}
+            onChange={(e) => {
+              const files = Array.from(e.currentTarget.files ?? []);
+              // Reset so picking the same file again still fires change.
+              e.currentTarget.value = '';
+              void inputs.add(files);
+            }}
+          />
         </label>
         <button type="button" disabled={disabled || inputs.busy} onClick={() => void inputs.add([sampleFile()])}>
           Load sample text
@@ -79,7 +79,19 @@ export function InputsPanel({ inputs, disabled, notes }: Props) {
   );
 }
 
-function FileNotes({ id, name, inputs, disabled, notes }: { id: string; name: string; inputs: InputsApi; disabled: boolean; notes: string[] }) {
+function FileNotes({
+  id,
+  name,
+  inputs,
+  disabled,
+  notes,
+}: {
+  id: string;
+  name: string;
+  inputs: InputsApi;
+  disabled: boolean;
+  notes: string[];
+}) {
   const binary = inputs.binary[id];
   if (!binary && notes.length === 0) return null;
   return (
@@ -87,10 +99,17 @@ function FileNotes({ id, name, inputs, disabled, notes }: { id: string; name: st
       {binary && (
         <>
           <p className="warn">
-            {binary.countAnyway ? `${name} looks like ${binary.what}, but it is counted as text, as you asked.` : binaryNotice(name, binary.what)}
+            {binary.countAnyway
+              ? `${name} looks like ${binary.what}, but it is counted as text, as you asked.`
+              : binaryNotice(name, binary.what)}
           </p>
           <label className="checkbox">
-            <input type="checkbox" checked={binary.countAnyway} disabled={disabled} onChange={(e) => inputs.setCountAnyway(id, e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              checked={binary.countAnyway}
+              disabled={disabled}
+              onChange={(e) => inputs.setCountAnyway(id, e.currentTarget.checked)}
+            />
             Count {name} anyway
           </label>
         </>

@@ -32,9 +32,9 @@ export function InterruptedRunPanel({ session, disabled, onResume }: Props) {
     <section className="panel interrupted" aria-label="Interrupted run">
       <h2>Interrupted run</h2>
       <p>
-        A word count of {files.length} {files.length === 1 ? 'file' : 'files'} ({formatBytes(bytes)}, {run.options.tokenizer}) started at{' '}
-        {new Date(run.startedAt).toLocaleTimeString()} was interrupted by a reload. Resuming reuses the map outputs it had stored and
-        computes only the missing partitions.
+        A word count of {files.length} {files.length === 1 ? 'file' : 'files'} ({formatBytes(bytes)},{' '}
+        {run.options.tokenizer}) started at {new Date(run.startedAt).toLocaleTimeString()} was interrupted by a reload.
+        Resuming reuses the map outputs it had stored and computes only the missing partitions.
       </p>
       <div className="button-row">
         <button

@@ -122,7 +122,17 @@ function rows(count: number): number {
   return Math.ceil(count / COLUMNS);
 }
 
-const Cell = memo(function Cell({ p, index, active, describedBy }: { p: PartitionView; index: number; active: boolean; describedBy: string | undefined }) {
+const Cell = memo(function Cell({
+  p,
+  index,
+  active,
+  describedBy,
+}: {
+  p: PartitionView;
+  index: number;
+  active: boolean;
+  describedBy: string | undefined;
+}) {
   const attempts = p.taskIds.length;
   return (
     <button

@@ -6,7 +6,13 @@ import { useViewState } from '../hooks/useViewState';
  * Compares the independent-failure model with what happened: with n task launches each failing with
  * probability p, P(at least one failure) = 1 − (1 − p)^n and the expected number of failures is n·p.
  */
-export function ReliabilityPanel({ store, failureProbability }: { store: ViewStore; failureProbability: number | null }) {
+export function ReliabilityPanel({
+  store,
+  failureProbability,
+}: {
+  store: ViewStore;
+  failureProbability: number | null;
+}) {
   const tasks = useViewState(store, (s) => s.tasks);
   const runStartedAt = useViewState(store, (s) => s.runStartedAt);
   const { launches, injected, otherFailures } = useMemo(() => {
@@ -44,8 +50,8 @@ export function ReliabilityPanel({ store, failureProbability }: { store: ViewSto
         <dd>{otherFailures}</dd>
       </dl>
       <p className="hint">
-        Retries add launches, so n grows with every failure; the job still finishes unless one task fails{' '}
-        several times in a row.
+        Retries add launches, so n grows with every failure; the job still finishes unless one task fails several times
+        in a row.
       </p>
     </section>
   );

@@ -32,7 +32,9 @@ export function ResultsPanel({ results }: { results: WordCounts | null }) {
         <button
           type="button"
           disabled={!results}
-          onClick={() => results && downloadText(toTsv(results), 'word-counts.tsv', 'text/tab-separated-values;charset=utf-8')}
+          onClick={() =>
+            results && downloadText(toTsv(results), 'word-counts.tsv', 'text/tab-separated-values;charset=utf-8')
+          }
         >
           Download results
         </button>
@@ -41,12 +43,7 @@ export function ResultsPanel({ results }: { results: WordCounts | null }) {
         <>
           <div className="row">
             <label htmlFor={`${id}-search`}>Search words</label>
-            <input
-              id={`${id}-search`}
-              type="search"
-              value={query}
-              onChange={(e) => setQuery(e.currentTarget.value)}
-            />
+            <input id={`${id}-search`} type="search" value={query} onChange={(e) => setQuery(e.currentTarget.value)} />
             <span className="muted" aria-live="polite">
               {formatCount(rows.length)} of {formatCount(results.length)} words · {formatCount(total)} tokens
             </span>

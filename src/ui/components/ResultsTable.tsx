@@ -31,7 +31,11 @@ export function ResultsTable({ rows, sort, onSort }: Props) {
     const next: SortOrder = active && sort.order === 'descending' ? 'ascending' : 'descending';
     return (
       <div role="columnheader" className={`cell cell-${key}`} aria-sort={active ? sort.order : 'none'}>
-        <button type="button" className="sort" onClick={() => onSort({ key, order: active ? next : key === 'word' ? 'ascending' : 'descending' })}>
+        <button
+          type="button"
+          className="sort"
+          onClick={() => onSort({ key, order: active ? next : key === 'word' ? 'ascending' : 'descending' })}
+        >
           {label}
           <span aria-hidden="true">{active ? (sort.order === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
         </button>
@@ -40,7 +44,12 @@ export function ResultsTable({ rows, sort, onSort }: Props) {
   };
 
   return (
-    <div role="table" aria-label="Results" aria-rowcount={rows.length + 1} className={rows.length === 0 ? 'results-table results-empty' : 'results-table'}>
+    <div
+      role="table"
+      aria-label="Results"
+      aria-rowcount={rows.length + 1}
+      className={rows.length === 0 ? 'results-table results-empty' : 'results-table'}
+    >
       <div role="rowgroup">
         <div role="row" aria-rowindex={1} className="results-row results-header">
           {header('word', 'Word')}
@@ -58,7 +67,14 @@ export function ResultsTable({ rows, sort, onSort }: Props) {
                 key={item.key}
                 aria-rowindex={item.index + 2}
                 className="results-row"
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${item.start}px)`,
+                }}
               >
                 <div role="cell" className="cell cell-word">
                   {row[0]}

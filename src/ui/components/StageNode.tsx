@@ -18,14 +18,22 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
   for (const p of stage.partitions) if (p.status === 'succeeded') done += 1;
   const attempt = 'attempt' in state ? state.attempt : Math.max(0, stage.attempts.length - 1);
   // A running retry is recomputation: the card lights up and says why, in the engine's words.
-  const recovery = state.status === 'running' && state.attempt > 0 ? stage.attempts.at(-1)?.explanation ?? null : null;
+  const recovery =
+    state.status === 'running' && state.attempt > 0 ? (stage.attempts.at(-1)?.explanation ?? null) : null;
 
   return (
-    <div role="group" aria-label={`Stage ${info.stageId}`} className={`stage stage-${state.status}${recovery ? ' stage-recovering' : ''}`} style={{ width: STAGE_WIDTH }}>
+    <div
+      role="group"
+      aria-label={`Stage ${info.stageId}`}
+      className={`stage stage-${state.status}${recovery ? ' stage-recovering' : ''}`}
+      style={{ width: STAGE_WIDTH }}
+    >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="stage-head">
         <strong>Stage {info.stageId}</strong>
-        <span className="muted">{info.kind === 'result' ? 'result' : `shuffle map → shuffle ${info.shuffleId ?? '?'}`}</span>
+        <span className="muted">
+          {info.kind === 'result' ? 'result' : `shuffle map → shuffle ${info.shuffleId ?? '?'}`}
+        </span>
       </div>
       <ol className="stage-ops" aria-label="Operations">
         {info.operations.map((op, i) => (
@@ -37,8 +45,8 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
         {state.status === 'running' && (
           <>
             {' '}
-            <progress max={info.numPartitions} value={done} aria-label={`Stage ${info.stageId} progress`} />{' '}
-            {done}/{info.numPartitions}
+            <progress max={info.numPartitions} value={done} aria-label={`Stage ${info.stageId} progress`} /> {done}/
+            {info.numPartitions}
           </>
         )}
       </p>

@@ -15,7 +15,9 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
     setMessage(null);
     session.engine.chaos
       .clearBlocks({ kind })
-      .then((ids) => setMessage(`Cleared ${plural(ids.length, kind === 'shuffle' ? 'shuffle block' : 'cached block')}.`))
+      .then((ids) =>
+        setMessage(`Cleared ${plural(ids.length, kind === 'shuffle' ? 'shuffle block' : 'cached block')}.`),
+      )
       .catch((e: unknown) => setMessage(`Could not clear blocks: ${e instanceof Error ? e.message : String(e)}`));
   };
 
@@ -33,7 +35,8 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
             ? 'Persistent storage granted: the browser will not evict these files and blocks when space runs low.'
             : 'Persistent storage not granted: the browser may evict this data when space runs low (it grants this to sites you use often or bookmark).',
         ),
-      (e: unknown) => setPersisted(`Could not ask for persistent storage: ${e instanceof Error ? e.message : String(e)}`),
+      (e: unknown) =>
+        setPersisted(`Could not ask for persistent storage: ${e instanceof Error ? e.message : String(e)}`),
     );
   };
 
@@ -55,7 +58,11 @@ export function StoragePanel({ store, session }: { store: ViewStore; session: En
           Clear cached blocks
         </button>
       </div>
-      {message && <p className="muted" role="status">{message}</p>}
+      {message && (
+        <p className="muted" role="status">
+          {message}
+        </p>
+      )}
       <p className="muted">
         {quota === null
           ? 'Usage and quota: unknown in this browser.'

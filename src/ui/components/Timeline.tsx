@@ -187,7 +187,15 @@ function barAt(bars: TaskRun[], lanes: number[], now: number, scale: Scale, x: n
   return null;
 }
 
-function draw(el: HTMLCanvasElement, fill: Palette, bars: TaskRun[], lanes: number[], now: number, scale: Scale, height: number): void {
+function draw(
+  el: HTMLCanvasElement,
+  fill: Palette,
+  bars: TaskRun[],
+  lanes: number[],
+  now: number,
+  scale: Scale,
+  height: number,
+): void {
   const dpr = window.devicePixelRatio || 1;
   const pw = Math.round(scale.width * dpr);
   const ph = Math.round(height * dpr);

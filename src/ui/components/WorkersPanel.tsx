@@ -29,7 +29,11 @@ export function WorkersPanel({ store, session }: { store: ViewStore; session: En
           Add worker
         </button>
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {list.length === 0 && <p className="muted">Starting workers…</p>}
       <ul className="worker-list">
         {list.map((w) => {
@@ -64,7 +68,11 @@ export function WorkersPanel({ store, session }: { store: ViewStore; session: En
               </p>
               {w.status === 'alive' && (
                 <div className="row">
-                  <button type="button" className="small danger" onClick={() => act(() => session.engine.chaos.killExecutor(w.executorId))}>
+                  <button
+                    type="button"
+                    className="small danger"
+                    onClick={() => act(() => session.engine.chaos.killExecutor(w.executorId))}
+                  >
                     Kill worker {w.executorId}
                   </button>
                   <button

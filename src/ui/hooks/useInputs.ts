@@ -81,15 +81,22 @@ export function useInputs(session: EngineSession): InputsApi {
     async (incoming: File[]) => {
       const texts = incoming.filter((f) => f.size > 0);
       const empty = incoming.filter((f) => f.size === 0).map((f) => f.name);
-      const emptyNote = empty.length === 0 ? '' : `${listNames(empty)} ${empty.length === 1 ? 'is' : 'are'} empty (0 bytes) and ${empty.length === 1 ? 'was' : 'were'} not added.`;
+      const emptyNote =
+        empty.length === 0
+          ? ''
+          : `${listNames(empty)} ${empty.length === 1 ? 'is' : 'are'} empty (0 bytes) and ${empty.length === 1 ? 'was' : 'were'} not added.`;
       if (texts.length === 0) {
-        setError(incoming.length === 0 ? 'No files were dropped.' : `${emptyNote} Add a text file with some words in it.`);
+        setError(
+          incoming.length === 0 ? 'No files were dropped.' : `${emptyNote} Add a text file with some words in it.`,
+        );
         return;
       }
       setBusy(true);
       setError(null);
       try {
-        const sniffed = await Promise.all(texts.map(async (f) => sniffBinary(new Uint8Array(await f.slice(0, SNIFF_BYTES).arrayBuffer()))));
+        const sniffed = await Promise.all(
+          texts.map(async (f) => sniffBinary(new Uint8Array(await f.slice(0, SNIFF_BYTES).arrayBuffer()))),
+        );
         const stored = await session.engine.inputs.add(texts);
         const found: Record<string, BinaryInput> = {};
         stored.forEach((info, i) => {

@@ -50,15 +50,30 @@ function controllerFor(engine: UiEngine) {
 
 describe('WordCountRunController', () => {
   it('runs a word count: releases the last run, applies the settings, records the outcome and its summary', async () => {
-    const { engine, calls, listeners } = fakeEngine(async () => [['the', 3], ['cat', 1]]);
+    const { engine, calls, listeners } = fakeEngine(async () => [
+      ['the', 3],
+      ['cat', 1],
+    ]);
     const { controller, marks } = controllerFor(engine);
     const seen: string[] = [];
     controller.subscribe(() => seen.push(controller.getSnapshot().state.status));
     await controller.start({ ...DEFAULT_SETTINGS, failureProbability: 0.25 }, [input]);
     const snap = controller.getSnapshot();
-    expect(snap.state).toEqual({ status: 'succeeded', results: [['the', 3], ['cat', 1]], durationMs: 10 });
+    expect(snap.state).toEqual({
+      status: 'succeeded',
+      results: [
+        ['the', 3],
+        ['cat', 1],
+      ],
+      durationMs: 10,
+    });
     expect(snap.history).toEqual([
-      expect.objectContaining({ id: 1, files: 1, bytes: 11, outcome: { status: 'succeeded', distinctWords: 2, totalWords: 4, durationMs: 10 } }),
+      expect.objectContaining({
+        id: 1,
+        files: 1,
+        bytes: 11,
+        outcome: { status: 'succeeded', distinctWords: 2, totalWords: 4, durationMs: 10 },
+      }),
     ]);
     expect(seen).toEqual(['running', 'succeeded']);
     expect(calls[0]).toContain('"failureProbability":0.25');
@@ -78,7 +93,11 @@ describe('WordCountRunController', () => {
     fail(new Error('Job 0 aborted: stage 1 failed 4 times'));
     await first;
     expect(calls.filter((c) => c === 'runWordCount')).toHaveLength(1);
-    expect(controller.getSnapshot().state).toEqual({ status: 'failed', reason: 'Job 0 aborted: stage 1 failed 4 times', durationMs: 10 });
+    expect(controller.getSnapshot().state).toEqual({
+      status: 'failed',
+      reason: 'Job 0 aborted: stage 1 failed 4 times',
+      durationMs: 10,
+    });
     expect(controller.getSnapshot().history).toHaveLength(1);
   });
 

@@ -94,7 +94,17 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
       // The new pool's executor.added events fire before anyone can subscribe: say it here instead.
       const workers = Object.keys(executors).length;
       const seq = state.logSeq + 1;
-      const log = workers > 0 ? [{ seq, time: 0, level: 'info' as const, message: `Started a new engine with ${plural(workers, 'worker')}.` }] : [];
+      const log =
+        workers > 0
+          ? [
+              {
+                seq,
+                time: 0,
+                level: 'info' as const,
+                message: `Started a new engine with ${plural(workers, 'worker')}.`,
+              },
+            ]
+          : [];
       // Keep the log sequence growing so React keys never repeat across engine instances.
       state = { ...base, executors, blocks, blockSummary: blocks.summary(), log, logSeq: seq };
       notify();

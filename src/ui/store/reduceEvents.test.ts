@@ -5,22 +5,68 @@ import { reduceEvents } from './reduceEvents';
 import { initialViewState } from './viewState';
 
 const stages: StageInfo[] = [
-  { stageId: 0, kind: 'shuffleMap', operations: ['textFile', 'tokenize', 'combine'], parentStageIds: [], numPartitions: 2, shuffleId: 0 },
-  { stageId: 1, kind: 'result', operations: ['shuffleRead', 'collect'], parentStageIds: [0], numPartitions: 2, shuffleId: null },
+  {
+    stageId: 0,
+    kind: 'shuffleMap',
+    operations: ['textFile', 'tokenize', 'combine'],
+    parentStageIds: [],
+    numPartitions: 2,
+    shuffleId: 0,
+  },
+  {
+    stageId: 1,
+    kind: 'result',
+    operations: ['shuffleRead', 'collect'],
+    parentStageIds: [0],
+    numPartitions: 2,
+    shuffleId: null,
+  },
 ];
 
 let t = 0;
 type Untimed = EngineEvent extends infer E ? (E extends unknown ? Omit<E, 'time'> : never) : never;
 const at = (e: Untimed): EngineEvent => ({ ...e, time: (t += 10) }) as EngineEvent;
 
-function started(taskId: number, stageId: number, stageAttempt: number, partition: number, executorId: number, attempt = 0): EngineEvent {
-  return at({ type: 'task.started', taskId, stageId, stageAttempt, partition, attempt, executorId, speculative: false });
+function started(
+  taskId: number,
+  stageId: number,
+  stageAttempt: number,
+  partition: number,
+  executorId: number,
+  attempt = 0,
+): EngineEvent {
+  return at({
+    type: 'task.started',
+    taskId,
+    stageId,
+    stageAttempt,
+    partition,
+    attempt,
+    executorId,
+    speculative: false,
+  });
 }
 
-function succeeded(taskId: number, stageId: number, stageAttempt: number, partition: number, executorId: number, attempt = 0): EngineEvent {
+function succeeded(
+  taskId: number,
+  stageId: number,
+  stageAttempt: number,
+  partition: number,
+  executorId: number,
+  attempt = 0,
+): EngineEvent {
   return at({
-    type: 'task.ended', taskId, stageId, stageAttempt, partition, attempt, executorId,
-    outcome: 'success', reason: null, metrics: null, explanation: null,
+    type: 'task.ended',
+    taskId,
+    stageId,
+    stageAttempt,
+    partition,
+    attempt,
+    executorId,
+    outcome: 'success',
+    reason: null,
+    metrics: null,
+    explanation: null,
   });
 }
 
@@ -38,19 +84,43 @@ function fetchFailureRun(): EngineEvent[] {
     succeeded(1, 0, 0, 1, 2),
     at({ type: 'stage.completed', stageId: 0, attempt: 0 }),
     at({ type: 'stage.submitted', jobId: 0, stageId: 1, attempt: 0, partitions: [0, 1], explanation: null }),
-    at({ type: 'blocks.removed', blockIds: ['shuffle/app-1/0/1/0', 'shuffle/app-1/0/1/1'], explanation: 'Cleared by the user.' }),
+    at({
+      type: 'blocks.removed',
+      blockIds: ['shuffle/app-1/0/1/0', 'shuffle/app-1/0/1/1'],
+      explanation: 'Cleared by the user.',
+    }),
     started(2, 1, 0, 0, 1),
     started(3, 1, 0, 1, 2),
     succeeded(3, 1, 0, 1, 2),
     at({
-      type: 'task.ended', taskId: 2, stageId: 1, stageAttempt: 0, partition: 0, attempt: 0, executorId: 1,
+      type: 'task.ended',
+      taskId: 2,
+      stageId: 1,
+      stageAttempt: 0,
+      partition: 0,
+      attempt: 0,
+      executorId: 1,
       outcome: 'failed',
-      reason: { kind: 'fetchFailed', shuffleId: 0, mapPartition: 1, reducePartition: 0, owner: 2, message: 'block missing' },
+      reason: {
+        kind: 'fetchFailed',
+        shuffleId: 0,
+        mapPartition: 1,
+        reducePartition: 0,
+        owner: 2,
+        message: 'block missing',
+      },
       metrics: null,
       explanation: 'The shuffle block 0/1/0 written by worker 2 is missing.',
     }),
     at({ type: 'stage.failed', stageId: 1, attempt: 0, reason: 'fetch failed: shuffle 0 map 1' }),
-    at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 1, partitions: [1], explanation: 'Recomputing map output 1 lost with worker 2.' }),
+    at({
+      type: 'stage.submitted',
+      jobId: 0,
+      stageId: 0,
+      attempt: 1,
+      partitions: [1],
+      explanation: 'Recomputing map output 1 lost with worker 2.',
+    }),
     started(4, 0, 1, 1, 1),
   ];
 }
@@ -85,7 +155,14 @@ describe('reduceEvents', () => {
       ...fetchFailureRun(),
       succeeded(4, 0, 1, 1, 1),
       at({ type: 'stage.completed', stageId: 0, attempt: 1 }),
-      at({ type: 'stage.submitted', jobId: 0, stageId: 1, attempt: 1, partitions: [0], explanation: 'Parent outputs are available again.' }),
+      at({
+        type: 'stage.submitted',
+        jobId: 0,
+        stageId: 1,
+        attempt: 1,
+        partitions: [0],
+        explanation: 'Parent outputs are available again.',
+      }),
       started(5, 1, 1, 0, 1, 1),
       succeeded(5, 1, 1, 0, 1, 1),
       at({ type: 'stage.completed', stageId: 1, attempt: 1 }),
@@ -123,7 +200,20 @@ describe('reduceEvents', () => {
     t = 0;
     const s = reduceEvents(initialViewState(), [
       at({ type: 'executor.added', executorId: 1, reason: 'pool start' }),
-      at({ type: 'blocks.added', blocks: [{ id: 'shuffle/app-1/0/0/0', app: 'app-1', owner: 1, encoding: 'word-counts', bytes: 10, records: 2, checksum: 1 }] }),
+      at({
+        type: 'blocks.added',
+        blocks: [
+          {
+            id: 'shuffle/app-1/0/0/0',
+            app: 'app-1',
+            owner: 1,
+            encoding: 'word-counts',
+            bytes: 10,
+            records: 2,
+            checksum: 1,
+          },
+        ],
+      }),
       at({ type: 'executor.removed', executorId: 1, reason: 'Killed by the user.' }),
       at({ type: 'executor.heartbeat', executorId: 1, running: [] }),
     ]);
@@ -134,9 +224,24 @@ describe('reduceEvents', () => {
 
   it('keeps block totals by producer and owner as blocks come and go', () => {
     t = 0;
-    const block = (id: BlockInfo['id'], owner: number | null, bytes: number): BlockInfo => ({ id, app: 'app-1', owner, encoding: 'word-counts', bytes, records: 1, checksum: 1 });
+    const block = (id: BlockInfo['id'], owner: number | null, bytes: number): BlockInfo => ({
+      id,
+      app: 'app-1',
+      owner,
+      encoding: 'word-counts',
+      bytes,
+      records: 1,
+      checksum: 1,
+    });
     const s0 = reduceEvents(initialViewState(), [
-      at({ type: 'blocks.added', blocks: [block('shuffle/app-1/0/0/0', 1, 10), block('shuffle/app-1/0/0/1', 2, 20), block('shuffle/app-1/10/0/0', 1, 5)] }),
+      at({
+        type: 'blocks.added',
+        blocks: [
+          block('shuffle/app-1/0/0/0', 1, 10),
+          block('shuffle/app-1/0/0/1', 2, 20),
+          block('shuffle/app-1/10/0/0', 1, 5),
+        ],
+      }),
       at({ type: 'blocks.added', blocks: [block('rdd/app-1/3/0', null, 7), block('shuffle/app-1/0/0/1', 2, 30)] }),
     ]);
     expect(s0.blockSummary.byKind.map((g) => [g.label, g.count, g.bytes])).toEqual([
@@ -146,7 +251,13 @@ describe('reduceEvents', () => {
     ]);
     expect(s0.blockSummary.byOwner.get(2)).toEqual({ count: 1, bytes: 30 });
     expect([s0.blockSummary.count, s0.blockSummary.totalBytes]).toEqual([4, 52]);
-    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['shuffle/app-1/0/0/1', 'shuffle/app-1/0/0/0', 'nope'], explanation: 'x' })]);
+    const s1 = reduceEvents(s0, [
+      at({
+        type: 'blocks.removed',
+        blockIds: ['shuffle/app-1/0/0/1', 'shuffle/app-1/0/0/0', 'nope'],
+        explanation: 'x',
+      }),
+    ]);
     expect(s1.blockSummary.byKind.map((g) => g.label)).toEqual(['Cached RDD 3', 'Shuffle 10']);
     expect(s1.blockSummary.byOwner.has(2)).toBe(false);
     expect([s1.blockSummary.count, s1.blockSummary.totalBytes]).toEqual([2, 12]);
@@ -162,11 +273,29 @@ describe('reduceEvents', () => {
       at({ type: 'job.submitted', jobId: 0, description: 'x', stages: [stages[0]!], finalStageId: 0 }),
       at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 0, partitions: [0, 1], explanation: null }),
       started(0, 0, 0, 0, 1),
-      at({ type: 'task.started', taskId: 1, stageId: 0, stageAttempt: 0, partition: 0, attempt: 1, executorId: 2, speculative: true }),
+      at({
+        type: 'task.started',
+        taskId: 1,
+        stageId: 0,
+        stageAttempt: 0,
+        partition: 0,
+        attempt: 1,
+        executorId: 2,
+        speculative: true,
+      }),
       succeeded(1, 0, 0, 0, 2, 1),
       at({
-        type: 'task.ended', taskId: 0, stageId: 0, stageAttempt: 0, partition: 0, attempt: 0, executorId: 1,
-        outcome: 'killed', reason: { kind: 'killed', message: 'another attempt succeeded' }, metrics: null, explanation: null,
+        type: 'task.ended',
+        taskId: 0,
+        stageId: 0,
+        stageAttempt: 0,
+        partition: 0,
+        attempt: 0,
+        executorId: 1,
+        outcome: 'killed',
+        reason: { kind: 'killed', message: 'another attempt succeeded' },
+        metrics: null,
+        explanation: null,
       }),
     ]);
     expect(s.stages[0]!.partitions[0]!.status).toBe('succeeded');
@@ -229,31 +358,73 @@ describe('createViewStore', () => {
 
   it("counts every in-memory copy of a cached partition and forgets only the dead worker's copy", () => {
     t = 0;
-    const copy = (owner: number): BlockInfo => ({ id: 'rdd/app-1/3/0', app: 'app-1', owner, encoding: 'records', bytes: 8, records: 1, checksum: 1, inMemory: true });
-    const s0 = reduceEvents(initialViewState(), [at({ type: 'blocks.added', blocks: [copy(1)] }), at({ type: 'blocks.added', blocks: [copy(2), copy(2)] })]);
+    const copy = (owner: number): BlockInfo => ({
+      id: 'rdd/app-1/3/0',
+      app: 'app-1',
+      owner,
+      encoding: 'records',
+      bytes: 8,
+      records: 1,
+      checksum: 1,
+      inMemory: true,
+    });
+    const s0 = reduceEvents(initialViewState(), [
+      at({ type: 'blocks.added', blocks: [copy(1)] }),
+      at({ type: 'blocks.added', blocks: [copy(2), copy(2)] }),
+    ]);
     expect([...s0.blocks.values()].map((b) => b.owner)).toEqual([1, 2]);
     expect([s0.blockSummary.count, s0.blockSummary.totalBytes]).toEqual([2, 16]);
-    const s1 = reduceEvents(s0, [at({ type: 'blocks.removed', blockIds: ['rdd/app-1/3/0'], owner: 1, explanation: '1 block of worker 1 died with it (killed).' })]);
+    const s1 = reduceEvents(s0, [
+      at({
+        type: 'blocks.removed',
+        blockIds: ['rdd/app-1/3/0'],
+        owner: 1,
+        explanation: '1 block of worker 1 died with it (killed).',
+      }),
+    ]);
     expect([...s1.blocks.values()].map((b) => b.owner)).toEqual([2]);
     expect(s1.blockSummary.byOwner.has(1)).toBe(false);
-    const s2 = reduceEvents(s1, [at({ type: 'blocks.removed', blockIds: ['rdd/app-1/3/0'], explanation: 'unpersisted' })]);
+    const s2 = reduceEvents(s1, [
+      at({ type: 'blocks.removed', blockIds: ['rdd/app-1/3/0'], explanation: 'unpersisted' }),
+    ]);
     expect(s2.blockSummary.count).toBe(0);
   });
 
   it('keeps how each task got its cached partition, and logs a recomputation', () => {
     t = 0;
-    const explanation = 'Task 1 of stage 0.0 recomputed partition 1 of rdd 3 on worker 1: no cached copy of it remained (lost with its worker, or cleared).';
+    const explanation =
+      'Task 1 of stage 0.0 recomputed partition 1 of rdd 3 on worker 1: no cached copy of it remained (lost with its worker, or cleared).';
     const s = reduceEvents(initialViewState(), [
       at({ type: 'job.submitted', jobId: 0, description: 'x', stages: [stages[0]!], finalStageId: 0 }),
       started(0, 0, 0, 0, 2),
       started(1, 0, 0, 1, 1),
       at({
-        type: 'task.ended', taskId: 0, stageId: 0, stageAttempt: 0, partition: 0, attempt: 0, executorId: 2, outcome: 'success', reason: null, metrics: null,
-        explanation: null, cache: { rddId: 3, partition: 0, level: 'memory', read: 'cached' },
+        type: 'task.ended',
+        taskId: 0,
+        stageId: 0,
+        stageAttempt: 0,
+        partition: 0,
+        attempt: 0,
+        executorId: 2,
+        outcome: 'success',
+        reason: null,
+        metrics: null,
+        explanation: null,
+        cache: { rddId: 3, partition: 0, level: 'memory', read: 'cached' },
       }),
       at({
-        type: 'task.ended', taskId: 1, stageId: 0, stageAttempt: 0, partition: 1, attempt: 0, executorId: 1, outcome: 'success', reason: null, metrics: null,
-        explanation, cache: { rddId: 3, partition: 1, level: 'memory', read: 'recomputed', busyHolders: [] },
+        type: 'task.ended',
+        taskId: 1,
+        stageId: 0,
+        stageAttempt: 0,
+        partition: 1,
+        attempt: 0,
+        executorId: 1,
+        outcome: 'success',
+        reason: null,
+        metrics: null,
+        explanation,
+        cache: { rddId: 3, partition: 1, level: 'memory', read: 'recomputed', busyHolders: [] },
       }),
     ]);
     expect(s.tasks[0]!.end!.cache).toEqual({ rddId: 3, partition: 0, level: 'memory', read: 'cached' });

@@ -23,7 +23,11 @@ type StageDraft = Mutable<StageView>;
  * once per task event. Objects inside are replaced, never mutated, so the previous ViewState stays
  * intact, except for the block index (see ViewState.blocks), whose changes show in a new blockSummary.
  */
-type Draft = Mutable<ViewState> & { owned: Set<Collection>; ownedStages: Map<number, StageDraft>; blocksChanged: boolean };
+type Draft = Mutable<ViewState> & {
+  owned: Set<Collection>;
+  ownedStages: Map<number, StageDraft>;
+  blocksChanged: boolean;
+};
 
 function w<K extends Collection>(d: Draft, key: K): Mutable<ViewState[K]> {
   if (!d.owned.has(key)) {
@@ -122,7 +126,8 @@ function apply(d: Draft, e: EngineEvent): void {
       const stage = d.stages[e.stageId];
       // A stage computed by an earlier job of this same run (the sort's sampling job) stays shown as
       // succeeded: "skipped" would hide the work the user just watched.
-      const ranThisRun = stage?.lastJobId !== null && stage?.lastJobId !== undefined && stage.lastJobId >= d.runFirstJobId;
+      const ranThisRun =
+        stage?.lastJobId !== null && stage?.lastJobId !== undefined && stage.lastJobId >= d.runFirstJobId;
       if (stage && !(ranThisRun && stage.state.status === 'succeeded')) {
         const draft = ws(d, e.stageId)!;
         draft.state = { status: 'skipped', explanation: e.explanation };
@@ -170,7 +175,12 @@ function apply(d: Draft, e: EngineEvent): void {
         taskIds: p.taskIds.includes(e.taskId) ? p.taskIds : [...p.taskIds, e.taskId],
       }));
       if (e.speculative) {
-        log(d, e.time, 'info', `Speculative copy of stage ${e.stageId} partition ${e.partition} started on worker ${e.executorId}.`);
+        log(
+          d,
+          e.time,
+          'info',
+          `Speculative copy of stage ${e.stageId} partition ${e.partition} started on worker ${e.executorId}.`,
+        );
       }
       return;
     }
@@ -254,7 +264,8 @@ function apply(d: Draft, e: EngineEvent): void {
       return;
     case 'blocks.removed': {
       for (const id of e.blockIds) if (d.blocks.remove(id, e.owner)) d.blocksChanged = true;
-      if (e.blockIds.length > 0) log(d, e.time, 'warn', `${plural(e.blockIds.length, 'block')} removed: ${e.explanation}`);
+      if (e.blockIds.length > 0)
+        log(d, e.time, 'warn', `${plural(e.blockIds.length, 'block')} removed: ${e.explanation}`);
       return;
     }
     case 'log':
@@ -263,7 +274,11 @@ function apply(d: Draft, e: EngineEvent): void {
   }
 }
 
-function partitionStatusAfterEnd(d: Draft, p: PartitionView, outcome: 'success' | 'failed' | 'killed'): PartitionStatus {
+function partitionStatusAfterEnd(
+  d: Draft,
+  p: PartitionView,
+  outcome: 'success' | 'failed' | 'killed',
+): PartitionStatus {
   if (outcome === 'success' || p.status === 'succeeded') return 'succeeded';
   // A failed or killed copy leaves the partition running while another copy (speculation) still runs.
   const stillRunning = p.taskIds.some((id) => d.tasks[id]?.end === null);
@@ -277,7 +292,11 @@ function updatePartition(d: Draft, stageId: number, partition: number, f: (p: Pa
   stage.partitions[partition] = f(stage.partitions[partition]!);
 }
 
-function setAttempt(stage: StageDraft, attempt: number, f: (a: StageView['attempts'][number]) => StageView['attempts'][number]): void {
+function setAttempt(
+  stage: StageDraft,
+  attempt: number,
+  f: (a: StageView['attempts'][number]) => StageView['attempts'][number],
+): void {
   stage.attempts.forEach((a, i) => {
     if (a.attempt === attempt) stage.attempts[i] = f(a);
   });
@@ -302,7 +321,9 @@ function endJob(d: Draft, jobId: number, state: ViewState['jobs'][number]['state
     const stage = ws(d, id)!;
     stage.state = { status: 'failed', attempt, reason: state.reason };
     setAttempt(stage, attempt, (a) =>
-      a.outcome.status === 'running' ? { ...a, outcome: { status: 'failed', at: state.endedAt, reason: state.reason } } : a,
+      a.outcome.status === 'running'
+        ? { ...a, outcome: { status: 'failed', at: state.endedAt, reason: state.reason } }
+        : a,
     );
   }
 }

@@ -36,9 +36,7 @@ export interface PartitionView {
 }
 
 export type StageAttemptOutcome =
-  | { status: 'running' }
-  | { status: 'succeeded'; at: number }
-  | { status: 'failed'; at: number; reason: string };
+  { status: 'running' } | { status: 'succeeded'; at: number } | { status: 'failed'; at: number; reason: string };
 
 export interface StageAttemptView {
   attempt: number;
