@@ -11,7 +11,7 @@ import { TESTS, importBoundaries } from './eslint.boundaries.js';
 export default defineConfig(
   {
     name: 'emberflow/ignores',
-    ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/out/', '.vite/'],
+    ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/out/', '.vite/', '.venv/'],
   },
 
   js.configs.recommended,
