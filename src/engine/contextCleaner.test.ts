@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { EmberContext } from './context';
-import type { EngineEvent } from '../protocol';
+import { isRddBlockId, rddBlockId, type EngineEvent } from '../protocol';
 import type { RDD } from './rdd';
 import { inProcessContext } from '../testing/inProcessContext';
 
@@ -117,7 +117,7 @@ describe('the context cleaner', () => {
     };
     const [n, rddId, ids] = await cachedCount();
     expect(n).toBe(4);
-    expect(ids).toEqual([`rdd/app-test/${rddId}/0`, `rdd/app-test/${rddId}/1`]);
+    expect(ids).toEqual([rddBlockId('app-test', rddId, 0), rddBlockId('app-test', rddId, 1)]);
     expect(await collectUntil(ctx, () => ctx.blocks().length === 0)).toBe(true);
     expect(ctx.schedulerState()).toEqual(EMPTY);
     expect(
@@ -142,7 +142,7 @@ describe('the context cleaner', () => {
         ['a', 2],
         ['c', 1],
       ]);
-      expect(ctx.blocks().filter((b) => b.id.startsWith('rdd/'))).toEqual([]);
+      expect(ctx.blocks().filter((b) => isRddBlockId(b.id))).toEqual([]);
     }
     const released = events.filter(
       (e) =>
