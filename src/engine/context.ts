@@ -274,8 +274,10 @@ export class EmberContext implements JobRunner {
    * A number (or bigint) that tasks add to with `p.acc.add(x)` (pass the handle in `{ params }`) and the
    * driver reads as `.value`. A task's updates count once, from the copy that first succeeds.
    */
-  accumulator<T extends number | bigint>(initial: T): Accumulator<T> {
-    return this.#handles.accumulator(initial);
+  accumulator(initial: number): Accumulator<number>;
+  accumulator(initial: bigint): Accumulator<bigint>;
+  accumulator(initial: number | bigint): Accumulator<number | bigint> {
+    return typeof initial === 'bigint' ? this.#handles.accumulator(initial) : this.#handles.accumulator(initial);
   }
 
   /** The page's job: tokenize → combine │ reduceByKey │ sortBy (count descending, then word). */

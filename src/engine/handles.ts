@@ -34,6 +34,11 @@ export class Accumulator<T extends number | bigint> {
     return this.#value;
   }
 
+  /** On the driver, adds at once (as Spark's add on the driver); inside a task, see the class comment. */
+  add(x: T): void {
+    this.merge(x);
+  }
+
   /** Applied by the engine with a successful task's updates; tasks call add() on their own view. */
   merge(update: number | bigint): void {
     if (typeof update !== typeof this.#value) {
@@ -70,13 +75,15 @@ export class HandleRegistry implements TaskHandles {
     return b;
   }
 
-  accumulator<T extends number | bigint>(initial: T): Accumulator<T> {
+  accumulator(initial: number): Accumulator<number>;
+  accumulator(initial: bigint): Accumulator<bigint>;
+  accumulator(initial: number | bigint): Accumulator<number | bigint> {
     if (typeof initial !== 'number' && typeof initial !== 'bigint')
       throw new InvalidArgumentError(
         `ctx.accumulator(initial) needs a number or a bigint to add to, got ${typeof initial}.`,
       );
-    const a = new Accumulator(this.#next++, initial);
-    this.#accumulators.set(a.id, a as Accumulator<number | bigint>);
+    const a = new Accumulator<number | bigint>(this.#next++, initial);
+    this.#accumulators.set(a.id, a);
     return a;
   }
 

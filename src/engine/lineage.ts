@@ -93,9 +93,7 @@ export function parentPartitions(dep: NarrowDependency, partition: number): read
     case 'coalesce':
       return dep.groups[partition] ?? [];
     case 'cartesian':
-      return [
-        dep.side === 'left' ? Math.floor(partition / dep.rightPartitions) : partition % dep.rightPartitions,
-      ];
+      return [dep.side === 'left' ? Math.floor(partition / dep.rightPartitions) : partition % dep.rightPartitions];
   }
 }
 

@@ -41,10 +41,8 @@ describe('pair operations against the reference (property tests, in-process exec
       const { ctx } = inProcessContext();
       await fc.assert(
         fc.asyncProperty(twoSides, async ({ left, right, leftParts, rightParts, reducers }) => {
-          const out = await ctx
-            .parallelize(left, leftParts)
-            [kind](ctx.parallelize(right, rightParts), reducers)
-            .collect();
+          const l = ctx.parallelize(left, leftParts);
+          const out = await l[kind](ctx.parallelize(right, rightParts), reducers).collect();
           const universe = [...keysOf(left), ...keysOf(right)];
           expect(canonicalRows(out as [unknown, unknown][], universe)).toEqual(
             canonicalRows(refJoin(kind, left, right), universe),

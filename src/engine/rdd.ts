@@ -50,7 +50,8 @@ export interface HashPartitioning {
 }
 
 /** One input of a cogroup: shuffled to the cogroup's partitioning, or already partitioned like it. */
-export type CoGroupInput = { kind: 'shuffled'; dep: ShuffleDependency } | { kind: 'copartitioned'; parent: RDD<unknown> };
+export type CoGroupInput =
+  { kind: 'shuffled'; dep: ShuffleDependency } | { kind: 'copartitioned'; parent: RDD<unknown> };
 
 export type RangeBounds = { status: 'unknown' } | { status: 'known'; bounds: unknown[] };
 
@@ -259,7 +260,8 @@ export class RDD<T> {
       label,
       runner.app,
     );
-    const hashed: HashPartitioning | null = partitioner.kind === 'hash' ? { kind: 'hash', numPartitions: numReducers } : null;
+    const hashed: HashPartitioning | null =
+      partitioner.kind === 'hash' ? { kind: 'hash', numPartitions: numReducers } : null;
     return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation, hashed);
   }
 
@@ -453,7 +455,8 @@ export class RDD<T> {
       operation,
     );
     const inputs = rdds.map((r): CoGroupInput => {
-      if (r.partitioner?.kind === 'hash' && r.partitioner.numPartitions === n) return { kind: 'copartitioned', parent: r };
+      if (r.partitioner?.kind === 'hash' && r.partitioner.numPartitions === n)
+        return { kind: 'copartitioned', parent: r };
       const dep = new ShuffleDependency(r, n, { kind: 'hash' }, null, () => runner.nextShuffleId(), label, runner.app);
       return { kind: 'shuffled', dep };
     });
@@ -541,18 +544,22 @@ export class RDD<T> {
         'intersection',
       );
     const n = numPartitions ?? Math.max(this.numPartitions, other.numPartitions);
-    return nullValued(this).#joined<Pair<T, null>>(
-      nullValued(other),
-      n,
-      'intersection',
-      (g: [unknown[], unknown[]]) => (g[0].length > 0 && g[1].length > 0 ? [null] : []),
-    ).keys();
+    return nullValued(this)
+      .#joined<Pair<T, null>>(nullValued(other), n, 'intersection', (g: [unknown[], unknown[]]) =>
+        g[0].length > 0 && g[1].length > 0 ? [null] : [],
+      )
+      .keys();
   }
 
   /** Every [a, b] with a in this RDD and b in `other`: one partition per pair of their partitions. */
   cartesian<U>(other: RDD<U>): RDD<Pair<T, U>> {
     const n = checkPartitions(this.numPartitions * other.numPartitions, 'cartesian');
-    return new RDD(this.#runner, { kind: 'cartesian', left: this as RDD<unknown>, right: other as RDD<unknown> }, n, 'cartesian');
+    return new RDD(
+      this.#runner,
+      { kind: 'cartesian', left: this as RDD<unknown>, right: other as RDD<unknown> },
+      n,
+      'cartesian',
+    );
   }
 
   // ------------------------------------------------------------------ partitioning and other transformations
@@ -565,7 +572,10 @@ export class RDD<T> {
     const n = Math.min(checkPartitions(numPartitions, 'coalesce'), this.numPartitions);
     const p = this.numPartitions;
     const groups = Array.from({ length: n }, (_, i) =>
-      Array.from({ length: Math.floor(((i + 1) * p) / n) - Math.floor((i * p) / n) }, (_, j) => Math.floor((i * p) / n) + j),
+      Array.from(
+        { length: Math.floor(((i + 1) * p) / n) - Math.floor((i * p) / n) },
+        (_, j) => Math.floor((i * p) / n) + j,
+      ),
     );
     return new RDD<T>(this.#runner, { kind: 'coalesced', parent: this as RDD<unknown>, groups }, n, 'coalesce');
   }
@@ -726,7 +736,12 @@ export class RDD<T> {
     const fn = this.#ship(what, seqOp, options);
     const partials = (await this.#runner.runJob(this as RDD<unknown>, { kind: 'fold', fn, zero })) as unknown[];
     // The driver's fold runs in a worker too (user functions never run on the page): one more small job.
-    const combine = new RDD<unknown>(this.#runner, { kind: 'parallel', slices: [[zero, ...partials]] }, 1, 'parallelize');
+    const combine = new RDD<unknown>(
+      this.#runner,
+      { kind: 'parallel', slices: [[zero, ...partials]] },
+      1,
+      'parallelize',
+    );
     return combine.#runner.runJob(combine, { kind: 'reduce', fn: this.#ship(what, combOp, options) });
   }
 
@@ -736,7 +751,10 @@ export class RDD<T> {
   }
 
   /** Calls fn once per partition with all its records. */
-  async foreachPartition<P = undefined>(fn: (records: T[], params: P) => void, options?: FunctionOptions<P>): Promise<void> {
+  async foreachPartition<P = undefined>(
+    fn: (records: T[], params: P) => void,
+    options?: FunctionOptions<P>,
+  ): Promise<void> {
     await this.#runner.runJob(this as RDD<unknown>, {
       kind: 'foreachPartition',
       fn: this.#ship('foreachPartition', fn, options),

@@ -121,7 +121,9 @@ export class StagePlanner {
           kind: 'cogroup',
           rddId: rdd.id,
           inputs: s.inputs.map((i) =>
-            i.kind === 'shuffled' ? this.#shuffleRead(rdd, i.dep, partition, null, null) : this.plan(i.parent, partition),
+            i.kind === 'shuffled'
+              ? this.#shuffleRead(rdd, i.dep, partition, null, null)
+              : this.plan(i.parent, partition),
           ),
         };
       case 'cartesian': {

@@ -56,7 +56,7 @@ export function bindHandles(
           if (typeof x !== 'number' && typeof x !== 'bigint')
             throw new TypeError(`accumulator ${id}.add() takes a number or a bigint, got ${typeof x}.`);
           const old = updates.get(id);
-          updates.set(id, old === undefined ? x : ((old as number) + (x as number)) as number | bigint);
+          updates.set(id, old === undefined ? x : (((old as number) + (x as number)) as number | bigint));
         },
       });
       return view;

@@ -333,7 +333,11 @@ function compileOp(
 
 function notPair(operator: string, r: unknown): TaskFailure {
   const got = r === null ? 'null' : typeof r;
-  return new TaskFailure({ kind: 'exception', operator, message: `${operator} expects [key, value] pairs, got ${got}.` });
+  return new TaskFailure({
+    kind: 'exception',
+    operator,
+    message: `${operator} expects [key, value] pairs, got ${got}.`,
+  });
 }
 
 function asIterable(value: unknown, operator: string): Iterable<unknown> {

@@ -10,10 +10,11 @@ export type Pairs = readonly (readonly [unknown, unknown])[];
 
 /** [key, [values on the left, values on the right]] for every key on either side, in first-seen order. */
 export function refCogroup(left: Pairs, right: Pairs): [unknown, [unknown[], unknown[]]][] {
-  const groups = refGroups<unknown, [number, unknown]>([
-    ...left.map(([k, v]) => [k, [0, v]] as const),
-    ...right.map(([k, v]) => [k, [1, v]] as const),
-  ]);
+  const tagged: [unknown, [number, unknown]][] = [
+    ...left.map(([k, v]): [unknown, [number, unknown]] => [k, [0, v]]),
+    ...right.map(([k, v]): [unknown, [number, unknown]] => [k, [1, v]]),
+  ];
+  const groups = refGroups(tagged);
   return groups.map((g) => [
     g.key,
     [
