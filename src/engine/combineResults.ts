@@ -1,6 +1,7 @@
 import type { TaskOutput } from '../protocol';
 import { decodeRecords } from '../common/codec';
 import { EmberflowError } from './errors';
+import { compareKeys } from '../common/ordering';
 import type { ActionSpec, RDD } from './rdd';
 
 /** The records of every `records` output, in partition order. */
@@ -35,6 +36,22 @@ export function combineResults(rdd: RDD<unknown>, action: ActionSpec, outputs: r
         );
       return partials.length === 1 ? done(partials[0]) : { kind: 'reducePartials', partials };
     }
+    case 'fold':
+      // One partial per partition, in partition order; the RDD folds them in one more task.
+      return done(
+        outputs.flatMap((o) => (o.kind === 'reduced' && o.payload ? decodeRecords(new Uint8Array(o.payload)) : [])),
+      );
+    case 'takeOrdered': {
+      const dir = action.ascending ? 1 : -1;
+      const all = outputRecords(outputs);
+      // Stable: equal records keep partition order, as Spark's merge of the partitions' queues does.
+      return done(all.sort((a, b) => dir * compareKeys(a, b)).slice(0, action.n));
+    }
+    case 'partitionCounts':
+      return done(outputs.map((o) => (o.kind === 'count' ? o.count : 0)));
+    case 'foreach':
+    case 'foreachPartition':
+      return done(undefined);
     case 'save':
       return done(action.datasetId);
     case 'sampleKeys':

@@ -31,6 +31,7 @@ import { DEFAULTS } from './defaults';
 import { dependencies, lineage, shuffleDependencies } from './lineage';
 import { rangeBoundsFromSample, sampleSizePerMap, unsampledRangeShuffles } from './rangeBounds';
 import { combineResults, outputRecords } from './combineResults';
+import { HandleRegistry, type Accumulator, type Broadcast } from './handles';
 
 export type TextInput = Blob | StoredInputInfo;
 
@@ -61,6 +62,7 @@ export class EmberContext implements JobRunner {
   readonly #textInputs = new WeakMap<RDD<unknown>, Promise<string[]>>();
   readonly #datasets = new Map<string, number>();
   readonly #cleaner: ContextCleaner;
+  readonly #handles = new HandleRegistry();
   /**
    * Persisted RDDs whose cache lives only while an action on an RDD built on them runs (the word
    * count's reduced counts), with the number of such actions in flight.
@@ -107,6 +109,7 @@ export class EmberContext implements JobRunner {
       },
       now,
       this.#blocks,
+      this.#handles,
     );
     this.#dag = new DagScheduler(
       this.#tracker,
@@ -145,6 +148,7 @@ export class EmberContext implements JobRunner {
         },
         executorLost: (id, _cause, reason) => {
           this.#executors.set(id, { status: 'lost', reason });
+          this.#handles.executorLost(id);
           this.#dag.executorLost(id, reason);
         },
         heartbeat: (hb) => {
@@ -258,6 +262,24 @@ export class EmberContext implements JobRunner {
     return new RDD<T>(this, { kind: 'parallel', slices: slices as unknown[][] }, n, 'parallelize');
   }
 
+  /**
+   * A read-only value shipped once to each worker that runs a task using it. Pass the handle in
+   * `{ params }` and read `p.b.value` in the function (functions cannot capture it).
+   */
+  broadcast<T>(value: T): Broadcast<T> {
+    return this.#handles.broadcast(value);
+  }
+
+  /**
+   * A number (or bigint) that tasks add to with `p.acc.add(x)` (pass the handle in `{ params }`) and the
+   * driver reads as `.value`. A task's updates count once, from the copy that first succeeds.
+   */
+  accumulator(initial: number): Accumulator<number>;
+  accumulator(initial: bigint): Accumulator<bigint>;
+  accumulator(initial: number | bigint): Accumulator<number | bigint> {
+    return typeof initial === 'bigint' ? this.#handles.accumulator(initial) : this.#handles.accumulator(initial);
+  }
+
   /** The page's job: tokenize → combine │ reduceByKey │ sortBy (count descending, then word). */
   wordCount(options: WordCountOptions): RDD<[string, number]> {
     if (options.inputs.length === 0)
@@ -289,6 +311,7 @@ export class EmberContext implements JobRunner {
       await this.#ready();
       this.#registerForCleanup(rdd);
       await this.#resolveInputs(rdd);
+      await this.#resolveZipOffsets(rdd);
       await this.#resolveRangeBounds(rdd);
       const subset =
         partitions && partitions.length < rdd.numPartitions
@@ -408,6 +431,25 @@ export class EmberContext implements JobRunner {
           `The input files of ${r.label} could not be stored in IndexedDB: ${String(e)}. Free some space and try again.`,
         );
       }
+    }
+  }
+
+  /**
+   * Counts the records of each partition (but the last) of every zipWithIndex's parent whose offsets
+   * are not known yet, in a job of its own, as Spark's ZippedWithIndexRDD does when it is built.
+   * Deepest first: a parent's own zipWithIndex and range bounds are resolved by that job.
+   */
+  async #resolveZipOffsets(rdd: RDD<unknown>): Promise<void> {
+    for (const r of lineage(rdd).reverse()) {
+      const s = r.source;
+      if (s.kind !== 'narrow' || s.op.kind !== 'zipWithIndex' || s.op.offsets.status === 'known') continue;
+      const parent = s.parent;
+      const counted = [...Array(Math.max(0, parent.numPartitions - 1)).keys()];
+      const counts =
+        counted.length === 0 ? [] : ((await this.runJob(parent, { kind: 'partitionCounts' }, counted)) as number[]);
+      const starts = [0];
+      for (const c of counts) starts.push(starts[starts.length - 1]! + c);
+      s.op.offsets = { status: 'known', starts };
     }
   }
 

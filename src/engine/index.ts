@@ -14,6 +14,7 @@ export { EmberContext } from './context';
 export type { TextInput } from './context';
 export { RDD } from './rdd';
 export type { StorageLevel, FunctionOptions } from './rdd';
+export { Accumulator, Broadcast } from './handles';
 export * from './errors';
 export type * from './api';
 export type * from '../protocol';

@@ -3,7 +3,7 @@ import type { JobRunner } from './jobRunner';
 import {
   dependencies,
   lineage,
-  parentPartition,
+  parentPartitions,
   shuffleDependencies,
   shuffleDependenciesInnerFirst,
   stageShuffleDependencies,
@@ -51,12 +51,12 @@ describe('dependencies(rdd)', () => {
   it("maps a union's partitions onto its parents' partitions", () => {
     const r = runner();
     const [first, second] = dependencies(source(r, 2).union(source(r, 3)) as RDD<unknown>) as [
-      Parameters<typeof parentPartition>[0],
-      Parameters<typeof parentPartition>[0],
+      Parameters<typeof parentPartitions>[0],
+      Parameters<typeof parentPartitions>[0],
     ];
-    expect([0, 1, 2, 3, 4].map((p) => parentPartition(first, p))).toEqual([0, 1, null, null, null]);
-    expect([0, 1, 2, 3, 4].map((p) => parentPartition(second, p))).toEqual([null, null, 0, 1, 2]);
-    expect(parentPartition({ kind: 'oneToOne', parent: source(r) as RDD<unknown> }, 7)).toBe(7);
+    expect([0, 1, 2, 3, 4].map((p) => parentPartitions(first, p))).toEqual([[0], [1], [], [], []]);
+    expect([0, 1, 2, 3, 4].map((p) => parentPartitions(second, p))).toEqual([[], [], [0], [1], [2]]);
+    expect(parentPartitions({ kind: 'oneToOne', parent: source(r) as RDD<unknown> }, 7)).toEqual([7]);
   });
 });
 

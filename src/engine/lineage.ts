@@ -21,7 +21,28 @@ export interface RangeDependency {
   readonly outStart: number;
 }
 
-export type NarrowDependency = OneToOneDependency | RangeDependency;
+/**
+ * Child partition p reads partitions `groups[p]` of the parent, one after the other (coalesce): Spark's
+ * CoalescedRDD dependency.
+ */
+export interface CoalesceDependency {
+  readonly kind: 'coalesce';
+  readonly parent: RDD<unknown>;
+  readonly groups: readonly (readonly number[])[];
+}
+
+/**
+ * One side of a cartesian product: child partition p reads left partition floor(p / rightPartitions)
+ * and right partition p % rightPartitions (Spark's CartesianRDD dependencies).
+ */
+export interface CartesianDependency {
+  readonly kind: 'cartesian';
+  readonly parent: RDD<unknown>;
+  readonly side: 'left' | 'right';
+  readonly rightPartitions: number;
+}
+
+export type NarrowDependency = OneToOneDependency | RangeDependency | CoalesceDependency | CartesianDependency;
 
 /** A narrow edge (pipelined inside one task) or a shuffle (where a stage ends). */
 export type Dependency = NarrowDependency | ShuffleDependency;
@@ -45,14 +66,35 @@ export function dependencies(rdd: RDD<unknown>): Dependency[] {
     }
     case 'shuffled':
       return [s.dep];
+    case 'cogrouped':
+      // A co-partitioned input is read in place: partition p of the cogroup reads its partition p.
+      return s.inputs.map((i) => (i.kind === 'shuffled' ? i.dep : { kind: 'oneToOne', parent: i.parent }));
+    case 'cartesian': {
+      const rightPartitions = s.right.numPartitions;
+      return [
+        { kind: 'cartesian', parent: s.left, side: 'left', rightPartitions },
+        { kind: 'cartesian', parent: s.right, side: 'right', rightPartitions },
+      ];
+    }
+    case 'coalesced':
+      return [{ kind: 'coalesce', parent: s.parent, groups: s.groups }];
   }
 }
 
-/** The partition of `dep.parent` that partition `partition` of the child reads, or null if it reads none. */
-export function parentPartition(dep: NarrowDependency, partition: number): number | null {
-  if (dep.kind === 'oneToOne') return partition;
-  const p = partition - dep.outStart;
-  return p >= 0 && p < dep.parent.numPartitions ? p : null;
+/** The partitions of `dep.parent` that partition `partition` of the child reads (none, one or several). */
+export function parentPartitions(dep: NarrowDependency, partition: number): readonly number[] {
+  switch (dep.kind) {
+    case 'oneToOne':
+      return [partition];
+    case 'range': {
+      const p = partition - dep.outStart;
+      return p >= 0 && p < dep.parent.numPartitions ? [p] : [];
+    }
+    case 'coalesce':
+      return dep.groups[partition] ?? [];
+    case 'cartesian':
+      return [dep.side === 'left' ? Math.floor(partition / dep.rightPartitions) : partition % dep.rightPartitions];
+  }
 }
 
 /**
@@ -120,8 +162,8 @@ export function walkLineage(root: RDD<unknown>, walk: LineageWalk, visitor: Line
         if (partition === undefined) {
           visit(dep.parent, dep, undefined);
         } else {
-          const p = parentPartition(dep, partition);
-          if (p !== null) visit(dep.parent, dep, p);
+          // A graph walk visits an RDD once: of a coalesce's several parent partitions, the first.
+          for (const p of parentPartitions(dep, partition)) visit(dep.parent, dep, p);
         }
       }
     }

@@ -1,6 +1,7 @@
 import type { Aggregation, AppId, NarrowOp, ShippedFunction, Tokenizer } from '../protocol';
 import { shipFunction } from './shipFunction';
-import { InvalidArgumentError } from './errors';
+import { EmberflowError, InvalidArgumentError } from './errors';
+import { assertSendable } from './assertSendable';
 import { partitionsToScan } from './takeScan';
 import type { JobRunner } from './jobRunner';
 import { shuffleDependenciesInnerFirst, walkLineage } from './lineage';
@@ -13,13 +14,44 @@ export interface TextFileRef {
 
 /** Aggregation with its function shipped (the plan refers to functions by index). */
 export type AggregationSpec =
-  { kind: 'sum' } | { kind: 'reduce'; fn: ShippedFunction } | { kind: 'group' } | { kind: 'first' };
+  | { kind: 'sum' }
+  | { kind: 'reduce'; fn: ShippedFunction }
+  | { kind: 'group' }
+  | { kind: 'first' }
+  | { kind: 'combine'; first: { zero: unknown } | { create: ShippedFunction }; merge: ShippedFunction };
+
+/** zipWithIndex's first index in each partition: counted by a job over its parent before the first action. */
+export type ZipOffsets = { status: 'unknown' } | { status: 'known'; starts: number[] };
 
 export type NarrowOpSpec =
-  | { kind: 'map' | 'flatMap' | 'filter' | 'mapPartitions' | 'keyBy'; fn: ShippedFunction }
+  | {
+      kind: 'map' | 'flatMap' | 'filter' | 'mapPartitions' | 'keyBy' | 'mapValues' | 'flatMapValues';
+      fn: ShippedFunction;
+    }
   | { kind: 'tokenize'; tokenizer: Tokenizer }
   | { kind: 'pairWithOne' }
-  | { kind: 'values' };
+  | { kind: 'values' }
+  | { kind: 'keys' }
+  | { kind: 'glom' }
+  /** `seed` is the user's; each partition's sampler gets its own seed derived from it (partitionSeed). */
+  | { kind: 'sample'; withReplacement: boolean; fraction: number; seed: number }
+  | { kind: 'zipWithIndex'; offsets: ZipOffsets };
+
+/**
+ * How an RDD's records are placed by key, when that is known (Spark's `rdd.partitioner`). Only hash
+ * partitioning is tracked: two RDDs hash-partitioned into the same number of partitions hold each key
+ * in the same partition (Spark's HashPartitioner.equals), so a cogroup or join of them reads both in
+ * place, with no shuffle. Range-partitioned RDDs have none (their bounds are sampled at the first
+ * action, so no two can be known equal when the join is declared): joining them shuffles.
+ */
+export interface HashPartitioning {
+  readonly kind: 'hash';
+  readonly numPartitions: number;
+}
+
+/** One input of a cogroup: shuffled to the cogroup's partitioning, or already partitioned like it. */
+export type CoGroupInput =
+  { kind: 'shuffled'; dep: ShuffleDependency } | { kind: 'copartitioned'; parent: RDD<unknown> };
 
 export type RangeBounds = { status: 'unknown' } | { status: 'known'; bounds: unknown[] };
 
@@ -91,6 +123,11 @@ export type RddSource =
   | { kind: 'parallel'; slices: unknown[][] }
   | { kind: 'narrow'; parent: RDD<unknown>; op: NarrowOpSpec }
   | { kind: 'union'; parents: RDD<unknown>[] }
+  | { kind: 'cogrouped'; inputs: CoGroupInput[] }
+  /** Partition p reads left partition floor(p / right.numPartitions) and right partition p % that. */
+  | { kind: 'cartesian'; left: RDD<unknown>; right: RDD<unknown> }
+  /** Partition p reads the parent partitions groups[p], one after the other. */
+  | { kind: 'coalesced'; parent: RDD<unknown>; groups: number[][] }
   | {
       kind: 'shuffled';
       dep: ShuffleDependency;
@@ -120,10 +157,19 @@ export class RDD<T> {
   storageLevel: StorageLevel | null = null;
   /** Set once a reliable checkpoint of every partition exists; lineage is truncated there. */
   checkpointed = false;
+  /** Known hash partitioning of its pairs (see HashPartitioning), or null. */
+  readonly partitioner: HashPartitioning | null;
   readonly #runner: JobRunner;
 
-  constructor(runner: JobRunner, source: RddSource, numPartitions: number, operation: string) {
+  constructor(
+    runner: JobRunner,
+    source: RddSource,
+    numPartitions: number,
+    operation: string,
+    partitioner: HashPartitioning | null = null,
+  ) {
     this.#runner = runner;
+    this.partitioner = partitioner;
     this.id = runner.nextRddId();
     this.source = source;
     this.numPartitions = numPartitions;
@@ -134,12 +180,14 @@ export class RDD<T> {
     return `${this.operation} (rdd ${this.id})`;
   }
 
-  #narrow<U>(op: NarrowOpSpec, operation: string = op.kind): RDD<U> {
+  /** `keepsPartitioning`: the operator never changes a key (mapValues, filter), as Spark's preservesPartitioning. */
+  #narrow<U>(op: NarrowOpSpec, operation: string = op.kind, keepsPartitioning = false): RDD<U> {
     return new RDD<U>(
       this.#runner,
       { kind: 'narrow', parent: this as RDD<unknown>, op },
       this.numPartitions,
       operation,
+      keepsPartitioning ? this.partitioner : null,
     );
   }
 
@@ -156,7 +204,7 @@ export class RDD<T> {
   }
 
   filter<P = undefined>(fn: (record: T, params: P) => boolean, options?: FunctionOptions<P>): RDD<T> {
-    return this.#narrow({ kind: 'filter', fn: this.#ship('filter', fn, options) });
+    return this.#narrow({ kind: 'filter', fn: this.#ship('filter', fn, options) }, 'filter', true);
   }
 
   mapPartitions<U, P = undefined>(
@@ -212,7 +260,9 @@ export class RDD<T> {
       label,
       runner.app,
     );
-    return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation);
+    const hashed: HashPartitioning | null =
+      partitioner.kind === 'hash' ? { kind: 'hash', numPartitions: numReducers } : null;
+    return new RDD<U>(this.#runner, { kind: 'shuffled', dep, aggregation, sort }, numReducers, operation, hashed);
   }
 
   reduceByKey<K, V, P = undefined>(
@@ -283,6 +333,300 @@ export class RDD<T> {
     return this.keyBy(fn, options).sortByKey(ascending, options?.numPartitions).values();
   }
 
+  // ------------------------------------------------------------------ pair operations
+
+  mapValues<K, V, W, P = undefined>(
+    this: RDD<Pair<K, V>>,
+    fn: (value: V, params: P) => W,
+    options?: FunctionOptions<P>,
+  ): RDD<Pair<K, W>> {
+    return this.#narrow({ kind: 'mapValues', fn: this.#ship('mapValues', fn, options) }, 'mapValues', true);
+  }
+
+  flatMapValues<K, V, W, P = undefined>(
+    this: RDD<Pair<K, V>>,
+    fn: (value: V, params: P) => Iterable<W>,
+    options?: FunctionOptions<P>,
+  ): RDD<Pair<K, W>> {
+    return this.#narrow({ kind: 'flatMapValues', fn: this.#ship('flatMapValues', fn, options) }, 'flatMapValues', true);
+  }
+
+  keys<K>(this: RDD<Pair<K, unknown>>): RDD<K> {
+    return this.#narrow({ kind: 'keys' }, 'keys');
+  }
+
+  /**
+   * Spark's combineByKey: a key's first value in a partition becomes createCombiner(v), later ones are
+   * merged with mergeValue(c, v) (map side), and the partitions' combiners with mergeCombiners(c1, c2).
+   */
+  combineByKey<K, V, C, P = undefined>(
+    this: RDD<Pair<K, V>>,
+    createCombiner: (value: V, params: P) => C,
+    mergeValue: (combiner: C, value: V, params: P) => C,
+    mergeCombiners: (a: C, b: C, params: P) => C,
+    options?: FunctionOptions<P> & { numPartitions?: number },
+  ): RDD<Pair<K, C>> {
+    const create = this.#ship('combineByKey', createCombiner, options);
+    const merge = this.#ship('combineByKey', mergeValue, options);
+    const combiners = this.#ship('combineByKey', mergeCombiners, options);
+    return this.#combined('combineByKey', { create }, merge, combiners, options?.numPartitions);
+  }
+
+  /**
+   * Spark's aggregateByKey: each key starts, in each partition, from its own structured clone of `zero`
+   * (so seqOp may mutate it), folds its values with seqOp, and the partitions' results merge with combOp.
+   */
+  aggregateByKey<K, V, U, P = undefined>(
+    this: RDD<Pair<K, V>>,
+    zero: U,
+    seqOp: (acc: U, value: V, params: P) => U,
+    combOp: (a: U, b: U, params: P) => U,
+    options?: FunctionOptions<P> & { numPartitions?: number },
+  ): RDD<Pair<K, U>> {
+    assertSendable(zero, `aggregateByKey (rdd ${this.#runner.peekRddId()})`, 'zero');
+    const merge = this.#ship('aggregateByKey', seqOp, options);
+    const combiners = this.#ship('aggregateByKey', combOp, options);
+    return this.#combined('aggregateByKey', { zero }, merge, combiners, options?.numPartitions);
+  }
+
+  /** Spark's foldByKey: aggregateByKey with one function for both sides. */
+  foldByKey<K, V, P = undefined>(
+    this: RDD<Pair<K, V>>,
+    zero: V,
+    op: (a: V, b: V, params: P) => V,
+    options?: FunctionOptions<P> & { numPartitions?: number },
+  ): RDD<Pair<K, V>> {
+    assertSendable(zero, `foldByKey (rdd ${this.#runner.peekRddId()})`, 'zero');
+    const fn = this.#ship('foldByKey', op, options);
+    return this.#combined('foldByKey', { zero }, fn, fn, options?.numPartitions);
+  }
+
+  #combined<U>(
+    this: RDD<Pair<unknown, unknown>>,
+    operation: string,
+    first: { zero: unknown } | { create: ShippedFunction },
+    merge: ShippedFunction,
+    mergeCombiners: ShippedFunction,
+    numPartitions: number | undefined,
+  ): RDD<U> {
+    return this.#shuffle(
+      operation,
+      numPartitions,
+      { kind: 'hash' },
+      { kind: 'combine', first, merge },
+      { kind: 'reduce', fn: mergeCombiners },
+      null,
+    );
+  }
+
+  /** Moves each pair to the partition its key hashes to (or, with 'range', a sampled key range). */
+  partitionBy<K, V>(this: RDD<Pair<K, V>>, numPartitions: number, kind: 'hash' | 'range' = 'hash'): RDD<Pair<K, V>> {
+    return (this as RDD<Pair<unknown, unknown>>).#shuffle(
+      'partitionBy',
+      numPartitions,
+      kind === 'hash' ? { kind: 'hash' } : { kind: 'range', ascending: true, bounds: { status: 'unknown' } },
+      null,
+      null,
+      null,
+    );
+  }
+
+  /**
+   * Spark's cogroup: for every key in either RDD, [key, [values in this, values in other]]. Partitioned
+   * into `numPartitions` by hash; by default like the hash-partitioned input with the most partitions,
+   * or else into as many partitions as the larger input. An input already hash-partitioned that way is
+   * read in place (a narrow dependency); the others are shuffled.
+   */
+  cogroup<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, numPartitions?: number): RDD<Pair<K, [V[], W[]]>> {
+    return this.#cogroup([this, other] as RDD<unknown>[], numPartitions, 'cogroup');
+  }
+
+  /** cogroup with any number of other RDDs: [key, [values in this, values in others[0], ...]]. */
+  groupWith<K>(this: RDD<Pair<K, unknown>>, ...others: RDD<Pair<K, unknown>>[]): RDD<Pair<K, unknown[][]>> {
+    return this.#cogroup([this, ...others] as RDD<unknown>[], undefined, 'groupWith');
+  }
+
+  #cogroup<U>(rdds: RDD<unknown>[], numPartitions: number | undefined, operation: string): RDD<U> {
+    const runner = this.#runner;
+    const label = `${operation} (rdd ${runner.peekRddId()})`;
+    const partitioned = rdds.filter((r) => r.partitioner).sort((a, b) => b.numPartitions - a.numPartitions);
+    const n = checkPartitions(
+      numPartitions ?? partitioned[0]?.numPartitions ?? Math.max(...rdds.map((r) => r.numPartitions)),
+      operation,
+    );
+    const inputs = rdds.map((r): CoGroupInput => {
+      if (r.partitioner?.kind === 'hash' && r.partitioner.numPartitions === n)
+        return { kind: 'copartitioned', parent: r };
+      const dep = new ShuffleDependency(r, n, { kind: 'hash' }, null, () => runner.nextShuffleId(), label, runner.app);
+      return { kind: 'shuffled', dep };
+    });
+    return new RDD<U>(runner, { kind: 'cogrouped', inputs }, n, operation, { kind: 'hash', numPartitions: n });
+  }
+
+  /** Inner join: [key, [v, w]] for every pair of values of a key present in both RDDs. */
+  join<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, numPartitions?: number): RDD<Pair<K, [V, W]>> {
+    return this.#joined(other, numPartitions, 'join', (g: [unknown[], unknown[]]) =>
+      g[0].flatMap((v) => g[1].map((w) => [v, w])),
+    );
+  }
+
+  /** [key, [v, w]], and [key, [v, undefined]] for a key of this RDD that `other` lacks. */
+  leftOuterJoin<K, V, W>(
+    this: RDD<Pair<K, V>>,
+    other: RDD<Pair<K, W>>,
+    numPartitions?: number,
+  ): RDD<Pair<K, [V, W | undefined]>> {
+    return this.#joined(other, numPartitions, 'leftOuterJoin', (g: [unknown[], unknown[]]) =>
+      g[0].flatMap((v) => (g[1].length === 0 ? [[v, undefined]] : g[1].map((w) => [v, w]))),
+    );
+  }
+
+  /** [key, [v, w]], and [key, [undefined, w]] for a key of `other` that this RDD lacks. */
+  rightOuterJoin<K, V, W>(
+    this: RDD<Pair<K, V>>,
+    other: RDD<Pair<K, W>>,
+    numPartitions?: number,
+  ): RDD<Pair<K, [V | undefined, W]>> {
+    return this.#joined(other, numPartitions, 'rightOuterJoin', (g: [unknown[], unknown[]]) =>
+      g[1].flatMap((w) => (g[0].length === 0 ? [[undefined, w]] : g[0].map((v) => [v, w]))),
+    );
+  }
+
+  /** Both outer joins at once: the missing side of a key present in only one RDD is undefined. */
+  fullOuterJoin<K, V, W>(
+    this: RDD<Pair<K, V>>,
+    other: RDD<Pair<K, W>>,
+    numPartitions?: number,
+  ): RDD<Pair<K, [V | undefined, W | undefined]>> {
+    return this.#joined(other, numPartitions, 'fullOuterJoin', (g: [unknown[], unknown[]]) =>
+      g[0].length === 0
+        ? g[1].map((w) => [undefined, w])
+        : g[1].length === 0
+          ? g[0].map((v) => [v, undefined])
+          : g[0].flatMap((v) => g[1].map((w) => [v, w])),
+    );
+  }
+
+  /** The pairs of this RDD whose key `other` lacks (Spark's subtractByKey). */
+  subtractByKey<K, V>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, unknown>>, numPartitions?: number): RDD<Pair<K, V>> {
+    return this.#joined(other, numPartitions ?? this.numPartitions, 'subtractByKey', (g: [unknown[], unknown[]]) =>
+      g[1].length === 0 ? g[0] : [],
+    );
+  }
+
+  /** cogroup, then one flatMapValues over each key's [values here, values there]: a join is narrow on top. */
+  #joined<U>(
+    other: RDD<unknown>,
+    numPartitions: number | undefined,
+    operation: string,
+    pairs: (group: [unknown[], unknown[]]) => unknown[],
+  ): RDD<U> {
+    const grouped = this.#cogroup<unknown>([this as RDD<unknown>, other], numPartitions, operation);
+    const fn = shipFunction(pairs, `${operation} (rdd ${this.#runner.peekRddId()})`);
+    return grouped.#narrow({ kind: 'flatMapValues', fn }, operation, true);
+  }
+
+  /** The records of this RDD that do not occur in `other` (duplicates kept, as Spark's subtract). */
+  subtract(other: RDD<T>, numPartitions?: number): RDD<T> {
+    const nullValued = (r: RDD<T>) =>
+      r.#narrow<Pair<T, null>>(
+        { kind: 'map', fn: shipFunction((x: unknown) => [x, null], `subtract (rdd ${this.#runner.peekRddId()})`) },
+        'subtract',
+      );
+    return nullValued(this).subtractByKey(nullValued(other), numPartitions).keys();
+  }
+
+  /** The distinct records present in both RDDs (Spark's intersection). */
+  intersection(other: RDD<T>, numPartitions?: number): RDD<T> {
+    const nullValued = (r: RDD<T>) =>
+      r.#narrow<Pair<T, null>>(
+        { kind: 'map', fn: shipFunction((x: unknown) => [x, null], `intersection (rdd ${this.#runner.peekRddId()})`) },
+        'intersection',
+      );
+    const n = numPartitions ?? Math.max(this.numPartitions, other.numPartitions);
+    return nullValued(this)
+      .#joined<Pair<T, null>>(nullValued(other), n, 'intersection', (g: [unknown[], unknown[]]) =>
+        g[0].length > 0 && g[1].length > 0 ? [null] : [],
+      )
+      .keys();
+  }
+
+  /** Every [a, b] with a in this RDD and b in `other`: one partition per pair of their partitions. */
+  cartesian<U>(other: RDD<U>): RDD<Pair<T, U>> {
+    const n = checkPartitions(this.numPartitions * other.numPartitions, 'cartesian');
+    return new RDD(
+      this.#runner,
+      { kind: 'cartesian', left: this as RDD<unknown>, right: other as RDD<unknown> },
+      n,
+      'cartesian',
+    );
+  }
+
+  // ------------------------------------------------------------------ partitioning and other transformations
+
+  /**
+   * Fewer partitions without a shuffle: each new partition reads a run of neighbouring parent
+   * partitions. Never raises the number of partitions (asking for more keeps the parent's count).
+   */
+  coalesce(numPartitions: number): RDD<T> {
+    const n = Math.min(checkPartitions(numPartitions, 'coalesce'), this.numPartitions);
+    const p = this.numPartitions;
+    const groups = Array.from({ length: n }, (_, i) =>
+      Array.from(
+        { length: Math.floor(((i + 1) * p) / n) - Math.floor((i * p) / n) },
+        (_, j) => Math.floor((i * p) / n) + j,
+      ),
+    );
+    return new RDD<T>(this.#runner, { kind: 'coalesced', parent: this as RDD<unknown>, groups }, n, 'coalesce');
+  }
+
+  /** Any number of partitions, through a shuffle that spreads each partition's records round-robin. */
+  repartition(numPartitions: number): RDD<T> {
+    const spread = this.#narrow<Pair<number, T>>(
+      {
+        kind: 'mapPartitions',
+        fn: shipFunction((records: Iterable<unknown>) => {
+          const out: [number, unknown][] = [];
+          let i = 0;
+          for (const r of records) out.push([i++, r]);
+          return out;
+        }, `repartition (rdd ${this.#runner.peekRddId()})`),
+      },
+      'repartition',
+    );
+    return (spread as RDD<Pair<unknown, unknown>>)
+      .#shuffle<Pair<number, T>>('repartition', numPartitions, { kind: 'hash' }, null, null, null)
+      .values();
+  }
+
+  /**
+   * [record, index] with indexes 0, 1, ... in partition order. As in Spark, the first indexes of the
+   * partitions come from counting the parent's partitions (all but the last) in a job of its own, run
+   * before the first action on this RDD.
+   */
+  zipWithIndex(): RDD<Pair<T, number>> {
+    return this.#narrow({ kind: 'zipWithIndex', offsets: { status: 'unknown' } }, 'zipWithIndex');
+  }
+
+  /**
+   * A random sample: each record kept with probability `fraction`, or, with replacement, emitted a
+   * Poisson(fraction) number of times. Seeded per partition from `seed` (drawn once when declared if
+   * not given), so recomputing a partition gives the same records.
+   */
+  sample(withReplacement: boolean, fraction: number, seed: number = Math.floor(Math.random() * 2 ** 32)): RDD<T> {
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1) || !Number.isFinite(fraction))
+      throw new InvalidArgumentError(
+        `sample() needs a fraction ${withReplacement ? '>= 0' : 'between 0 and 1'}, got ${fraction}.`,
+      );
+    if (!Number.isInteger(seed)) throw new InvalidArgumentError(`sample() needs a whole-number seed, got ${seed}.`);
+    return this.#narrow({ kind: 'sample', withReplacement, fraction, seed }, 'sample', true);
+  }
+
+  /** Each partition as one array. */
+  glom(): RDD<T[]> {
+    return this.#narrow({ kind: 'glom' }, 'glom');
+  }
+
   persist(level: StorageLevel = 'memory'): this {
     this.storageLevel = level;
     return this;
@@ -344,6 +688,92 @@ export class RDD<T> {
     })) as T;
   }
 
+  /** The first record; fails on an empty RDD, as Spark's first(). */
+  async first(): Promise<T> {
+    const taken = await this.take(1);
+    if (taken.length === 0)
+      throw new EmberflowError('E_EMPTY_RDD', `first() of ${this.label} found no records: the RDD is empty.`);
+    return taken[0]!;
+  }
+
+  /** The n least records in the engine's key order (see README: Keys), least first. */
+  takeOrdered(n: number): Promise<T[]> {
+    return this.#ordered(n, true, 'takeOrdered');
+  }
+
+  /** The n greatest records in the engine's key order, greatest first. */
+  top(n: number): Promise<T[]> {
+    return this.#ordered(n, false, 'top');
+  }
+
+  async #ordered(n: number, ascending: boolean, what: string): Promise<T[]> {
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${what}(n) needs a whole number of records >= 0, got ${String(n)}.`);
+    if (n === 0) return [];
+    return (await this.#runner.runJob(this as RDD<unknown>, { kind: 'takeOrdered', n, ascending })) as T[];
+  }
+
+  /**
+   * Spark's fold: each partition folds its records into its own clone of `zero` with op, then the
+   * partitions' results are folded, in partition order, into one more clone of `zero`.
+   */
+  async fold<P = undefined>(zero: T, op: (a: T, b: T, params: P) => T, options?: FunctionOptions<P>): Promise<T> {
+    return (await this.#aggregate('fold', zero, op, op, options)) as T;
+  }
+
+  /** Spark's aggregate: seqOp within each partition from a clone of `zero`, combOp across partitions. */
+  async aggregate<U, P = undefined>(
+    zero: U,
+    seqOp: (acc: U, record: T, params: P) => U,
+    combOp: (a: U, b: U, params: P) => U,
+    options?: FunctionOptions<P>,
+  ): Promise<U> {
+    return (await this.#aggregate('aggregate', zero, seqOp, combOp, options)) as U;
+  }
+
+  async #aggregate(what: string, zero: unknown, seqOp: unknown, combOp: unknown, options?: FunctionOptions<unknown>) {
+    assertSendable(zero, `${what} (rdd ${this.id})`, 'zero');
+    const fn = this.#ship(what, seqOp, options);
+    const partials = (await this.#runner.runJob(this as RDD<unknown>, { kind: 'fold', fn, zero })) as unknown[];
+    // The driver's fold runs in a worker too (user functions never run on the page): one more small job.
+    const combine = new RDD<unknown>(
+      this.#runner,
+      { kind: 'parallel', slices: [[zero, ...partials]] },
+      1,
+      'parallelize',
+    );
+    return combine.#runner.runJob(combine, { kind: 'reduce', fn: this.#ship(what, combOp, options) });
+  }
+
+  /** Calls fn on every record in the workers (for its effects, e.g. an accumulator). */
+  async foreach<P = undefined>(fn: (record: T, params: P) => void, options?: FunctionOptions<P>): Promise<void> {
+    await this.#runner.runJob(this as RDD<unknown>, { kind: 'foreach', fn: this.#ship('foreach', fn, options) });
+  }
+
+  /** Calls fn once per partition with all its records. */
+  async foreachPartition<P = undefined>(
+    fn: (records: T[], params: P) => void,
+    options?: FunctionOptions<P>,
+  ): Promise<void> {
+    await this.#runner.runJob(this as RDD<unknown>, {
+      kind: 'foreachPartition',
+      fn: this.#ship('foreachPartition', fn, options),
+    });
+  }
+
+  /**
+   * The number of pairs per key, as a Map (1 and "1" are two keys). A key that is an array or object
+   * is one of the equal keys met, so look it up by iterating, not with get().
+   */
+  async countByKey<K>(this: RDD<Pair<K, unknown>>): Promise<Map<K, number>> {
+    return new Map((await this.keys().pairWithOne().reduceByKey<K, number>('sum').collect()) as [K, number][]);
+  }
+
+  /** The number of times each distinct record occurs, as a Map (see countByKey). */
+  async countByValue(): Promise<Map<T, number>> {
+    return new Map((await this.pairWithOne().reduceByKey<T, number>('sum').collect()) as [T, number][]);
+  }
+
   /** Stores the result as a dataset in IndexedDB (survives reloads); returns its id for readDataset(). */
   async saveAsDataset(name: string): Promise<string> {
     const datasetId = `${name}-${Date.now().toString(36)}`;
@@ -387,6 +817,11 @@ export type ActionSpec =
   | { kind: 'count' }
   | { kind: 'take'; n: number }
   | { kind: 'reduce'; fn: ShippedFunction }
+  | { kind: 'fold'; fn: ShippedFunction; zero: unknown }
+  | { kind: 'foreach' | 'foreachPartition'; fn: ShippedFunction }
+  | { kind: 'takeOrdered'; n: number; ascending: boolean }
+  /** Records per partition (zipWithIndex's offsets). */
+  | { kind: 'partitionCounts' }
   | { kind: 'sampleKeys'; n: number; seed: number; operator: string }
   | { kind: 'save'; datasetId: string }
   | { kind: 'checkpoint' };

@@ -4,6 +4,7 @@ import type { Node } from 'estree';
 import type { ShippedFunction } from '../protocol';
 import { CapturedVariableError, InvalidFunctionError } from './errors';
 import { assertSendable } from './assertSendable';
+import { markHandles } from './handles';
 
 /**
  * Names a shipped function may use without capturing anything: the worker's globals that exist in every
@@ -108,7 +109,9 @@ export function shipFunction(fn: unknown, operator: string, params: unknown = un
   const { globals } = analyze(ast);
   const captured = [...globals.keys()].filter((name) => !ALLOWED_GLOBALS.has(name));
   if (captured.length > 0) throw new CapturedVariableError(operator, captured);
+  // Broadcasts and accumulators travel as markers the worker swaps for its own handles.
+  const sent = markHandles(params);
   // Like Spark's "Task not serializable": found now, not after four failed attempts of every task.
-  assertSendable(params, operator, 'params');
-  return { operator, source, params };
+  assertSendable(sent, operator, 'params');
+  return { operator, source, params: sent };
 }

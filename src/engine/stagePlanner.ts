@@ -2,7 +2,8 @@ import type { Aggregation, FnRef, NarrowOp, PartitionPlan, ShippedFunction, Task
 import type { AggregationSpec, NarrowOpSpec, RDD, ShuffleDependency } from './rdd';
 import type { MapOutputTracker } from './mapOutputTracker';
 import type { ActionSpec } from './rdd';
-import { dependencies, parentPartition } from './lineage';
+import { dependencies, parentPartitions } from './lineage';
+import { partitionSeed } from '../common/partitionSeed';
 
 type TextSplitPlan = Extract<PartitionPlan, { kind: 'textSplit' }>;
 
@@ -34,15 +35,35 @@ export class StagePlanner {
 
   aggregation(spec: AggregationSpec | null): Aggregation | null {
     if (!spec) return null;
-    return spec.kind === 'reduce' ? { kind: 'reduce', fn: this.#ref(spec.fn) } : spec;
+    switch (spec.kind) {
+      case 'reduce':
+        return { kind: 'reduce', fn: this.#ref(spec.fn) };
+      case 'combine':
+        return {
+          kind: 'combine',
+          first: 'zero' in spec.first ? { zero: spec.first.zero } : { create: this.#ref(spec.first.create) },
+          merge: this.#ref(spec.merge),
+        };
+      default:
+        return spec;
+    }
   }
 
-  #op(op: NarrowOpSpec): NarrowOp {
+  #op(op: NarrowOpSpec, rdd: RDD<unknown>, partition: number): NarrowOp {
     switch (op.kind) {
       case 'tokenize':
       case 'pairWithOne':
       case 'values':
+      case 'keys':
+      case 'glom':
         return op;
+      case 'sample':
+        return { ...op, seed: partitionSeed(op.seed, partition) };
+      case 'zipWithIndex': {
+        if (op.offsets.status !== 'known')
+          throw new Error(`The partition offsets of ${rdd.label} must be counted before its stage runs.`);
+        return { kind: 'zipWithIndex', start: op.offsets.starts[partition]! };
+      }
       default:
         return { kind: op.kind, fn: this.#ref(op.fn) };
     }
@@ -80,26 +101,62 @@ export class StagePlanner {
       case 'parallel':
         return { kind: 'parallel', rddId: rdd.id, records: s.slices[partition]! };
       case 'narrow':
-        return { kind: 'narrow', rddId: rdd.id, op: this.#op(s.op), parent: this.plan(s.parent, partition) };
+        return {
+          kind: 'narrow',
+          rddId: rdd.id,
+          op: this.#op(s.op, rdd, partition),
+          parent: this.plan(s.parent, partition),
+        };
       case 'union': {
         for (const dep of dependencies(rdd)) {
-          const p = dep.kind === 'shuffle' ? null : parentPartition(dep, partition);
-          if (p !== null) return this.plan(dep.parent, p);
+          const p = dep.kind === 'shuffle' ? undefined : parentPartitions(dep, partition)[0];
+          if (p !== undefined) return this.plan(dep.parent, p);
         }
         throw new Error(`Partition ${partition} is out of range for ${rdd.label}.`);
       }
       case 'shuffled':
+        return this.#shuffleRead(rdd, s.dep, partition, this.aggregation(s.aggregation), s.sort);
+      case 'cogrouped':
         return {
-          kind: 'shuffleRead',
+          kind: 'cogroup',
           rddId: rdd.id,
-          app: s.dep.app,
-          shuffleId: s.dep.shuffleId,
-          reducePartition: partition,
-          maps: this.#tracker.locations(s.dep.shuffleId, partition),
-          aggregation: this.aggregation(s.aggregation),
-          sort: s.sort,
+          inputs: s.inputs.map((i) =>
+            i.kind === 'shuffled'
+              ? this.#shuffleRead(rdd, i.dep, partition, null, null)
+              : this.plan(i.parent, partition),
+          ),
         };
+      case 'cartesian': {
+        const n = s.right.numPartitions;
+        return {
+          kind: 'cartesian',
+          rddId: rdd.id,
+          left: this.plan(s.left, Math.floor(partition / n)),
+          right: this.plan(s.right, partition % n),
+        };
+      }
+      case 'coalesced':
+        return { kind: 'coalesced', rddId: rdd.id, parents: s.groups[partition]!.map((p) => this.plan(s.parent, p)) };
     }
+  }
+
+  #shuffleRead(
+    rdd: RDD<unknown>,
+    dep: ShuffleDependency,
+    partition: number,
+    aggregation: Aggregation | null,
+    sort: { ascending: boolean } | null,
+  ): PartitionPlan {
+    return {
+      kind: 'shuffleRead',
+      rddId: rdd.id,
+      app: dep.app,
+      shuffleId: dep.shuffleId,
+      reducePartition: partition,
+      maps: this.#tracker.locations(dep.shuffleId, partition),
+      aggregation,
+      sort,
+    };
   }
 
   shuffleSink(dep: ShuffleDependency): TaskSink {
@@ -122,6 +179,17 @@ export class StagePlanner {
   }
 
   resultSink(action: ActionSpec): TaskSink {
-    return { kind: 'result', action: action.kind === 'reduce' ? { kind: 'reduce', fn: this.#ref(action.fn) } : action };
+    switch (action.kind) {
+      case 'reduce':
+      case 'foreach':
+      case 'foreachPartition':
+        return { kind: 'result', action: { kind: action.kind, fn: this.#ref(action.fn) } };
+      case 'fold':
+        return { kind: 'result', action: { kind: 'fold', fn: this.#ref(action.fn), zero: action.zero } };
+      case 'partitionCounts':
+        return { kind: 'result', action: { kind: 'count' } };
+      default:
+        return { kind: 'result', action };
+    }
   }
 }

@@ -11,6 +11,7 @@ import {
   type TaskAttemptRef,
 } from './describe';
 import { seededRandom } from './random';
+import type { TaskHandles } from './handles';
 import {
   TaskSetManager,
   type Offer,
@@ -66,6 +67,7 @@ export class TaskScheduler {
   readonly #config: TaskSchedulerConfig;
   readonly #now: () => number;
   readonly #blocks: BlockLocations;
+  readonly #handles: TaskHandles | null;
   #listener!: TaskSchedulerListener;
   readonly #sets: TaskSetManager[] = [];
   readonly #busy = new Map<ExecutorId, number>();
@@ -81,7 +83,10 @@ export class TaskScheduler {
     config: TaskSchedulerConfig,
     now: () => number,
     blocks: BlockLocations,
+    /** Broadcasts to ship with tasks and accumulators to update (none in scheduler-only tests). */
+    handles: TaskHandles | null = null,
   ) {
+    this.#handles = handles;
     this.#backend = backend;
     this.#bus = bus;
     this.#config = config;
@@ -219,6 +224,7 @@ export class TaskScheduler {
       attempt,
       epoch: this.#epoch,
       functions: set.functions,
+      broadcasts: this.#handles?.broadcastsFor(executorId, set.functions) ?? [],
       plan: spec.plan,
       sink: set.sink,
       chaos: {
@@ -268,6 +274,9 @@ export class TaskScheduler {
       });
       return;
     }
+    // Only the copy the task set accepts as the partition's first success updates accumulators, so a
+    // retried or speculated task counts once (Spark's exactly-once for updates inside actions).
+    if (result.accumulatorUpdates) this.#handles?.accumulate(result.accumulatorUpdates);
     const cache = this.#cacheUse(set.tasks[task.index]!, task, result);
     this.#bus.emit({
       ...base,

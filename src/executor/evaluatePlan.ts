@@ -10,6 +10,8 @@ import { readTextSplit } from './readTextSplit';
 import { PROGRESS_EVERY, operatorLabel, type TaskContext } from './taskContext';
 import { TaskFailure, userFailure } from './taskFailure';
 import { blockMismatch } from '../storage/verifyBlock';
+import { CoGroupTable } from './coGroup';
+import { sampler } from './sampler';
 
 /** Receives one record; the narrow operators and the sinks are all of this shape. */
 export type Push = (record: unknown) => void;
@@ -64,8 +66,37 @@ export async function pushPlan(plan: PartitionPlan, ctx: TaskContext, push: Push
       return pushAll(await readShuffle(plan, ctx), ctx, push, flow);
     case 'narrow': {
       if (plan.op.kind === 'mapPartitions') return pushMapPartitions(plan.op.fn, plan.parent, ctx, push, flow);
+      if (plan.op.kind === 'glom') {
+        const records = await evaluatePlan(plan.parent, ctx);
+        if (!flow.stopped) push(records);
+        return;
+      }
       return pushPlan(plan.parent, ctx, compileOp(plan.op, plan.rddId, ctx, push), flow);
     }
+    case 'cogroup': {
+      const table = new CoGroupTable(plan.inputs.length, `cogroup at rdd ${plan.rddId}`);
+      for (let i = 0; i < plan.inputs.length; i++) {
+        await pushPlan(plan.inputs[i]!, ctx, (r) => table.add(i, r), { stopped: false });
+      }
+      return pushAll(table.entries(), ctx, push, flow);
+    }
+    case 'cartesian': {
+      const right = await evaluatePlan(plan.right, ctx);
+      return pushPlan(
+        plan.left,
+        ctx,
+        (l) => {
+          for (let i = 0; i < right.length; i++) push([l, right[i]]);
+        },
+        flow,
+      );
+    }
+    case 'coalesced':
+      for (const part of plan.parents) {
+        if (flow.stopped) return;
+        await pushPlan(part, ctx, push, flow);
+      }
+      return;
     case 'cached':
       return pushAll(await readOrCache(plan, ctx), ctx, push, flow);
     case 'checkpointRead': {
@@ -204,7 +235,7 @@ function guarded(ref: number, ctx: TaskContext): (record: unknown) => unknown {
 
 /** One narrow operator as a push function feeding `next`. User errors name the operator. */
 function compileOp(
-  op: Exclude<NarrowOp, { kind: 'mapPartitions' }>,
+  op: Exclude<NarrowOp, { kind: 'mapPartitions' | 'glom' }>,
   rddId: number,
   ctx: TaskContext,
   next: Push,
@@ -259,16 +290,54 @@ function compileOp(
     }
     case 'pairWithOne':
       return (token) => next([token, 1]);
-    case 'values': {
-      const operator = `values at rdd ${rddId}`;
+    case 'values':
+    case 'keys': {
+      const operator = `${op.kind} at rdd ${rddId}`;
+      const at = op.kind === 'keys' ? 0 : 1;
       return (r) => {
-        if (!Array.isArray(r)) {
-          throw new TaskFailure({ kind: 'exception', operator, message: 'values expects [key, value] pairs.' });
-        }
-        next(r[1]);
+        if (!Array.isArray(r)) throw notPair(operator, r);
+        next(r[at]);
       };
     }
+    case 'mapValues': {
+      const call = guarded(op.fn, ctx);
+      const { operator } = ctx.fn(op.fn);
+      return (r) => {
+        if (!Array.isArray(r)) throw notPair(operator, r);
+        next([r[0], call(r[1])]);
+      };
+    }
+    case 'flatMapValues': {
+      const call = guarded(op.fn, ctx);
+      const { operator } = ctx.fn(op.fn);
+      return (r) => {
+        if (!Array.isArray(r)) throw notPair(operator, r);
+        const key: unknown = r[0];
+        let it: Iterable<unknown>;
+        try {
+          it = asIterable(call(r[1]), operator);
+        } catch (error) {
+          throw error instanceof TaskFailure ? error : userFailure(operator, error);
+        }
+        pushIterable(it, operator, (v) => next([key, v]), null);
+      };
+    }
+    case 'sample':
+      return sampler(op.withReplacement, op.fraction, op.seed, next);
+    case 'zipWithIndex': {
+      let index = op.start;
+      return (r) => next([r, index++]);
+    }
   }
+}
+
+function notPair(operator: string, r: unknown): TaskFailure {
+  const got = r === null ? 'null' : typeof r;
+  return new TaskFailure({
+    kind: 'exception',
+    operator,
+    message: `${operator} expects [key, value] pairs, got ${got}.`,
+  });
 }
 
 function asIterable(value: unknown, operator: string): Iterable<unknown> {

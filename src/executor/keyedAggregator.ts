@@ -18,7 +18,8 @@ export class KeyedAggregator {
   /** Adds one value under its key. Specialized per aggregation when constructed. */
   readonly add: (key: unknown, value: unknown) => void;
 
-  constructor(aggregation: Aggregation, reduceFn: CompiledFunction | null) {
+  /** `fnOf` gives the task's compiled function for a reference (reduce and combine aggregations). */
+  constructor(aggregation: Aggregation, fnOf: (ref: number) => CompiledFunction) {
     const prim = this.primitive;
     switch (aggregation.kind) {
       case 'sum':
@@ -36,8 +37,29 @@ export class KeyedAggregator {
           return a;
         };
         break;
+      case 'combine': {
+        const merge = fnOf(aggregation.merge);
+        const call = (f: CompiledFunction, ...args: unknown[]): unknown => {
+          try {
+            return f.fn(...args, f.params);
+          } catch (error) {
+            throw userFailure(f.operator, error);
+          }
+        };
+        const first = aggregation.first;
+        if ('zero' in first) {
+          const zero = first.zero;
+          // Each key's own copy: a merge that mutates its accumulator never touches another key's.
+          this.init = (v) => call(merge, structuredClone(zero), v);
+        } else {
+          const create = fnOf(first.create);
+          this.init = (v) => call(create, v);
+        }
+        this.merge = (a, v) => call(merge, a, v);
+        break;
+      }
       case 'reduce': {
-        const { fn, params, operator } = reduceFn!;
+        const { fn, params, operator } = fnOf(aggregation.fn);
         this.init = (v) => v;
         this.merge = (a, v) => {
           try {

@@ -46,7 +46,7 @@ export async function readShuffle(plan: ShuffleReadPlan, ctx: TaskContext): Prom
   }
 
   const agg = plan.aggregation;
-  const aggregator = agg ? new KeyedAggregator(agg, agg.kind === 'reduce' ? ctx.fn(agg.fn) : null) : null;
+  const aggregator = agg ? new KeyedAggregator(agg, (ref) => ctx.fn(ref)) : null;
   const plain: unknown[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i]!;

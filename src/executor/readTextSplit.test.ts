@@ -24,6 +24,7 @@ function ctxFor(bytes: Uint8Array): TaskContext {
     blocks: { putBlocks: async () => undefined, getBlocks: async (ids) => ids.map(() => undefined) },
     inputs: { getBlob: async () => memoryBlob(bytes) },
     memory: new Map(),
+    broadcasts: new Map(),
     progress: () => undefined,
     now: () => 0,
   };

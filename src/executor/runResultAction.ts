@@ -1,6 +1,7 @@
 import { fnv1a } from '../common/checksum';
 import { encodeRecords } from '../common/codec';
-import { isSupportedKey, unsupportedKeyMessage } from '../common/keys';
+import { UnsupportedKeyError, isSupportedKey, unsupportedKeyMessage } from '../common/keys';
+import { compareKeys } from '../common/ordering';
 import { checkpointBlockId, datasetBlockId } from '../protocol/ids';
 import type { PartitionPlan, ResultAction } from '../protocol/plan';
 import type { BlockRecord } from '../protocol/storage';
@@ -118,6 +119,86 @@ export function resultSink(
           ctx.bytesWritten += payload.byteLength;
           return { output: { kind: 'reduced', payload: payload.buffer as ArrayBuffer }, checksum: fnv1a(payload) };
         },
+      };
+    }
+    case 'fold': {
+      const { fn, params, operator: foldOperator } = ctx.fn(action.fn);
+      // Every partition starts from its own copy of the zero value, as Spark clones it per task.
+      let acc: unknown = structuredClone(action.zero);
+      return {
+        push: (r) => {
+          try {
+            acc = fn(acc, r, params);
+          } catch (error) {
+            throw userFailure(foldOperator, error);
+          }
+        },
+        finish: async () => {
+          const payload = encodeRecords([acc], foldOperator);
+          ctx.recordsWritten += 1;
+          ctx.bytesWritten += payload.byteLength;
+          return { output: { kind: 'reduced', payload: payload.buffer as ArrayBuffer }, checksum: fnv1a(payload) };
+        },
+      };
+    }
+    case 'foreach':
+    case 'foreachPartition': {
+      const { fn, params, operator: userOperator } = ctx.fn(action.fn);
+      const call = (arg: unknown) => {
+        try {
+          fn(arg, params);
+        } catch (error) {
+          throw userFailure(userOperator, error);
+        }
+      };
+      let count = 0;
+      const records: unknown[] = [];
+      return {
+        push:
+          action.kind === 'foreach'
+            ? (r) => {
+                count++;
+                call(r);
+              }
+            : (r) => void records.push(r),
+        finish: async () => {
+          if (action.kind === 'foreachPartition') {
+            count = records.length;
+            call(records);
+          }
+          return { output: { kind: 'count', count }, checksum: count >>> 0 };
+        },
+      };
+    }
+    case 'takeOrdered': {
+      const dir = action.ascending ? 1 : -1;
+      const compare = (a: unknown, b: unknown): number => {
+        try {
+          return dir * compareKeys(a, b);
+        } catch (error) {
+          if (!(error instanceof UnsupportedKeyError)) throw error;
+          const bad = isSupportedKey(a) ? b : a;
+          throw new TaskFailure({ kind: 'exception', operator, message: unsupportedKeyMessage(bad) });
+        }
+      };
+      // Kept sorted and at most n long: a partition sends only its n best records.
+      const best: unknown[] = [];
+      const n = action.n;
+      return {
+        push: (r) => {
+          if (n <= 0) return;
+          if (best.length === n && compare(r, best[n - 1]) >= 0) return;
+          let lo = 0;
+          let hi = best.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (compare(best[mid], r) <= 0) lo = mid + 1;
+            else hi = mid;
+          }
+          best.splice(lo, 0, r);
+          if (best.length > n) best.pop();
+        },
+        finish: async () => recordsOutput(best, operator, ctx),
       };
     }
     case 'sampleKeys': {

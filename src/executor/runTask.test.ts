@@ -23,6 +23,7 @@ function makeEnv(files: Record<string, Uint8Array>, executorId = 1) {
     },
     inputs: { getBlob: async (id) => (files[id] ? new Blob([files[id] as BlobPart]) : undefined) },
     memory: new Map(),
+    broadcasts: new Map(),
     progress: () => undefined,
     now: () => performance.now(),
   };
@@ -40,6 +41,7 @@ function task(plan: PartitionPlan, sink: TaskSink, partition = 0, functions: Shi
     attempt: 0,
     epoch: 0,
     functions,
+    broadcasts: [],
     plan,
     sink,
     chaos: { delayMs: 0, injectFailure: false },

@@ -3,6 +3,7 @@ import { TokenCounter } from '../common/tokenizer';
 import type { PartitionPlan, TaskSink, Tokenizer } from '../protocol/plan';
 import type { TaskDescription, TaskFailureReason, TaskMetrics, TaskResult } from '../protocol/task';
 import { compileFunctions } from './compileFunctions';
+import { bindHandles, receiveBroadcasts } from './bindHandles';
 import { STOP, pushPlan, type Flow } from './evaluatePlan';
 import { forEachTextChunk } from './readTextSplit';
 import { resultSink } from './runResultAction';
@@ -115,7 +116,9 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
         metrics: metrics(),
       };
     }
-    const fns = compileFunctions(task.functions);
+    receiveBroadcasts(task.broadcasts, env);
+    const accumulatorUpdates = new Map<number, number | bigint>();
+    const fns = bindHandles(compileFunctions(task.functions), env, accumulatorUpdates);
     ctx = new TaskContext(task, env, fns);
     operator = operatorLabel(task.plan, fns);
     const { sink, plan } = task;
@@ -144,6 +147,7 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
       blocks: ctx.blocks,
       checksum: outcome.checksum,
       metrics: metrics(),
+      ...(accumulatorUpdates.size > 0 ? { accumulatorUpdates: [...accumulatorUpdates] } : {}),
     };
   } catch (error) {
     return {

@@ -87,6 +87,10 @@ export function operatorLabel(plan: PartitionPlan, fns: readonly CompiledFunctio
       return `checkpoint read at rdd ${plan.rddId}`;
     case 'cached':
       return operatorLabel(plan.parent, fns);
+    case 'cogroup':
+    case 'cartesian':
+    case 'coalesced':
+      return `${plan.kind} at rdd ${plan.rddId}`;
     case 'narrow': {
       const op = plan.op;
       if ('fn' in op) return fns[op.fn]?.operator ?? `${op.kind} at rdd ${plan.rddId}`;

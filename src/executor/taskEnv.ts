@@ -10,6 +10,8 @@ export interface TaskEnv {
   inputs: { getBlob(id: string): Promise<Blob | undefined> };
   /** persist('memory') partitions, keyed by rddBlockId; owned by the worker. */
   memory: Map<string, unknown[]>;
+  /** Broadcast values by id, received once (with the first task that uses them) and kept by the worker. */
+  broadcasts: Map<number, unknown>;
   /** Called from inside processing loops (every few thousand records) with running totals. */
   progress(recordsRead: number, bytesRead: number): void;
   now(): number;

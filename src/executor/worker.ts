@@ -23,6 +23,8 @@ let session: Session | null = null;
 const running = new Map<number, { recordsRead: number; bytesRead: number }>();
 /** persist('memory') partitions; they live exactly as long as this worker. */
 const memory = new Map<string, unknown[]>();
+/** Broadcast values, shipped once to this worker and kept as long as it lives. */
+const broadcasts = new Map<number, unknown>();
 
 function beat(s: Session): void {
   s.lastBeat = performance.now();
@@ -74,6 +76,7 @@ const api: ExecutorApi = {
       blocks: s.blocks,
       inputs: { getBlob: async (id) => (await getInput(s.db, id))?.blob },
       memory,
+      broadcasts,
       // A synchronous loop starves setInterval; these calls are what keep a busy worker alive.
       progress(recordsRead, bytesRead) {
         entry.recordsRead = recordsRead;

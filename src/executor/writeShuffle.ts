@@ -108,7 +108,7 @@ export function shuffleWriter(sink: ShuffleSink, operator: string, ctx: TaskCont
     );
 
   if (combine) {
-    const agg = new KeyedAggregator(combine, combine.kind === 'reduce' ? ctx.fn(combine.fn) : null);
+    const agg = new KeyedAggregator(combine, (ref) => ctx.fn(ref));
     const add = agg.add;
     return {
       push: (r) => {

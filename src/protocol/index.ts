@@ -3,3 +3,4 @@ export * from './plan';
 export * from './task';
 export * from './events';
 export * from './storage';
+export * from './handles';

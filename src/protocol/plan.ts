@@ -31,14 +31,35 @@ export type NarrowOp =
   /** Built-in: key-value pairs in, values out (the tail of sortBy). */
   | { kind: 'values' }
   /** Built-in: record in, [keyFn(record), record] out (the head of sortBy). */
-  | { kind: 'keyBy'; fn: FnRef };
+  | { kind: 'keyBy'; fn: FnRef }
+  /** [k, v] in, [k, fn(v)] out: the key is untouched, so the partitioning is kept. */
+  | { kind: 'mapValues'; fn: FnRef }
+  /** [k, v] in, [k, w] out for every w of fn(v). */
+  | { kind: 'flatMapValues'; fn: FnRef }
+  /** Built-in: key-value pairs in, keys out. */
+  | { kind: 'keys' }
+  /** Built-in: the whole partition as one array. */
+  | { kind: 'glom' }
+  /**
+   * Built-in: a seeded sample of the partition; `seed` is already this partition's (derived from the
+   * user's seed and the partition), so a recomputed partition draws the same records.
+   */
+  | { kind: 'sample'; withReplacement: boolean; fraction: number; seed: number }
+  /** Built-in: record in, [record, start + position in the partition] out. */
+  | { kind: 'zipWithIndex'; start: number };
 
 export type Aggregation =
   | { kind: 'sum' }
   | { kind: 'reduce'; fn: FnRef }
   | { kind: 'group' }
   /** Keep the first value per key: distinct() shuffles [record, null] pairs. */
-  | { kind: 'first' };
+  | { kind: 'first' }
+  /**
+   * combineByKey's map side: a key's first value becomes `create(v)`, or `merge(clone of zero, v)`
+   * (aggregateByKey, foldByKey: every key starts from its own structured clone of the zero value);
+   * later values are merged with `merge(acc, v)`.
+   */
+  | { kind: 'combine'; first: { zero: unknown } | { create: FnRef }; merge: FnRef };
 
 export type PartitionPlan =
   | {
@@ -68,6 +89,16 @@ export type PartitionPlan =
       sort: { ascending: boolean } | null;
     }
   | { kind: 'narrow'; rddId: number; op: NarrowOp; parent: PartitionPlan }
+  /**
+   * cogroup: [key, [values of input 0, values of input 1, ...]] for every key present in any input. An
+   * input is a shuffleRead (no aggregation) or, for a parent already partitioned like the result, that
+   * parent's same partition read in place (a narrow dependency).
+   */
+  | { kind: 'cogroup'; rddId: number; inputs: PartitionPlan[] }
+  /** cartesian: every [left record, right record] pair of one left and one right partition. */
+  | { kind: 'cartesian'; rddId: number; left: PartitionPlan; right: PartitionPlan }
+  /** coalesce: several parent partitions read one after the other by one task. */
+  | { kind: 'coalesced'; rddId: number; parents: PartitionPlan[] }
   /** Read the cached partition if present; otherwise compute the parent and store it. */
   | { kind: 'cached'; rddId: number; partition: number; level: 'memory' | 'disk'; parent: PartitionPlan }
   | { kind: 'checkpointRead'; rddId: number; partition: number };
@@ -82,6 +113,12 @@ export type ResultAction =
   | { kind: 'count' }
   | { kind: 'take'; n: number }
   | { kind: 'reduce'; fn: FnRef }
+  /** fold/aggregate: the partition folded from a structured clone of `zero` with fn(acc, record). */
+  | { kind: 'fold'; fn: FnRef; zero: unknown }
+  /** foreach: fn(record) for every record; foreachPartition: fn(records of the partition) once. */
+  | { kind: 'foreach' | 'foreachPartition'; fn: FnRef }
+  /** The n least records of the partition in the engine's key order (descending: the n greatest). */
+  | { kind: 'takeOrdered'; n: number; ascending: boolean }
   /** Reservoir-sample up to n keys of [key, value] records, for range partitioning. */
   /** `operator` is the range-partitioned shuffle the keys are for, named if a key is unsupported. */
   | { kind: 'sampleKeys'; n: number; seed: number; operator: string }

@@ -14,6 +14,11 @@ export interface TaskDescription {
   /** The executor epoch when the task was launched; stale results are recognised by it. */
   epoch: number;
   functions: ShippedFunction[];
+  /**
+   * Broadcast values the functions' params refer to that this executor has not received yet: each is
+   * shipped to a worker once, which keeps it for its lifetime.
+   */
+  broadcasts: { id: number; value: unknown }[];
   plan: PartitionPlan;
   sink: TaskSink;
   /** Demonstration and chaos knobs, decided by the engine so that they are reproducible. */
@@ -120,6 +125,8 @@ export type TaskResult =
       /** Checksum of the partition this task computed (order-sensitive), for non-determinism checks. */
       checksum: number;
       metrics: TaskMetrics;
+      /** What the task added to each accumulator ([accumulator id, sum of its adds]); absent: none. */
+      accumulatorUpdates?: [number, number | bigint][];
     }
   | {
       status: 'failed';

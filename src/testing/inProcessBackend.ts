@@ -11,6 +11,8 @@ export class InProcessBackend implements ExecutorBackend {
   readonly launched: TaskDescription[] = [];
   readonly #store: MemoryEngineStore;
   readonly #memory = new Map<ExecutorId, Map<string, unknown[]>>();
+  /** Each executor's broadcast values: like a worker's, they live as long as the executor. */
+  readonly #broadcasts = new Map<ExecutorId, Map<number, unknown>>();
   #listener!: BackendListener;
   #app!: AppId;
   #next = 1;
@@ -34,6 +36,7 @@ export class InProcessBackend implements ExecutorBackend {
   addExecutor(reason: string): ExecutorId {
     const id = this.#next++;
     this.#memory.set(id, new Map());
+    this.#broadcasts.set(id, new Map());
     this.#listener.executorAdded(id, reason);
     return id;
   }
@@ -54,6 +57,7 @@ export class InProcessBackend implements ExecutorBackend {
       },
       inputs: { getBlob: async (id: string) => inputs.get(id)?.blob },
       memory: this.#memory.get(executorId) ?? new Map(),
+      broadcasts: this.#broadcasts.get(executorId) ?? new Map(),
       progress: () => undefined,
       now: () => performance.now(),
     });
@@ -61,6 +65,7 @@ export class InProcessBackend implements ExecutorBackend {
 
   kill(executorId: ExecutorId, cause: ExecutorLossCause, reason: string): void {
     if (!this.#memory.delete(executorId)) return;
+    this.#broadcasts.delete(executorId);
     this.#listener.executorLost(executorId, cause, reason);
     this.addExecutor(`replaces worker ${executorId}`);
   }
