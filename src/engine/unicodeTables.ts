@@ -151,7 +151,7 @@ export function lowerCaseOfThisEngine(): LowerCaseMapping {
   const special: [number, string][] = [];
   const BLOCK = 256;
   for (const { start, end } of SEGMENTS) {
-    for (let from = start; from < end; from += BLOCK) {
+    for (let from: number = start; from < end; from += BLOCK) {
       const cps: number[] = [];
       for (let cp = from; cp < Math.min(end, from + BLOCK); cp++) if (cp !== CAPITAL_SIGMA) cps.push(cp);
       const block = String.fromCodePoint(...cps);
