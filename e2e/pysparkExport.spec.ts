@@ -108,8 +108,9 @@ async function countOnPage(page: Page, tokenizer: 'words' | 'whitespace', dir: s
 }
 
 test('the exported wordcount.py prints the page’s results byte for byte under spark-submit', async ({ page }) => {
-  // Two page runs over 11 MB and two spark-submit runs (each starts a JVM and Python workers).
-  test.setTimeout(480_000);
+  // Two page runs over 11 MB and two spark-submit runs (each starts a JVM and Python workers): about
+  // 2 minutes on an idle 2-core machine, 8 with a load average of 25.
+  test.setTimeout(900_000);
   sparkHome(ROOT); // fails at once, with the install command, when pyspark is missing
 
   const brown = brownFiles();

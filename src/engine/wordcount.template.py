@@ -31,9 +31,21 @@ def _contains(ranges, cp):
     return bisect_right(ranges, cp) & 1 == 1
 
 
-def _char_class(ranges):
-    """A regex character class body matching exactly the code points of the ranges."""
-    return "".join("\\U%08x-\\U%08x" % (a, b - 1) for a, b in zip(ranges[::2], ranges[1::2]))
+def _class_body(pairs):
+    return "".join("\\U%08x-\\U%08x" % (a, b - 1) for a, b in pairs)
+
+
+def _one_of(ranges, below=0x110000):
+    """A regex matching one code point of the ranges (those below `below`). Python's re looks a class up
+    in a table only while it holds no code point above U+FFFF, and otherwise tries its ranges one by one:
+    so the BMP part is one class and the rest another, tried only for a code point above U+FFFF."""
+    pairs = [(a, min(b, below)) for a, b in zip(ranges[::2], ranges[1::2]) if a < below]
+    bmp = [(a, min(b, 0x10000)) for a, b in pairs if a < 0x10000]
+    astral = [(max(a, 0x10000), b) for a, b in pairs if b > 0x10000]
+    parts = ["[%s]" % _class_body(bmp)] if bmp else []
+    if astral:
+        parts.append("(?=[\\U00010000-\\U0010ffff])[%s]" % _class_body(astral))
+    return "(?:%s)" % "|".join(parts) if parts else "(?!)"
 
 
 def _lower_table():
@@ -78,14 +90,23 @@ def to_lower_case(text):
 
 
 if TOKENIZER == "words":
-    _WORD = "[%s]" % _char_class(WORD_CHARS)
-    _TOKEN = re.compile("%s+(?:[%s]%s+)*" % (_WORD, re.escape(APOSTROPHES), _WORD))
+
+    def _token_regex(below):
+        word = _one_of(WORD_CHARS, below)
+        return re.compile("%s+(?:[%s]%s+)*" % (word, re.escape(APOSTROPHES), word))
+
+    _TOKEN = _token_regex(0x110000)
+    # An ASCII line holds only ASCII: the same token regex, cut down to ASCII, is much faster.
+    _ASCII_TOKEN = _token_regex(0x80)
 
     def tokens(line):
+        if line.isascii():
+            return _ASCII_TOKEN.findall(line.lower())
         return _TOKEN.findall(to_lower_case(line))
 
 else:
-    _TOKEN = re.compile("[^%s]+" % _char_class(SPACE))
+    # JavaScript's \s holds no code point above U+FFFF, so this class is a table lookup.
+    _TOKEN = re.compile("[^%s]+" % _class_body(zip(SPACE[::2], SPACE[1::2])))
 
     def tokens(line):
         return _TOKEN.findall(line)
