@@ -108,8 +108,8 @@ async function countOnPage(page: Page, tokenizer: 'words' | 'whitespace', dir: s
 }
 
 test('the exported wordcount.py prints the page’s results byte for byte under spark-submit', async ({ page }) => {
-  // Two page runs over 11 MB and two spark-submit runs (each starts a JVM and Python workers): about
-  // 2 minutes on an idle 2-core machine, 8 with a load average of 25.
+  // Two page runs over 11 MB and two spark-submit runs (each starts a JVM and Python workers): measured
+  // at 5.1 min on 2 cores under a load average of about 18, of which each spark-submit took about 4 min.
   test.setTimeout(900_000);
   sparkHome(ROOT); // fails at once, with the install command, when pyspark is missing
 
