@@ -1,8 +1,15 @@
 import type { Tokenizer } from '../protocol/plan';
 import { byteString, hasBomAt, replacedSequences, utf8Decoder } from './utf8';
 
-const WORD_RE = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
-const NON_SPACE_RE = /\S+/gu;
+/** One character of a `words` token (a regex class); exported for the PySpark export, which embeds it. */
+export const WORD_CHAR = '[\\p{L}\\p{M}\\p{N}]';
+/** Joins word characters inside a `words` token ("don't", "don’t"). */
+export const APOSTROPHES = "'’";
+/** One separator of the `whitespace` tokenizer (a regex class); its tokens are runs of anything else. */
+export const SPACE_CHAR = '\\s';
+
+const WORD_RE = new RegExp(`${WORD_CHAR}+(?:[${APOSTROPHES}]${WORD_CHAR}+)*`, 'gu');
+const NON_SPACE_RE = new RegExp(`[^${SPACE_CHAR}]+`, 'gu');
 
 /** Tokens of one line of text (no '\n' inside), with the exact word-count semantics. */
 export function tokenizeLine(line: string, tokenizer: Tokenizer): string[] {

@@ -20,6 +20,7 @@ export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
 export { describeCacheUse, describeReason, plural } from './describe';
+export { exportWordCountToPySpark, type PySparkWordCountSettings } from './pysparkExport';
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database

@@ -19,6 +19,7 @@ import { Timeline } from './components/Timeline';
 import { ReliabilityPanel } from './components/ReliabilityPanel';
 import { TopWordsChart } from './components/TopWordsChart';
 import { JobHistory } from './components/JobHistory';
+import { ExportPySparkButton } from './components/ExportPySparkButton';
 
 const NO_FILES = 'Add at least one text file, or load the sample text.';
 const ONLY_BINARY = 'Every file looks binary and is left out: add a text file, or tick "Count … anyway" for a file.';
@@ -76,6 +77,7 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
           <SettingsPanel form={form} disabled={running} onChange={setForm} />
           <RunControls run={run.state} problems={problems} attempted={attempted} onRun={onRun} onCancel={run.cancel} />
           <InterruptedRunPanel session={session} disabled={running} onResume={onResume} />
+          <ExportPySparkButton settings={parsed.ok ? parsed.settings : null} />
         </aside>
         <main className="views">
           <DagView store={store} />
