@@ -9,3 +9,14 @@ declare module 'lz4js' {
     dIndex: number,
   ): number;
 }
+declare module 'lz4js' {
+  /** Compresses src[sIndex, sIndex + sLength) into dst; returns the compressed size (0: incompressible). Tests only. */
+  export function compressBlock(
+    src: Uint8Array,
+    dst: Uint8Array,
+    sIndex: number,
+    sLength: number,
+    hashTable: Uint32Array,
+  ): number;
+  export function compressBound(n: number): number;
+}

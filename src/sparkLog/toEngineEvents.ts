@@ -300,9 +300,10 @@ export function toEngineEvents(sparkEvents: readonly SparkEvent[]): ImportedLog 
               reduceId: r.reduceId,
               executor: r.executor,
             };
-            lastFetch = failure;
+            // The first fetch failure of a stage attempt is the one that failed it: the sentences name it.
             if (!firstFetchOfAttempt.has(key(e.stageId, e.stageAttempt))) {
               firstFetchOfAttempt.set(key(e.stageId, e.stageAttempt), failure);
+              lastFetch = failure;
             }
             explanation = `${name} could not read its input: ${missingOutput(failure)} is missing (FetchFailed). Fetch failures do not count against the task; Spark fails the stage attempt and recomputes the lost output.`;
             break;
