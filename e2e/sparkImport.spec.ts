@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decompress } from 'fzstd';
-import type { Page } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { generate } from '../scripts/spark-logs/generate.mjs';
 import { Lz4BlockDecoder } from '../src/sparkLog/lz4Block';
@@ -60,6 +60,13 @@ async function open(page: Page, path: string, appName: string): Promise<void> {
   );
 }
 
+/** A full-page screenshot kept in the test's output folder and attached to the report. */
+async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(name);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
 const lastLine = (text: string) =>
   text
     .split('\n')
@@ -102,10 +109,7 @@ test('a Spark log whose tasks failed on their first attempt shows the failures a
     await expect(tip).toContainText(`${reason['Class Name']}: ${reason.Description}`);
     await cell.blur();
   }
-  await testInfo.attach('spark-failing-tasks.png', {
-    body: await page.screenshot({ fullPage: true }),
-    contentType: 'image/png',
-  });
+  await keepScreenshot(page, testInfo, 'spark-failing-tasks.png');
 });
 
 test('a Spark log with a FetchFailed shows the failed stage attempt, the missing output and the retried attempts', async ({
@@ -164,8 +168,5 @@ test('a Spark log with a FetchFailed shows the failed stage attempt, the missing
   await expect(log).toContainText(
     `because attempt ${fetch!['Stage Attempt ID']} could not read its input: the output of shuffle ${r['Shuffle ID']} (map ${r['Map Index']}, reduce ${r['Reduce ID']}) on executor ${r['Block Manager Address']['Executor ID']} was lost (FetchFailed)`,
   );
-  await testInfo.attach('spark-fetch-failure-retry.png', {
-    body: await page.screenshot({ fullPage: true }),
-    contentType: 'image/png',
-  });
+  await keepScreenshot(page, testInfo, 'spark-fetch-failure-retry.png');
 });

@@ -29,7 +29,10 @@ export const missingOutput = (f: FetchFailure) =>
 
 /** What a stage attempt that failed on a fetch says, before Spark's own failure text. */
 export const fetchFailedStage = (f: FetchFailure, sparkReason: string | null) =>
-  `FetchFailed: ${missingOutput(f)} is missing.${sparkReason ? ` Spark: ${lastLine(sparkReason)}` : ''}`;
+  `FetchFailed: ${missingOutput(f)} is missing.${sparkReason ? ` Spark: ${firstLine(sparkReason)}` : ''}`;
+
+/** The first line of a Java stack trace: the exception and its message. */
+export const firstLine = (text: string) => text.split('\n', 1)[0]!.trim();
 
 /** Why Spark ran another attempt of a stage, from what the log says happened before it. */
 export function explainResubmission(

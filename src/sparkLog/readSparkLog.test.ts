@@ -155,7 +155,8 @@ describe('readSparkLog', () => {
         time: 36,
         stageId: 1,
         attempt: 0,
-        reason: 'FetchFailed: the output of shuffle 0 (map 1, reduce 2) on executor 1 is missing. Spark: at x',
+        reason:
+          'FetchFailed: the output of shuffle 0 (map 1, reduce 2) on executor 1 is missing. Spark: org.apache.spark.shuffle.FetchFailedException',
       },
     ]);
     const failedTask = of(events, 'task.ended').find((t) => t.outcome === 'failed' && t.reason?.kind === 'spark')!;
