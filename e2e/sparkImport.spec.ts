@@ -4,7 +4,7 @@
 // log itself says, read here with JSON.parse.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { decompress } from 'fzstd';
 import type { Page, TestInfo } from '@playwright/test';
 import { test, expect } from './fixtures';
@@ -169,4 +169,26 @@ test('a Spark log with a FetchFailed shows the failed stage attempt, the missing
     `because attempt ${fetch!['Stage Attempt ID']} could not read its input: the output of shuffle ${r['Shuffle ID']} (map ${r['Map Index']}, reduce ${r['Reduce ID']}) on executor ${r['Block Manager Address']['Executor ID']} was lost (FetchFailed)`,
   );
   await keepScreenshot(page, testInfo, 'spark-fetch-failure-retry.png');
+});
+
+test('the files of a rolling log folder dropped on the page open as that Spark application', async ({ page }) => {
+  const [folder] = logs['zstd-rolling'];
+  const files = filesOf(folder!).map((f) => ({ name: basename(f), base64: readFileSync(f).toString('base64') }));
+  const events = eventsOf(folder!);
+  const jobs = events.filter((e) => e.Event === 'SparkListenerJobStart').length;
+  const version = events.find((e) => e.Event === 'SparkListenerLogStart')!['Spark Version'];
+  await page.goto('/');
+  const dataTransfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name));
+    return dt;
+  }, files);
+  await page.locator('main').dispatchEvent('dragenter', { dataTransfer });
+  await page.locator('main').dispatchEvent('dragover', { dataTransfer });
+  await page.locator('main').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByRole('status').filter({ hasText: 'Showing Spark application' })).toContainText(
+    `Showing Spark application emberflow-fetch-failure (${basename(folder!).replace('eventlog_v2_', '')}, Spark ${version}): ${jobs} job`,
+  );
+  // A Spark log is not text to count: nothing was added to the inputs.
+  await expect(page.getByText('No files yet.')).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { EngineSession } from '../EngineSession';
-import { openSparkLog, type SparkApplication } from '../../sparkLog';
+import { openSparkLog, type ReadProgress, type SparkApplication } from '../../sparkLog';
 
 export type SparkLogImportState =
   | { status: 'idle' }
@@ -21,8 +21,14 @@ export function useSparkLogImport(session: EngineSession): SparkLogImportApi {
       if (files.length === 0) return;
       const totalBytes = files.reduce((n, f) => n + f.size, 0);
       setState({ status: 'reading', fileCount: files.length, bytesRead: 0, totalBytes });
+      // Progress arrives on its own message port: a report may land after the result and must not
+      // turn the finished import back into "reading".
+      let finished = false;
+      const onProgress = (p: ReadProgress) => {
+        if (!finished) setState({ status: 'reading', fileCount: files.length, ...p });
+      };
       try {
-        const log = await openSparkLog(files, (p) => setState({ status: 'reading', fileCount: files.length, ...p }));
+        const log = await openSparkLog(files, onProgress).finally(() => (finished = true));
         session.showImported(log.events);
         setState({ status: 'shown', app: log.app });
       } catch (e) {
