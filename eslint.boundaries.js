@@ -5,6 +5,7 @@
 //   protocol imports nothing outside src/protocol (types shared by both sides of the worker boundary)
 //   storage, common never import engine, ui or executor
 //   ui       imports the engine only through its public entry (src/engine/index.ts), never executor
+//   sparkLog reads Spark's event logs (partly in a Web Worker): imports protocol and common only
 //   testing  (the scheduler tests' backends) is imported by tests only
 // Unit tests (*.test.ts) are exempt: they may reach into any module they test.
 // Note: `new Worker(new URL('../executor/worker.ts', import.meta.url))` is not an import and is the
@@ -50,6 +51,8 @@ const ENGINE_EXECUTOR =
 const EXECUTOR_ENGINE =
   'executor never imports engine (docs/ARCHITECTURE.md): it runs in a Web Worker; share types through src/protocol.';
 const EXECUTOR_UI = 'executor never imports ui (docs/ARCHITECTURE.md).';
+const SPARK_LOG =
+  'sparkLog turns Spark event logs into events, partly inside a Web Worker: it imports only protocol and common (docs/ARCHITECTURE.md).';
 const LEAF = (dir) =>
   `${dir} is a leaf shared by both sides of the worker boundary: it must not import engine, ui or executor (docs/ARCHITECTURE.md).`;
 
@@ -74,6 +77,12 @@ export const importBoundaries = [
     folder('engine', LEAF('common')),
     folder('ui', LEAF('common')),
     folder('executor', LEAF('common')),
+  ]),
+  boundary('src/sparkLog', [
+    folder('engine', SPARK_LOG),
+    folder('ui', SPARK_LOG),
+    folder('executor', SPARK_LOG),
+    folder('storage', SPARK_LOG),
   ]),
   boundary('src/ui', [
     {

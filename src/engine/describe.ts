@@ -14,6 +14,8 @@ export function describeReason(reason: TaskFailureReason): string {
       }): ${reason.message}`;
     case 'executorLost':
       return `ExecutorLost(worker ${reason.executorId}): ${reason.message}`;
+    case 'spark':
+      return `${reason.className}: ${reason.message}`;
     case 'killed':
     case 'injected':
     case 'inputUnreadable':

@@ -66,7 +66,13 @@ export type TaskFailureReason =
    * A checkpointed partition's block is gone (deleted, damaged or another engine's). Checkpointing
    * truncated the lineage, so nothing can recompute it.
    */
-  | { kind: 'checkpointLost'; rddId: number; partition: number; blockId: string; message: string };
+  | { kind: 'checkpointLost'; rddId: number; partition: number; blockId: string; message: string }
+  /**
+   * A task failure read from a Spark event log (src/sparkLog/) that has no Emberflow kind: an exception
+   * (with Spark's class name and text, as Spark recorded them) or another of Spark's task end reasons.
+   * The engine itself never produces it.
+   */
+  | { kind: 'spark'; className: string; message: string };
 
 export type ExecutorLossCause = 'killed' | 'heartbeatTimeout' | 'crashed';
 
@@ -101,6 +107,7 @@ export function retryCanHelp(reason: TaskFailureReason): boolean {
     case 'executorLost':
     case 'killed':
     case 'injected':
+    case 'spark':
       return true;
   }
 }

@@ -20,6 +20,9 @@ import { ReliabilityPanel } from './components/ReliabilityPanel';
 import { TopWordsChart } from './components/TopWordsChart';
 import { JobHistory } from './components/JobHistory';
 import { ExportPySparkButton } from './components/ExportPySparkButton';
+import { SparkLogImport } from './components/SparkLogImport';
+import { useSparkLogImport } from './hooks/useSparkLogImport';
+import { looksLikeSparkLog } from '../sparkLog/logFiles';
 
 const NO_FILES = 'Add at least one text file, or load the sample text.';
 const ONLY_BINARY = 'Every file looks binary and is left out: add a text file, or tick "Count … anyway" for a file.';
@@ -30,8 +33,10 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
   const [form, setForm] = useState<SettingsForm>(loadSettings);
   const [attempted, setAttempted] = useState(false);
   const running = run.state.status === 'running';
+  const spark = useSparkLogImport(session);
   const dragging = useFileDrop((files) => {
-    if (!running) void inputs.add(files);
+    if (running) return;
+    void (looksLikeSparkLog(files.map((f) => f.name)) ? spark.open(files) : inputs.add(files));
   });
 
   const parsed = parseSettings(form);
@@ -78,6 +83,7 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
           <RunControls run={run.state} problems={problems} attempted={attempted} onRun={onRun} onCancel={run.cancel} />
           <InterruptedRunPanel session={session} disabled={running} onResume={onResume} />
           <ExportPySparkButton settings={parsed.ok ? parsed.settings : null} />
+          <SparkLogImport spark={spark} disabled={running} />
         </aside>
         <main className="views">
           <DagView store={store} />

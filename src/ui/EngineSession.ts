@@ -1,4 +1,4 @@
-import type { UiEngine } from './engineTypes';
+import type { EngineEvent, UiEngine } from './engineTypes';
 import type { ViewStore } from './store/createViewStore';
 
 export type EngineFactory = (workers: number) => UiEngine;
@@ -13,6 +13,8 @@ export class EngineSession {
   #workers: number;
   #unsubscribe: () => void;
   #switching: Promise<UiEngine>;
+  /** The page shows events that did not come from this engine (an opened Spark log) until the next run. */
+  #showingImported = false;
   readonly #store: ViewStore;
   readonly #factory: EngineFactory;
 
@@ -37,7 +39,10 @@ export class EngineSession {
   /** Resolve to a context with this many workers, restarting the pool if the count differs. */
   withWorkers(workers: number): Promise<UiEngine> {
     this.#switching = this.#switching.then(async (current) => {
-      if (workers === this.#workers) return current;
+      if (workers === this.#workers) {
+        if (this.#showingImported) this.#unsubscribe = this.#attach(current);
+        return current;
+      }
       this.#unsubscribe();
       await current.stop().catch(() => undefined);
       this.#workers = workers;
@@ -54,7 +59,21 @@ export class EngineSession {
     await current.stop();
   }
 
+  /**
+   * Show another application's events (an opened Spark event log) instead of this engine's: the engine
+   * keeps running, but its events (heartbeats, …) stay off the page until the next run starts.
+   */
+  showImported(events: readonly EngineEvent[]): void {
+    this.#unsubscribe();
+    this.#unsubscribe = () => undefined;
+    this.#showingImported = true;
+    this.#store.reset();
+    for (const event of events) this.#store.push(event);
+    this.#store.flush();
+  }
+
   #attach(engine: UiEngine): () => void {
+    this.#showingImported = false;
     this.#store.reset({ executors: engine.executors(), blocks: engine.blocks() });
     return engine.events.subscribe((event) => this.#store.push(event));
   }

@@ -1,7 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
 
+/** Every file under a dropped entry: a dropped folder (e.g. a Spark rolling log) yields the files in it. */
+async function filesOf(entry: FileSystemEntry): Promise<File[]> {
+  if (entry.isFile) {
+    return [await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))];
+  }
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const children: FileSystemEntry[] = [];
+  // readEntries returns the folder in batches; an empty batch ends it.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    children.push(...batch);
+  }
+  return (await Promise.all(children.map(filesOf))).flat();
+}
+
 /**
- * Accept files dropped anywhere on the page. Returns whether files are being dragged over it, for the
+ * Accept files dropped anywhere on the page (a dropped folder gives the files inside it). Returns whether files are being dragged over it, for the
  * drop hint. Counting enter/leave pairs is needed because dragleave fires for every child element.
  */
 export function useFileDrop(onFiles: (files: File[]) => void): boolean {
@@ -33,8 +49,15 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
       e.preventDefault();
       depth.current = 0;
       setDragging(false);
-      const files = Array.from(e.dataTransfer?.files ?? []);
-      latest.current(files);
+      // Entries must be taken while the event is being handled; reading folders happens after it.
+      const entries = Array.from(e.dataTransfer?.items ?? [])
+        .map((item) => item.webkitGetAsEntry())
+        .filter((entry) => entry !== null);
+      if (entries.length === 0) {
+        latest.current(Array.from(e.dataTransfer?.files ?? []));
+        return;
+      }
+      void Promise.all(entries.map(filesOf)).then((files) => latest.current(files.flat()));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
