@@ -117,6 +117,8 @@ export class RDD<T> {
   readonly numPartitions: number;
   /** Short label for the DAG view, e.g. "flatMap". */
   readonly operation: string;
+  /** A name for people (Spark's RDD.setName), e.g. "counts"; job descriptions use it. */
+  name: string | null = null;
   storageLevel: StorageLevel | null = null;
   /** Set once a reliable checkpoint of every partition exists; lineage is truncated there. */
   checkpointed = false;
@@ -281,6 +283,12 @@ export class RDD<T> {
     options?: FunctionOptions<P> & { numPartitions?: number },
   ): RDD<T> {
     return this.keyBy(fn, options).sortByKey(ascending, options?.numPartitions).values();
+  }
+
+  /** Names this RDD for people: the sort's sampling job is described as "sampling <name> to split the sort". */
+  setName(name: string): this {
+    this.name = name;
+    return this;
   }
 
   persist(level: StorageLevel = 'memory'): this {

@@ -62,7 +62,6 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
   };
 
   const results = run.state.status === 'succeeded' ? run.state.results : null;
-  const failureProbability = parsed.ok ? parsed.settings.failureProbability : null;
 
   return (
     <div className="app">
@@ -89,7 +88,7 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
             <TopWordsChart results={results} />
           </div>
           <div className="two-up">
-            <ReliabilityPanel store={store} failureProbability={failureProbability} />
+            <ReliabilityPanel store={store} run={run.state} />
             <JobHistory store={store} runs={run.history} />
           </div>
           <EventLog store={store} session={session} />
