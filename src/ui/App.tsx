@@ -70,19 +70,21 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
         <p>A fault-tolerant word count that runs in this tab: kill workers, clear blocks, and watch it recover.</p>
       </header>
       <div className="layout">
+        {/* Run, Cancel, the status and a resume offer first: in view with any number of files. */}
         <aside className="controls">
-          <InputsPanel inputs={inputs} disabled={running} notes={run.inputNotes} />
-          <SettingsPanel form={form} disabled={running} onChange={setForm} />
           <RunControls run={run.state} problems={problems} attempted={attempted} onRun={onRun} onCancel={run.cancel} />
           <InterruptedRunPanel session={session} disabled={running} onResume={onResume} />
+          <InputsPanel inputs={inputs} disabled={running} notes={run.inputNotes} />
+          <SettingsPanel store={store} form={form} disabled={running} onChange={setForm} />
         </aside>
         <main className="views">
           <DagView store={store} />
+          <Timeline store={store} />
+          <EventLog store={store} session={session} />
           <div className="two-up">
             <WorkersPanel store={store} session={session} />
             <StoragePanel store={store} session={session} />
           </div>
-          <Timeline store={store} />
           <div className="two-up">
             <ResultsPanel results={results} />
             <TopWordsChart results={results} />
@@ -91,7 +93,6 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
             <ReliabilityPanel store={store} run={run.state} />
             <JobHistory store={store} runs={run.history} />
           </div>
-          <EventLog store={store} session={session} />
         </main>
       </div>
       {dragging && (

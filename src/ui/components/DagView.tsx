@@ -1,13 +1,31 @@
-import { useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
 import type { ViewStore } from '../store/createViewStore';
 import { useViewState } from '../hooks/useViewState';
-import { layoutStages } from './layoutStages';
+import { layoutStages, STAGE_WIDTH } from './layoutStages';
 import { StageNode, type StageFlowNode } from './StageNode';
 
 /** Defined once at module level: a new nodeTypes object per render makes React Flow remount every node. */
 const nodeTypes = { stage: StageNode };
 const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: 1 };
+/** Narrower than two stage cards side by side: stages are stacked, one per row, at a readable size. */
+const NARROW = 2 * STAGE_WIDTH;
+/** The wide canvas's height; a narrow one grows with its stacked stages up to this many pixels. */
+const WIDE_HEIGHT = 320;
+const NARROW_MAX_HEIGHT = 2400;
+
+/** The element's content width, or 0 until it has been laid out (React Flow needs a real size: #004). */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
 
 export function DagView({ store }: { store: ViewStore }) {
   const jobs = useViewState(store, (s) => s.jobs);
@@ -27,7 +45,14 @@ export function DagView({ store }: { store: ViewStore }) {
       ? []
       : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
   }, [stageKey, store]);
-  const positions = useMemo(() => layoutStages(infos), [infos]);
+  const canvas = useRef<HTMLDivElement>(null);
+  const width = useWidth(canvas);
+  const narrow = width > 0 && width < NARROW;
+  const layout = useMemo(() => layoutStages(infos, narrow ? 'TB' : 'LR'), [infos, narrow]);
+  const positions = layout.positions;
+  // Stacked stages are fitted by width (at most zoom 1), so the canvas is as tall as they are.
+  const zoom = Math.min(1, width / (layout.width * (1 + 2 * FIT_VIEW_OPTIONS.padding)));
+  const height = narrow ? Math.min(NARROW_MAX_HEIGHT, Math.ceil(layout.height * zoom * 1.2) + 40) : WIDE_HEIGHT;
   // Stages recomputing lost output (a running retry): the edges from them to the stages that wait for
   // that output light up, tracing the path back through the lineage to where recomputation starts.
   const recovering = useViewState(store, (s) =>
@@ -52,7 +77,7 @@ export function DagView({ store }: { store: ViewStore }) {
             id: String(info.stageId),
             type: 'stage' as const,
             position,
-            data: { stageId: info.stageId, store },
+            data: { stageId: info.stageId, store, vertical: narrow },
             // The stage card is its own labelled group with focusable cells; a focusable wrapper
             // would add a second, unnamed tab stop per stage.
             focusable: false,
@@ -61,7 +86,7 @@ export function DagView({ store }: { store: ViewStore }) {
           },
         ];
       }),
-    [infos, positions, store],
+    [infos, positions, store, narrow],
   );
 
   const edges: Edge[] = useMemo(() => {
@@ -100,12 +125,12 @@ export function DagView({ store }: { store: ViewStore }) {
             : 'Run a job to see its stages.'}
         </span>
       </div>
-      <div className="dag-canvas">
-        {job && (
+      <div className="dag-canvas" ref={canvas} style={{ height }}>
+        {job && width > 0 && (
           <ReactFlowProvider>
             <ReactFlow
               // Remount when the stage set changes so fitView frames the new graph.
-              key={stageKey}
+              key={`${stageKey}${narrow ? ' narrow' : ''}`}
               nodes={nodes}
               edges={edges}
               nodeTypes={nodeTypes}
@@ -117,6 +142,8 @@ export function DagView({ store }: { store: ViewStore }) {
               nodesConnectable={false}
               elementsSelectable={false}
               zoomOnScroll={false}
+              // Stacked on a phone, the canvas is as tall as its stages: a drag scrolls the page.
+              panOnDrag={!narrow}
               preventScrolling={false}
               colorMode="system"
             >
