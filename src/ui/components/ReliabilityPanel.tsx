@@ -84,8 +84,8 @@ function Figures({ f, running }: { f: ReliabilityFigures; running: boolean }) {
         <dd>{formatCount(f.otherFailures)}</dd>
       </dl>
       <p className="hint">
-        λ is the run&apos;s measured rate of finished tasks. A retry is not a new draw of n: the job aborts only when
-        one task fails {f.maxTaskFailures} times.
+        λ is the run&apos;s measured rate of finished tasks. n counts each task once: retries are what failures cost,
+        and the job aborts only when one task fails {f.maxTaskFailures} times.
       </p>
     </>
   );
