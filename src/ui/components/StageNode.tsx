@@ -7,7 +7,11 @@ import { STAGE_WIDTH } from './layoutStages';
 import { PartitionGrid } from './PartitionGrid';
 
 /** `vertical`: stages are stacked (a narrow screen), so edges enter at the top and leave at the bottom. */
-export type StageFlowNode = Node<{ stageId: number; store: ViewStore; vertical?: boolean }, 'stage'>;
+export type StageFlowNode = Node<
+  /** `purpose`: what the stage is for, when "result" would mislead (a sort's sampling job). */
+  { stageId: number; store: ViewStore; vertical?: boolean; purpose?: string },
+  'stage'
+>;
 
 /** A stage card. It subscribes to its own stage: a task event of another stage leaves it alone. */
 export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNode>) {
@@ -33,7 +37,7 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
       <div className="stage-head">
         <strong>Stage {info.stageId}</strong>
         <span className="muted">
-          {info.kind === 'result' ? 'result' : `shuffle map → shuffle ${info.shuffleId ?? '?'}`}
+          {data.purpose ?? (info.kind === 'result' ? 'result' : `shuffle map → shuffle ${info.shuffleId ?? '?'}`)}
         </span>
       </div>
       <ol className="stage-ops" aria-label="Operations">

@@ -27,11 +27,19 @@ describe('layoutStages', () => {
   it('puts a parent left of its child on a wide screen, and above it on a narrow one', () => {
     const infos = stages(3);
     const wide = layoutStages(infos, 'LR').positions;
-    const narrow = layoutStages(infos, 'TB');
     expect(wide.get(0)!.x).toBeLessThan(wide.get(1)!.x);
-    expect(narrow.positions.get(0)!.y).toBeLessThan(narrow.positions.get(1)!.y);
-    // One stage across: the narrow layout is as wide as a card plus its margins.
-    expect(narrow.width).toBe(STAGE_WIDTH + 20);
+    const tall = layoutStages(infos, 'TB').positions;
+    expect(tall.get(0)!.y).toBeLessThan(tall.get(1)!.y);
+  });
+
+  it('stacks stages one per row on a phone, even where a stage has two children', () => {
+    const infos = [...stages(3), { ...stages(3)[1]!, stageId: 3, parentStageIds: [0] }];
+    const { positions, width } = layoutStages(infos, 'stack');
+    const ys = [0, 1, 2, 3].map((id) => positions.get(id)!.y);
+    expect(ys).toEqual(ys.slice().sort((a, b) => a - b));
+    expect(new Set([0, 1, 2, 3].map((id) => positions.get(id)!.x)).size).toBe(1);
+    // One stage across: as wide as a card plus its margins.
+    expect(width).toBe(STAGE_WIDTH + 20);
   });
 
   it('puts every stage after all its parents in a large job', () => {

@@ -10,8 +10,11 @@ export function estimateStageHeight(info: StageInfo): number {
   return 130 + info.operations.length * 4 + gridRows * 16;
 }
 
-/** Left to right on a wide screen; top to bottom on a narrow one, where only one stage fits across. */
-export type DagDirection = 'LR' | 'TB';
+/**
+ * Left to right (LR) or top to bottom (TB) in layers; or `stack`: one stage per row in id order (a parent
+ * is always created before its children), for a phone, where only one stage card fits across.
+ */
+export type DagDirection = 'LR' | 'TB' | 'stack';
 
 export interface StageLayout {
   /** Top-left corner of each stage card. */
@@ -32,6 +35,7 @@ const MARGIN = 10;
 
 /** Parents (map stages) before the stages reading them: dagre for small jobs, plain layers for large ones. */
 export function layoutStages(stages: StageInfo[], direction: DagDirection = 'LR'): StageLayout {
+  if (direction === 'stack') return stackStages(stages);
   return stages.length > DAGRE_UP_TO ? layerStages(stages, direction) : dagreLayout(stages, direction);
 }
 
@@ -39,7 +43,7 @@ export function layoutStages(stages: StageInfo[], direction: DagDirection = 'LR'
  * Each stage in the layer after its deepest parent, layers side by side (LR) or stacked (TB), stages
  * in a layer in id order. No crossing minimisation: linear in stages and edges.
  */
-function layerStages(stages: StageInfo[], direction: DagDirection): StageLayout {
+function layerStages(stages: StageInfo[], direction: 'LR' | 'TB'): StageLayout {
   const ids = new Set(stages.map((s) => s.stageId));
   const layer = new Map<number, number>();
   // Stage ids grow with submission order, and a parent is created before its child: one pass in id order.
@@ -71,7 +75,17 @@ function layerStages(stages: StageInfo[], direction: DagDirection): StageLayout 
     : { positions, width: across, height: length };
 }
 
-function dagreLayout(stages: StageInfo[], direction: DagDirection): StageLayout {
+function stackStages(stages: StageInfo[]): StageLayout {
+  const positions = new Map<number, { x: number; y: number }>();
+  let y = MARGIN;
+  for (const s of stages.slice().sort((a, b) => a.stageId - b.stageId)) {
+    positions.set(s.stageId, { x: MARGIN, y });
+    y += estimateStageHeight(s) + RANK_SEP;
+  }
+  return { positions, width: STAGE_WIDTH + 2 * MARGIN, height: y - RANK_SEP + MARGIN };
+}
+
+function dagreLayout(stages: StageInfo[], direction: 'LR' | 'TB'): StageLayout {
   const g = new dagre.graphlib.Graph();
   // Generous nodesep: a stage grows as attempt lines are added, after the layout is fixed.
   g.setGraph({ rankdir: direction, nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: MARGIN, marginy: MARGIN });

@@ -135,9 +135,7 @@ export function useInputs(session: EngineSession): InputsApi {
     setError(null);
     setBusy(true);
     try {
-      const stored = await session.engine.inputs.list();
-      // One IndexedDB transaction per file, issued together: idb queues them, the page stays responsive.
-      await Promise.all(stored.map((f) => session.engine.inputs.remove(f.id)));
+      await session.engine.inputs.removeAll();
       setBinary({});
     } catch (e) {
       setError(`Could not remove every file: ${message(e)}`);
