@@ -22,7 +22,7 @@ import type { JobRunner } from './jobRunner';
 import { MapOutputTracker } from './mapOutputTracker';
 import { RDD, checkPartitions, type ActionSpec } from './rdd';
 import { TaskScheduler } from './taskScheduler';
-import { plural } from './describe';
+import { describeSampleJob, plural } from './describe';
 import { RunJournal } from './runJournal';
 import { InputStats } from './inputStats';
 import { assertSendable } from './assertSendable';
@@ -220,6 +220,8 @@ export class EmberContext implements JobRunner {
     add: (files: Blob[]): Promise<StoredInputInfo[]> => this.#store.putInputs(files),
     list: (): Promise<StoredInputInfo[]> => this.#store.listInputs(),
     remove: (id: string): Promise<void> => this.#store.deleteInput(id),
+    /** Every stored input, in one transaction (one per file took minutes for 10,000 files). */
+    removeAll: (): Promise<void> => this.#store.deleteAllInputs(),
   };
 
   /**
@@ -292,7 +294,8 @@ export class EmberContext implements JobRunner {
       .pairWithOne()
       .reduceByKey<string, number>('sum', { numPartitions: partitions })
       // Kept in the workers' memory: the sort's sampling job computes the counts once, its map stage reuses them.
-      .persist('memory');
+      .persist('memory')
+      .setName('counts');
     // The caller never sees `counts`, so cannot unpersist it: its cache lives only while an action on
     // the word count runs, and each later action caches it again (from the stored shuffle output).
     this.#actionScoped.add(counts as RDD<unknown>);
@@ -462,7 +465,7 @@ export class EmberContext implements JobRunner {
       const outputs = await this.#dag.runJob(
         dep.parent,
         { kind: 'sampleKeys', n: perMap, seed: dep.shuffleId, operator: dep.operator },
-        `sample of ${dep.parent.label} for range partitioning`,
+        describeSampleJob(dep.parent),
       );
       const bounds = rangeBoundsFromSample(outputRecords(outputs), dep.numReducers, partitioner.ascending);
       partitioner.bounds = { status: 'known', bounds };

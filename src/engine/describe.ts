@@ -1,5 +1,6 @@
 import type { CacheUse, ExecutorId, TaskFailureReason } from '../protocol';
 import type { FailureDecision } from './taskSetManager';
+import type { RDD } from './rdd';
 
 /** One plain sentence for a failure reason, as the event log and abort messages show it. */
 export function describeReason(reason: TaskFailureReason): string {
@@ -23,6 +24,20 @@ export function describeReason(reason: TaskFailureReason): string {
     case 'checkpointLost':
       return reason.message;
   }
+}
+
+/** The nearest name a person gave this RDD or, through narrow operators, an RDD it was derived from. */
+function nameOf(rdd: RDD<unknown>): string | null {
+  if (rdd.name !== null) return rdd.name;
+  return rdd.source.kind === 'narrow' ? nameOf(rdd.source.parent) : null;
+}
+
+/**
+ * The description of a sort's range-partitioning sample job: it computes no result of its own, it
+ * only samples keys to choose the sort's split points, and must read as such.
+ */
+export function describeSampleJob(sampled: RDD<unknown>): string {
+  return `sampling ${nameOf(sampled) ?? sampled.label} to split the sort`;
 }
 
 /** One task attempt as the task sentences name it: "Task 3 of stage 1.0", attempt 2 on worker 1. */

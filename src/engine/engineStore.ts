@@ -25,6 +25,7 @@ export interface EngineStore {
   putInputs(files: Blob[]): Promise<StoredInputInfo[]>;
   listInputs(): Promise<StoredInputInfo[]>;
   deleteInput(id: string): Promise<void>;
+  deleteAllInputs(): Promise<void>;
   deleteBlocks(ids: string[]): Promise<void>;
   getBlocks(ids: string[]): Promise<(BlockRecord | undefined)[]>;
   listBlockIds(): Promise<string[]>;

@@ -1,7 +1,7 @@
 import type { AppId, BlockRecord, StoredEventChunk, StoredInputInfo, StoredMapOutput, StoredRun } from '../protocol';
 import { openEngineDb, type EngineDb } from '../storage/schema';
 import { BlockStore } from '../storage/blockStore';
-import { deleteInput, listInputs, putInputs } from '../storage/inputStore';
+import { deleteAllInputs, deleteInput, listInputs, putInputs } from '../storage/inputStore';
 import { claimRun, deleteRun, listRuns, mapOutputsOf, saveMapOutput, saveRun } from '../storage/runJournal';
 import { holdAppLock, liveApps, type AppLock } from '../storage/appLock';
 import { abandonedBlocks, interruptedRuns } from '../storage/abandoned';
@@ -64,6 +64,9 @@ export class IdbEngineStore implements EngineStore {
   }
   async listInputs(): Promise<StoredInputInfo[]> {
     return listInputs((await this.#opened).db);
+  }
+  async deleteAllInputs(): Promise<void> {
+    return deleteAllInputs((await this.#opened).db);
   }
   async deleteInput(id: string): Promise<void> {
     return deleteInput((await this.#opened).db, id);

@@ -21,6 +21,7 @@ export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
 export { describeCacheUse, describeReason, plural } from './describe';
 export { exportWordCountToPySpark, type PySparkWordCountSettings } from './pysparkExport';
+export { DEFAULTS } from './defaults';
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database

@@ -154,6 +154,8 @@ export class RDD<T> {
   readonly numPartitions: number;
   /** Short label for the DAG view, e.g. "flatMap". */
   readonly operation: string;
+  /** A name for people (Spark's RDD.setName), e.g. "counts"; job descriptions use it. */
+  name: string | null = null;
   storageLevel: StorageLevel | null = null;
   /** Set once a reliable checkpoint of every partition exists; lineage is truncated there. */
   checkpointed = false;
@@ -625,6 +627,12 @@ export class RDD<T> {
   /** Each partition as one array. */
   glom(): RDD<T[]> {
     return this.#narrow({ kind: 'glom' }, 'glom');
+  }
+
+  /** Names this RDD for people: the sort's sampling job is described as "sampling <name> to split the sort". */
+  setName(name: string): this {
+    this.name = name;
+    return this;
   }
 
   persist(level: StorageLevel = 'memory'): this {

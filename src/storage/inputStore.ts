@@ -44,3 +44,7 @@ export function getInput(db: EngineDb, id: string): Promise<StoredInput | undefi
 export function deleteInput(db: EngineDb, id: string): Promise<void> {
   return db.delete('inputs', id);
 }
+
+export function deleteAllInputs(db: EngineDb): Promise<void> {
+  return db.clear('inputs');
+}

@@ -70,6 +70,9 @@ export class MemoryEngineStore implements EngineStore {
   async listInputs(): Promise<StoredInputInfo[]> {
     return [...this.inputs.values()].map((i) => i.info);
   }
+  async deleteAllInputs(): Promise<void> {
+    this.inputs.clear();
+  }
   async deleteInput(id: string): Promise<void> {
     this.inputs.delete(id);
   }

@@ -68,7 +68,6 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
   };
 
   const results = run.state.status === 'succeeded' ? run.state.results : null;
-  const failureProbability = parsed.ok ? parsed.settings.failureProbability : null;
 
   return (
     <div className="app">
@@ -77,30 +76,31 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
         <p>A fault-tolerant word count that runs in this tab: kill workers, clear blocks, and watch it recover.</p>
       </header>
       <div className="layout">
+        {/* Run, Cancel, the status and a resume offer first: in view with any number of files. */}
         <aside className="controls">
-          <InputsPanel inputs={inputs} disabled={running} notes={run.inputNotes} />
-          <SettingsPanel form={form} disabled={running} onChange={setForm} />
           <RunControls run={run.state} problems={problems} attempted={attempted} onRun={onRun} onCancel={run.cancel} />
           <InterruptedRunPanel session={session} disabled={running} onResume={onResume} />
+          <InputsPanel inputs={inputs} disabled={running} notes={run.inputNotes} />
+          <SettingsPanel store={store} form={form} disabled={running} onChange={setForm} />
           <ExportPySparkButton settings={parsed.ok ? parsed.settings : null} />
           <SparkLogImport spark={spark} disabled={running} />
         </aside>
         <main className="views">
           <DagView store={store} />
+          <Timeline store={store} />
+          <EventLog store={store} session={session} />
           <div className="two-up">
             <WorkersPanel store={store} session={session} />
             <StoragePanel store={store} session={session} />
           </div>
-          <Timeline store={store} />
           <div className="two-up">
             <ResultsPanel results={results} />
             <TopWordsChart results={results} />
           </div>
           <div className="two-up">
-            <ReliabilityPanel store={store} failureProbability={failureProbability} />
+            <ReliabilityPanel store={store} run={run.state} />
             <JobHistory store={store} runs={run.history} />
           </div>
-          <EventLog store={store} session={session} />
         </main>
       </div>
       {dragging && (

@@ -36,6 +36,7 @@ export interface UiEngine {
     add(files: File[]): Promise<StoredInputInfo[]>;
     list(): Promise<StoredInputInfo[]>;
     remove(id: string): Promise<void>;
+    removeAll(): Promise<void>;
   };
   events: { subscribe(listener: (event: EngineEvent) => void): () => void; exportJsonLines(): Promise<string> };
   configure(partial: Partial<JobSettings>): void;

@@ -1,13 +1,44 @@
-import { useDeferredValue, useMemo } from 'react';
-import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, useStore, type Edge } from '@xyflow/react';
 import type { ViewStore } from '../store/createViewStore';
 import { useViewState } from '../hooks/useViewState';
-import { layoutStages } from './layoutStages';
+import { layoutStages, STAGE_WIDTH } from './layoutStages';
 import { StageNode, type StageFlowNode } from './StageNode';
 
 /** Defined once at module level: a new nodeTypes object per render makes React Flow remount every node. */
 const nodeTypes = { stage: StageNode };
 const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: 1 };
+/** Narrower than two stage cards side by side: stages are stacked, one per row, at a readable size. */
+const NARROW = 2 * STAGE_WIDTH;
+/** The wide canvas's height; a narrow one grows with its stacked stages up to this many pixels. */
+const WIDE_HEIGHT = 320;
+const NARROW_MAX_HEIGHT = 2400;
+const NARROW_PAD = 8;
+
+/** Reports the lowest edge of the measured stage cards: they grow as attempt lines are added. */
+function ReportBottom({ onBottom }: { onBottom(bottom: number): void }) {
+  const bottom = useStore((s) => {
+    let max = 0;
+    for (const n of s.nodeLookup.values())
+      max = Math.max(max, n.internals.positionAbsolute.y + (n.measured.height ?? 0));
+    return Math.ceil(max);
+  });
+  useEffect(() => onBottom(bottom), [bottom, onBottom]);
+  return null;
+}
+
+/** The element's content width, or 0 until it has been laid out (React Flow needs a real size: #004). */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
 
 export function DagView({ store }: { store: ViewStore }) {
   const jobs = useViewState(store, (s) => s.jobs);
@@ -27,7 +58,23 @@ export function DagView({ store }: { store: ViewStore }) {
       ? []
       : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
   }, [stageKey, store]);
-  const positions = useMemo(() => layoutStages(infos), [infos]);
+  const canvas = useRef<HTMLDivElement>(null);
+  const width = useWidth(canvas);
+  const narrow = width > 0 && width < NARROW;
+  const layout = useMemo(() => layoutStages(infos, narrow ? 'stack' : 'LR'), [infos, narrow]);
+  const positions = layout.positions;
+  // Stacked stages are not fitted into a fixed box (that shrank them to half size on a phone): they are
+  // drawn as wide as the canvas allows, at most zoom 1, and the canvas grows as tall as they are.
+  const zoom = Math.min(1, (width - 2 * NARROW_PAD) / STAGE_WIDTH);
+  const narrowViewport = {
+    x: (width - STAGE_WIDTH * zoom) / 2 - (positions.values().next().value?.x ?? 0) * zoom,
+    y: 0,
+    zoom,
+  };
+  const [stagesBottom, setStagesBottom] = useState(0);
+  const height = narrow
+    ? Math.min(NARROW_MAX_HEIGHT, Math.ceil(Math.max(stagesBottom, layout.height) * zoom) + NARROW_PAD)
+    : WIDE_HEIGHT;
   // Stages recomputing lost output (a running retry): the edges from them to the stages that wait for
   // that output light up, tracing the path back through the lineage to where recomputation starts.
   const recovering = useViewState(store, (s) =>
@@ -38,6 +85,13 @@ export function DagView({ store }: { store: ViewStore }) {
       })
       .map((info) => info.stageId)
       .join(','),
+  );
+
+  // The final stage of a sort's sampling job computes no result: its card must not read as a second one.
+  // The engine describes that job with describeSampleJob ("sampling … to split the sort").
+  const sampleStages = useMemo(
+    () => new Set(runJobs.filter((j) => j.description.startsWith('sampling ')).map((j) => j.finalStageId)),
+    [runJobs],
   );
 
   // Nodes (and edges) change with the stage set only: each StageNode subscribes to its own stage, so
@@ -52,7 +106,12 @@ export function DagView({ store }: { store: ViewStore }) {
             id: String(info.stageId),
             type: 'stage' as const,
             position,
-            data: { stageId: info.stageId, store },
+            data: {
+              stageId: info.stageId,
+              store,
+              vertical: narrow,
+              purpose: sampleStages.has(info.stageId) ? 'samples keys to split the sort' : undefined,
+            },
             // The stage card is its own labelled group with focusable cells; a focusable wrapper
             // would add a second, unnamed tab stop per stage.
             focusable: false,
@@ -61,7 +120,7 @@ export function DagView({ store }: { store: ViewStore }) {
           },
         ];
       }),
-    [infos, positions, store],
+    [infos, positions, store, narrow, sampleStages],
   );
 
   const edges: Edge[] = useMemo(() => {
@@ -100,28 +159,32 @@ export function DagView({ store }: { store: ViewStore }) {
             : 'Run a job to see its stages.'}
         </span>
       </div>
-      <div className="dag-canvas">
-        {job && (
+      <div className="dag-canvas" ref={canvas} style={{ height }}>
+        {job && width > 0 && (
           <ReactFlowProvider>
             <ReactFlow
               // Remount when the stage set changes so fitView frames the new graph.
-              key={stageKey}
+              key={narrow ? `${stageKey} narrow ${width}` : stageKey}
               nodes={nodes}
               edges={edges}
               nodeTypes={nodeTypes}
-              fitView
+              fitView={!narrow}
               fitViewOptions={FIT_VIEW_OPTIONS}
+              defaultViewport={narrow ? narrowViewport : undefined}
               minZoom={0.2}
               maxZoom={1.5}
               nodesDraggable={false}
               nodesConnectable={false}
               elementsSelectable={false}
               zoomOnScroll={false}
+              // Stacked on a phone, the canvas is as tall as its stages: a drag scrolls the page.
+              panOnDrag={!narrow}
               preventScrolling={false}
               colorMode="system"
             >
               <Background />
               <Controls showInteractive={false} />
+              {narrow && <ReportBottom onBottom={setStagesBottom} />}
             </ReactFlow>
           </ReactFlowProvider>
         )}

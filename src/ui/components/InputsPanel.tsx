@@ -1,8 +1,9 @@
-import { useId } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { InputsApi } from '../hooks/useInputs';
-import { formatBytes } from '../format';
+import { formatBytes, formatCount } from '../format';
 import { sampleFile } from '../sampleText';
-import { binaryNotice } from '../../common/sniffBinary';
+import { FileList } from './FileList';
+import { FILE_ORDERS, sortFiles, type FileOrder } from './sortFiles';
 
 interface Props {
   inputs: InputsApi;
@@ -11,28 +12,38 @@ interface Props {
   notes: Record<string, string[]>;
 }
 
+/** Up to this many files the list is simply shown; more are collapsed behind their summary. */
+const SHOWN_UP_TO = 12;
+
 export function InputsPanel({ inputs, disabled, notes }: Props) {
-  const pickerId = useId();
-  const total = inputs.files.reduce((sum, f) => sum + f.size, 0);
+  const id = useId();
+  const [order, setOrder] = useState<FileOrder>('added');
+  const [expanded, setExpanded] = useState(false);
+  const { files } = inputs;
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const sorted = useMemo(() => sortFiles(files, order), [files, order]);
+  const leftOut = files.length - inputs.counted.length;
+  const collapsible = files.length > SHOWN_UP_TO;
+  const summary = `${formatCount(files.length)} ${files.length === 1 ? 'file' : 'files'}, ${formatBytes(total)}`;
 
   return (
-    <section aria-labelledby={`${pickerId}-title`} className="panel">
-      <h2 id={`${pickerId}-title`}>Input files</h2>
+    <section aria-labelledby={`${id}-title`} className="panel">
+      <h2 id={`${id}-title`}>Input files</h2>
       <div className="row">
         {/* The input sits inside its label, visually hidden but focusable, so the label looks like a button. */}
         <label className="button-like">
           Upload text files
+          {/* No accept filter: files without an extension are text too, and binary ones are sniffed. */}
           <input
             className="visually-hidden-file"
             type="file"
             multiple
-            accept=".txt,.md,.csv,.tsv,.log,.json,text/*"
             disabled={disabled || inputs.busy}
             onChange={(e) => {
-              const files = Array.from(e.currentTarget.files ?? []);
+              const picked = Array.from(e.currentTarget.files ?? []);
               // Reset so picking the same file again still fires change.
               e.currentTarget.value = '';
-              void inputs.add(files);
+              void inputs.add(picked);
             }}
           />
         </label>
@@ -40,85 +51,71 @@ export function InputsPanel({ inputs, disabled, notes }: Props) {
           Load sample text
         </button>
       </div>
-      <p className="hint">…or drop text files anywhere on the page.</p>
+      <p className="hint">…or drop files anywhere on the page. Files that look binary are left out.</p>
       {inputs.error && (
         <p className="error" role="alert">
           {inputs.error}
         </p>
       )}
-      {inputs.loaded && inputs.files.length === 0 ? (
+      {inputs.loaded && files.length === 0 ? (
         <p className="muted">No files yet.</p>
       ) : (
-        <ul className="file-list" aria-label="Input files">
-          {inputs.files.map((f) => (
-            <li key={f.id}>
-              <span className="file-name" title={f.name}>
-                {f.name}
-              </span>
-              <span className="file-size">{formatBytes(f.size)}</span>
+        <>
+          {files.length > 1 && (
+            <div className="row file-tools">
+              {collapsible ? (
+                <button
+                  type="button"
+                  className="small"
+                  aria-expanded={expanded}
+                  aria-controls={`${id}-files`}
+                  onClick={() => setExpanded((x) => !x)}
+                >
+                  {summary} {expanded ? '▾' : '▸'}
+                </button>
+              ) : (
+                <span className="muted">{summary}</span>
+              )}
+              <select
+                aria-label="Sort files"
+                className="small"
+                value={order}
+                onChange={(e) => setOrder(e.currentTarget.value as FileOrder)}
+              >
+                {FILE_ORDERS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
               <button
                 type="button"
-                className="small"
-                aria-label={`Remove ${f.name}`}
-                disabled={disabled}
-                onClick={() => void inputs.remove(f.id)}
+                className="small danger"
+                disabled={disabled || inputs.busy}
+                onClick={() => void inputs.removeAll()}
               >
-                Remove
+                Remove all
               </button>
-              <FileNotes id={f.id} name={f.name} inputs={inputs} disabled={disabled} notes={notes[f.id] ?? []} />
-            </li>
-          ))}
-        </ul>
-      )}
-      {inputs.files.length > 1 && (
-        <p className="muted">
-          {inputs.files.length} files, {formatBytes(total)}
-        </p>
-      )}
-    </section>
-  );
-}
-
-function FileNotes({
-  id,
-  name,
-  inputs,
-  disabled,
-  notes,
-}: {
-  id: string;
-  name: string;
-  inputs: InputsApi;
-  disabled: boolean;
-  notes: string[];
-}) {
-  const binary = inputs.binary[id];
-  if (!binary && notes.length === 0) return null;
-  return (
-    <div className="file-notes">
-      {binary && (
-        <>
-          <p className="warn">
-            {binary.countAnyway
-              ? `${name} looks like ${binary.what}, but it is counted as text, as you asked.`
-              : binaryNotice(name, binary.what)}
-          </p>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={binary.countAnyway}
+            </div>
+          )}
+          {collapsible && leftOut > 0 && (
+            <p className="warn">
+              {formatCount(leftOut)} {leftOut === 1 ? 'file looks' : 'files look'} binary and{' '}
+              {leftOut === 1 ? 'is' : 'are'} left out.
+            </p>
+          )}
+          {(!collapsible || expanded) && (
+            <FileList
+              id={`${id}-files`}
+              files={sorted}
+              inputs={inputs}
               disabled={disabled}
-              onChange={(e) => inputs.setCountAnyway(id, e.currentTarget.checked)}
+              notes={notes}
+              virtual={collapsible}
             />
-            Count {name} anyway
-          </label>
+          )}
         </>
       )}
-      {notes.map((n) => (
-        <p key={n} className="warn">
-          {n}
-        </p>
-      ))}
-    </div>
+    </section>
   );
 }

@@ -22,7 +22,7 @@ export function JobHistory({ store, runs }: { store: ViewStore; runs: RunRecord[
                 {r.settings.shufflePartitions} shuffle partitions —{' '}
                 {r.outcome.status === 'succeeded'
                   ? `succeeded in ${formatMs(r.outcome.durationMs)}, ${formatCount(r.outcome.distinctWords)} distinct of ${formatCount(r.outcome.totalWords)} words`
-                  : `failed after ${formatMs(r.outcome.durationMs)}: ${r.outcome.reason}`}
+                  : `${r.outcome.status} after ${formatMs(r.outcome.durationMs)}: ${r.outcome.reason}`}
               </li>
             ))}
         </ol>

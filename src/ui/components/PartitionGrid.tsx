@@ -140,7 +140,7 @@ const Cell = memo(function Cell({
       data-index={index}
       className={`cell-${p.status}`}
       tabIndex={active ? 0 : -1}
-      aria-label={`Partition ${p.partition}: ${p.status}, ${plural(attempts, 'attempt')}`}
+      aria-label={`Partition ${p.partition}: ${p.status === 'reused' ? 'reused from the interrupted run' : p.status}, ${plural(attempts, 'attempt')}`}
       aria-describedby={describedBy}
     />
   );

@@ -50,5 +50,7 @@ function StatusText({ run }: { run: RunState }) {
       );
     case 'failed':
       return <>Failed: {run.reason}</>;
+    case 'cancelled':
+      return <>Cancelled after {formatMs(run.durationMs)}: the job stopped at your request.</>;
   }
 }

@@ -6,7 +6,12 @@ import { useViewState } from '../hooks/useViewState';
 import { STAGE_WIDTH } from './layoutStages';
 import { PartitionGrid } from './PartitionGrid';
 
-export type StageFlowNode = Node<{ stageId: number; store: ViewStore }, 'stage'>;
+/** `vertical`: stages are stacked (a narrow screen), so edges enter at the top and leave at the bottom. */
+export type StageFlowNode = Node<
+  /** `purpose`: what the stage is for, when "result" would mislead (a sort's sampling job). */
+  { stageId: number; store: ViewStore; vertical?: boolean; purpose?: string },
+  'stage'
+>;
 
 /** A stage card. It subscribes to its own stage: a task event of another stage leaves it alone. */
 export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNode>) {
@@ -28,11 +33,11 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
       className={`stage stage-${state.status}${recovery ? ' stage-recovering' : ''}`}
       style={{ width: STAGE_WIDTH }}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <Handle type="target" position={data.vertical ? Position.Top : Position.Left} isConnectable={false} />
       <div className="stage-head">
         <strong>Stage {info.stageId}</strong>
         <span className="muted">
-          {info.kind === 'result' ? 'result' : `shuffle map → shuffle ${info.shuffleId ?? '?'}`}
+          {data.purpose ?? (info.kind === 'result' ? 'result' : `shuffle map → shuffle ${info.shuffleId ?? '?'}`)}
         </span>
       </div>
       <ol className="stage-ops" aria-label="Operations">
@@ -63,7 +68,7 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
         </ol>
       )}
       <PartitionGrid stage={stage} store={store} />
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <Handle type="source" position={data.vertical ? Position.Bottom : Position.Right} isConnectable={false} />
     </div>
   );
 });

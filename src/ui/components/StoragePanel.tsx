@@ -9,7 +9,11 @@ import { RETENTION_RULE } from '../run/wordCountRunController';
 export function StoragePanel({ store, session }: { store: ViewStore; session: EngineSession }) {
   // Running totals kept by the store: regrouping every stored block per frame made long jobs quadratic.
   const summary = useViewState(store, (s) => s.blockSummary);
-  const [message, setMessage] = useState<string | null>(null);
+  // A message belongs to the run it describes: it is shown only until the next run starts.
+  const runStartedAt = useViewState(store, (s) => s.runStartedAt);
+  const [said, setSaid] = useState<{ text: string; run: number } | null>(null);
+  const message = said?.run === runStartedAt ? said.text : null;
+  const setMessage = (text: string | null) => setSaid(text === null ? null : { text, run: runStartedAt });
 
   const clear = (kind: 'shuffle' | 'cache') => {
     setMessage(null);

@@ -21,6 +21,8 @@ export interface InputsApi {
   counted: StoredInputInfo[];
   add(files: File[]): Promise<void>;
   remove(id: string): Promise<void>;
+  /** Removes every stored file. */
+  removeAll(): Promise<void>;
   setCountAnyway(id: string, countAnyway: boolean): void;
 }
 
@@ -129,12 +131,26 @@ export function useInputs(session: EngineSession): InputsApi {
     [session, refresh],
   );
 
+  const removeAll = useCallback(async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      await session.engine.inputs.removeAll();
+      setBinary({});
+    } catch (e) {
+      setError(`Could not remove every file: ${message(e)}`);
+    } finally {
+      await refresh();
+      setBusy(false);
+    }
+  }, [session, refresh]);
+
   const setCountAnyway = useCallback((id: string, countAnyway: boolean) => {
     setBinary((b) => (b[id] ? { ...b, [id]: { ...b[id], countAnyway } } : b));
   }, []);
 
   const counted = files.filter((f) => !binary[f.id] || binary[f.id]!.countAnyway);
-  return { files, loaded, error, busy, binary, counted, add, remove, setCountAnyway };
+  return { files, loaded, error, busy, binary, counted, add, remove, removeAll, setCountAnyway };
 }
 
 function listNames(names: string[]): string {

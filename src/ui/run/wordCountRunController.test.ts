@@ -66,6 +66,7 @@ describe('WordCountRunController', () => {
         ['cat', 1],
       ],
       durationMs: 10,
+      chaos: { failureProbability: 0.25, seed: 1 },
     });
     expect(snap.history).toEqual([
       expect.objectContaining({
@@ -97,8 +98,43 @@ describe('WordCountRunController', () => {
       status: 'failed',
       reason: 'Job 0 aborted: stage 1 failed 4 times',
       durationMs: 10,
+      chaos: { failureProbability: 0, seed: 1 },
     });
     expect(controller.getSnapshot().history).toHaveLength(1);
+  });
+
+  it('reports a run the user cancelled as cancelled, and the next run that fails as failed', async () => {
+    let fail!: (e: Error) => void;
+    const { engine, calls } = fakeEngine(() => new Promise((_, reject) => (fail = reject)));
+    const { controller } = controllerFor(engine);
+    const first = controller.start(DEFAULT_SETTINGS, [input]);
+    await new Promise((r) => setTimeout(r, 0));
+    controller.cancel();
+    fail(new Error('Cancelled by the user'));
+    await first;
+    expect(calls).toContain('cancel');
+    expect(controller.getSnapshot().state).toMatchObject({ status: 'cancelled', reason: 'Cancelled by the user' });
+    expect(controller.getSnapshot().history[0]!.outcome.status).toBe('cancelled');
+
+    const second = controller.start(DEFAULT_SETTINGS, [input]);
+    await new Promise((r) => setTimeout(r, 0));
+    fail(new Error('Job 2 aborted'));
+    await second;
+    expect(controller.getSnapshot().state.status).toBe('failed');
+  });
+
+  it('marks a resumed run as resumed for the view', async () => {
+    const marks: unknown[] = [];
+    const engine = { ...fakeEngine(async () => []).engine, resumeRun: async () => [] } as unknown as UiEngine;
+    const session = { engine, withWorkers: async () => engine };
+    const controller = new WordCountRunController(session, { markRun: (o) => marks.push(o) });
+    await controller.start(DEFAULT_SETTINGS, [input]);
+    await controller.resume(DEFAULT_SETTINGS, {
+      runId: 'r1',
+      startedAt: 0,
+      options: { inputs: [input], tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 },
+    } as never);
+    expect(marks).toEqual([{ resumed: false }, { resumed: true }]);
   });
 
   it('collects per-input notes of the current run only', async () => {

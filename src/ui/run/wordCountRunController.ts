@@ -1,16 +1,20 @@
 import type { EngineSession } from '../EngineSession';
 import type { StoredInputInfo, StoredRun, UiEngine } from '../engineTypes';
 import type { RunSettings } from '../settings';
+import type { RunChaos } from './reliabilityModel';
 
 export type WordCounts = [string, number][];
 
+/** Every state but idle carries the run's own failure probability and seed: what its figures describe. */
 export type RunState =
   | { status: 'idle' }
-  | { status: 'running'; startedAt: number }
-  | { status: 'succeeded'; results: WordCounts; durationMs: number }
-  | { status: 'failed'; reason: string; durationMs: number };
+  | { status: 'running'; startedAt: number; chaos: RunChaos }
+  | { status: 'succeeded'; results: WordCounts; durationMs: number; chaos: RunChaos }
+  | { status: 'failed'; reason: string; durationMs: number; chaos: RunChaos }
+  /** Stopped by the user's Cancel, not by a fault: not shown as a failure. */
+  | { status: 'cancelled'; reason: string; durationMs: number; chaos: RunChaos };
 
-type Finished = Extract<RunState, { status: 'succeeded' | 'failed' }>;
+type Finished = Extract<RunState, { status: 'succeeded' | 'failed' | 'cancelled' }>;
 
 /** One page-level run (a word count may run several engine jobs, e.g. a sampling job for the sort). */
 export interface RunRecord {
@@ -21,7 +25,7 @@ export interface RunRecord {
   bytes: number;
   outcome:
     | { status: 'succeeded'; distinctWords: number; totalWords: number; durationMs: number }
-    | { status: 'failed'; reason: string; durationMs: number };
+    | { status: 'failed' | 'cancelled'; reason: string; durationMs: number };
 }
 
 /** What the page renders; replaced (never mutated) on every change, so React can compare it by identity. */
@@ -34,7 +38,8 @@ export interface WordCountRunSnapshot {
 
 /** The part of the view store a run needs: it marks where a new run's jobs begin. */
 export interface RunMarker {
-  markRun(): void;
+  /** `resumed`: the run continues an interrupted one, so partitions it does not run were reused. */
+  markRun(options?: { resumed: boolean }): void;
 }
 
 /**
@@ -46,6 +51,8 @@ export class WordCountRunController {
   #snapshot: WordCountRunSnapshot = { state: { status: 'idle' }, inputNotes: {}, history: [] };
   readonly #listeners = new Set<() => void>();
   #running = false;
+  /** Cancel was pressed during the current run: its failure is the user's doing. */
+  #cancelled = false;
   #nextId = 1;
 
   constructor(
@@ -63,33 +70,51 @@ export class WordCountRunController {
 
   /** Runs a journaled word count over `inputs`, after releasing the previous run's blocks. */
   readonly start = (settings: RunSettings, inputs: StoredInputInfo[]): Promise<void> =>
-    this.#execute(settings, inputs, async (engine) => {
-      // The retention rule (RETENTION_RULE): a resumed run keeps its blocks, it is made of them.
-      await engine.releaseFinishedRuns();
-      return engine.runWordCount({
-        inputs,
-        tokenizer: settings.tokenizer,
-        inputSplits: settings.inputSplits,
-        shufflePartitions: settings.shufflePartitions,
-      });
-    });
+    this.#execute(
+      settings,
+      inputs,
+      async (engine) => {
+        // The retention rule (RETENTION_RULE): a resumed run keeps its blocks, it is made of them.
+        await engine.releaseFinishedRuns();
+        return engine.runWordCount({
+          inputs,
+          tokenizer: settings.tokenizer,
+          inputSplits: settings.inputSplits,
+          shufflePartitions: settings.shufflePartitions,
+        });
+      },
+      false,
+    );
 
   /** Resumes a run a reload interrupted, with the settings (workers, chaos) now on the page. */
   readonly resume = (settings: RunSettings, run: StoredRun): Promise<void> => {
     const { tokenizer, inputSplits, shufflePartitions } = run.options;
-    return this.#execute({ ...settings, tokenizer, inputSplits, shufflePartitions }, run.options.inputs, (engine) =>
-      engine.resumeRun(run.runId),
+    return this.#execute(
+      { ...settings, tokenizer, inputSplits, shufflePartitions },
+      run.options.inputs,
+      (engine) => engine.resumeRun(run.runId),
+      true,
     );
   };
 
-  readonly cancel = (): void => this.session.engine.cancelJob();
+  readonly cancel = (): void => {
+    if (this.#running) this.#cancelled = true;
+    this.session.engine.cancelJob();
+  };
 
-  async #execute(settings: RunSettings, inputs: StoredInputInfo[], work: (engine: UiEngine) => Promise<WordCounts>) {
+  async #execute(
+    settings: RunSettings,
+    inputs: StoredInputInfo[],
+    work: (engine: UiEngine) => Promise<WordCounts>,
+    resumed: boolean,
+  ) {
     // A second click while a run is in flight is ignored, not queued: the page disables Run meanwhile.
     if (this.#running) return;
     this.#running = true;
+    this.#cancelled = false;
     const startedAt = this.now();
-    this.#update({ state: { status: 'running', startedAt }, inputNotes: {} });
+    const chaos: RunChaos = { failureProbability: settings.failureProbability, seed: settings.seed };
+    this.#update({ state: { status: 'running', startedAt, chaos }, inputNotes: {} });
     let outcome: Finished;
     let unsubscribe = () => {};
     try {
@@ -99,7 +124,7 @@ export class WordCountRunController {
         const notes = this.#snapshot.inputNotes;
         this.#update({ inputNotes: { ...notes, [e.inputId]: [...(notes[e.inputId] ?? []), e.message] } });
       });
-      this.marker.markRun();
+      this.marker.markRun({ resumed });
       engine.configure({
         shuffleService: settings.shuffleService,
         speculation: settings.speculation,
@@ -108,10 +133,11 @@ export class WordCountRunController {
         seed: settings.seed,
       });
       const results = await work(engine);
-      outcome = { status: 'succeeded', results, durationMs: this.now() - startedAt };
+      outcome = { status: 'succeeded', results, durationMs: this.now() - startedAt, chaos };
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      outcome = { status: 'failed', reason, durationMs: this.now() - startedAt };
+      const status = this.#cancelled ? 'cancelled' : 'failed';
+      outcome = { status, reason, durationMs: this.now() - startedAt, chaos };
     } finally {
       unsubscribe();
       this.#running = false;
@@ -135,7 +161,8 @@ export class WordCountRunController {
 
 // History keeps a summary only: holding every run's full result would grow without bound.
 function summarise(outcome: Finished): RunRecord['outcome'] {
-  if (outcome.status === 'failed') return outcome;
+  if (outcome.status !== 'succeeded')
+    return { status: outcome.status, reason: outcome.reason, durationMs: outcome.durationMs };
   return {
     status: 'succeeded',
     distinctWords: outcome.results.length,

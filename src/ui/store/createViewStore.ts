@@ -12,7 +12,7 @@ export interface ViewStore {
   /** Apply queued events now (tests, and before reading state outside a frame). */
   flush(): void;
   /** A page run starts: the DAG gathers the engine jobs from here on. */
-  markRun(): void;
+  markRun(options?: { resumed: boolean }): void;
   /** Start over for a new engine instance, seeded with what it already knows. */
   reset(seed?: { executors: ExecutorSnapshot[]; blocks: BlockInfo[] }): void;
 }
@@ -64,13 +64,19 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
       }
     },
     flush,
-    markRun() {
+    markRun(options) {
       flush();
       const last = state.jobs.at(-1);
       // Earlier runs' finished task launches are drawn nowhere any more (the timeline and the
       // reliability model count from the run's start): a long session must not keep every one.
       const tasks = Object.fromEntries(Object.entries(state.tasks).filter(([, task]) => task.end === null));
-      state = { ...state, tasks, runFirstJobId: last ? last.jobId + 1 : 0, runStartedAt: state.now };
+      state = {
+        ...state,
+        tasks,
+        runFirstJobId: last ? last.jobId + 1 : 0,
+        runStartedAt: state.now,
+        runResumed: options?.resumed ?? false,
+      };
       notify();
     },
     reset(seed) {

@@ -332,6 +332,26 @@ describe('runs with several jobs', () => {
   });
 });
 
+describe('a resumed run', () => {
+  it('marks the partitions its first attempt leaves out as reused, and a fresh run does not', () => {
+    for (const resumed of [true, false]) {
+      const store = createViewStore(() => undefined);
+      t = 0;
+      store.markRun({ resumed });
+      for (const e of [
+        at({ type: 'job.submitted', jobId: 0, description: 'collect', stages, finalStageId: 1 }),
+        at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 0, partitions: [1], explanation: null }),
+        started(0, 0, 0, 1, 1),
+        succeeded(0, 0, 0, 1, 1),
+      ])
+        store.push(e);
+      store.flush();
+      const cells = store.getState().stages[0]!.partitions.map((p) => p.status);
+      expect(cells).toEqual([resumed ? 'reused' : 'pending', 'succeeded']);
+    }
+  });
+});
+
 describe('createViewStore', () => {
   it("forgets earlier runs' finished task launches when a run starts, and keeps one still running", () => {
     const store = createViewStore(() => undefined);

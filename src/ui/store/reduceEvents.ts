@@ -117,6 +117,14 @@ function apply(d: Draft, e: EngineEvent): void {
         const p = stage.partitions[i];
         if (p) stage.partitions[i] = { ...p, status: 'pending' };
       }
+      // A resumed run's first attempt leaves out the partitions whose output survived the reload.
+      if (d.runResumed && e.jobId >= d.runFirstJobId) {
+        const run = new Set(e.partitions);
+        stage.partitions.forEach((p, i) => {
+          if (!run.has(i) && p.status === 'pending' && p.taskIds.length === 0)
+            stage.partitions[i] = { ...p, status: 'reused' };
+        });
+      }
       // The engine's explanation is a whole sentence naming the stage; repeating it here would stutter.
       const what = `Stage ${e.stageId} attempt ${e.attempt} submitted with ${plural(e.partitions.length, 'task')}.`;
       log(d, e.time, e.attempt > 0 ? 'warn' : 'info', e.explanation ?? what);

@@ -26,7 +26,8 @@ export interface TaskRunEnd {
   cache: CacheUse | null;
 }
 
-export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'killed' | 'skipped';
+/** `reused`: a resumed run found this partition's output from the interrupted run and did not run it. */
+export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'killed' | 'skipped' | 'reused';
 
 export interface PartitionView {
   partition: number;
@@ -110,6 +111,8 @@ export interface ViewState {
   runFirstJobId: number;
   /** Engine time when the current run started: the timeline and the reliability model count from here. */
   runStartedAt: number;
+  /** The current run resumes an interrupted one: partitions its stages do not run were reused. */
+  runResumed: boolean;
   /** Stages by id, across jobs (stage ids are unique per engine instance). */
   stages: Readonly<Record<number, StageView>>;
   /** Every task launch by task id. */
@@ -134,6 +137,7 @@ export function initialViewState(): ViewState {
     jobs: [],
     runFirstJobId: 0,
     runStartedAt: 0,
+    runResumed: false,
     stages: {},
     tasks: {},
     executors: {},
