@@ -24,11 +24,11 @@ import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium.mjs';
 import { startServer } from './server.mjs';
 import { WorkerCdp } from './cdpWorkers.mjs';
 import { initialJs } from './initialJs.mjs';
+import { launchOnDisk } from './diskBrowser.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MiB = 1 << 20;
@@ -236,6 +236,18 @@ async function interleaved(methods, runs, onRun = () => undefined) {
   return Object.fromEntries(methods.map(([name]) => [name, summarizeRuns(all[name])]));
 }
 
+/**
+ * Puts the file at `path` into the bench page's file input by CDP (DOM.setFileInputFiles): Chromium makes
+ * a File backed by the file on disk, as when a user picks it. (Playwright's setInputFiles over a CDP
+ * connection sends the bytes instead.)
+ */
+async function fileFromDisk(cdpPage, path) {
+  const { result } = await cdpPage.send('Runtime.evaluate', { expression: "document.querySelector('#corpus-file')" });
+  if (!result.objectId) throw new Error('the bench page has no #corpus-file input');
+  await cdpPage.send('DOM.setFileInputFiles', { files: [path], objectId: result.objectId });
+  await cdpPage.send('Runtime.releaseObject', { objectId: result.objectId });
+}
+
 /** Bytes free for an unprivileged user on the file system that holds `dir`. */
 function freeBytes(dir) {
   const s = statfsSync(dir);
@@ -314,11 +326,13 @@ async function main() {
     '/': distDir,
   });
   const executablePath = chromiumPath();
-  const browser = await chromium.launch({
+  // A profile on disk, as a user's: IndexedDB (inputs, blocks) on disk with the usual quota.
+  const chrome = await launchOnDisk(
     executablePath,
-    headless: true,
-    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-  });
+    [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+    join(tmp, 'profile'),
+  );
+  const browser = chrome.browser;
   const chromiumVersion = browser.version();
   const failures = [];
   const out = {
@@ -339,7 +353,7 @@ async function main() {
   let session = null;
 
   try {
-    const context = await browser.newContext();
+    const context = chrome.context;
     const page = await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -366,7 +380,7 @@ async function main() {
       const { file, bytes } = sizes[mib];
       const name = `bench-${mib}`;
       log(`${mib} MiB (${bytes} bytes): the file from disk into the page's file input, stored as an input...`);
-      await page.locator('#corpus-file').setInputFiles(join(tmp, file));
+      await fileFromDisk(cdpPage, join(tmp, file));
       await bench(() => window.emberBench.useCorpusFile());
       const store_ms = await bench((n) => window.emberBench.storeInput(n), name);
       await bench((n) => window.emberBench.engineOpen(n), name);
@@ -505,7 +519,7 @@ async function main() {
     if (pageErrors.length > 0) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
     await workerCdp?.close();
   } finally {
-    await browser.close();
+    await chrome.close();
     await server.close();
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -1044,7 +1058,7 @@ async function bigInput(context, mainPage, workerCdp, baseUrl, tmp, opts, brown)
     await page.goto(`${baseUrl}/bench/bench.html`);
     await page.waitForFunction(() => document.title === 'bench ready', null, { timeout: 30_000 });
     const cdpPage = await context.newCDPSession(page);
-    await page.locator('#corpus-file').setInputFiles(path);
+    await fileFromDisk(cdpPage, path);
     await page.evaluate(() => window.emberBench.useCorpusFile());
     log(`${mib} MiB (${bytes} bytes): storing the File as an input...`);
     let storeMs;
