@@ -22,7 +22,7 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium.mjs';
 import { startServer } from './server.mjs';
@@ -237,15 +237,25 @@ async function interleaved(methods, runs, onRun = () => undefined) {
 }
 
 /**
- * Puts the file at `path` into the bench page's file input by CDP (DOM.setFileInputFiles): Chromium makes
- * a File backed by the file on disk, as when a user picks it. (Playwright's setInputFiles over a CDP
- * connection sends the bytes instead.)
+ * Puts the file at `path` into the file input `input` (a locator on `page`) by CDP
+ * (DOM.setFileInputFiles, which fires input and change as a user's pick does): Chromium makes a File
+ * backed by the file on disk. Playwright's setInputFiles does not work over a CDP connection (it
+ * times out, with a path or a buffer).
  */
-async function fileFromDisk(cdpPage, path) {
-  const { result } = await cdpPage.send('Runtime.evaluate', { expression: "document.querySelector('#corpus-file')" });
-  if (!result.objectId) throw new Error('the bench page has no #corpus-file input');
-  await cdpPage.send('DOM.setFileInputFiles', { files: [path], objectId: result.objectId });
-  await cdpPage.send('Runtime.releaseObject', { objectId: result.objectId });
+async function fileFromDisk(page, input, path) {
+  const mark = `f${Date.now()}${Math.random()}`;
+  await input.evaluate((el, m) => el.setAttribute('data-bench-file', m), mark);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result } = await cdp.send('Runtime.evaluate', {
+      expression: `document.querySelector('[data-bench-file="${mark}"]')`,
+    });
+    if (!result.objectId) throw new Error(`no file input to put ${path} into`);
+    await cdp.send('DOM.setFileInputFiles', { files: [path], objectId: result.objectId });
+  } finally {
+    await cdp.detach();
+  }
+  await input.evaluate((el) => el.removeAttribute('data-bench-file'));
 }
 
 /** Bytes free for an unprivileged user on the file system that holds `dir`. */
@@ -380,7 +390,7 @@ async function main() {
       const { file, bytes } = sizes[mib];
       const name = `bench-${mib}`;
       log(`${mib} MiB (${bytes} bytes): the file from disk into the page's file input, stored as an input...`);
-      await fileFromDisk(cdpPage, join(tmp, file));
+      await fileFromDisk(page, page.locator('#corpus-file'), join(tmp, file));
       await bench(() => window.emberBench.useCorpusFile());
       const store_ms = await bench((n) => window.emberBench.storeInput(n), name);
       await bench((n) => window.emberBench.engineOpen(n), name);
@@ -1058,7 +1068,7 @@ async function bigInput(context, mainPage, workerCdp, baseUrl, tmp, opts, brown)
     await page.goto(`${baseUrl}/bench/bench.html`);
     await page.waitForFunction(() => document.title === 'bench ready', null, { timeout: 30_000 });
     const cdpPage = await context.newCDPSession(page);
-    await fileFromDisk(cdpPage, path);
+    await fileFromDisk(page, page.locator('#corpus-file'), path);
     await page.evaluate(() => window.emberBench.useCorpusFile());
     log(`${mib} MiB (${bytes} bytes): storing the File as an input...`);
     let storeMs;
@@ -1160,10 +1170,8 @@ async function uiLongTasks(context, baseUrl, corpusPath) {
   });
   await page.goto(`${baseUrl}/index.html`);
   await page.getByRole('heading', { name: 'Emberflow' }).waitFor();
-  await page
-    .getByLabel('Upload text files')
-    .setInputFiles({ name: 'brown.txt', mimeType: 'text/plain', buffer: readFileSync(corpusPath) });
-  await page.getByRole('button', { name: 'Remove brown.txt' }).waitFor();
+  await fileFromDisk(page, page.getByLabel('Upload text files'), corpusPath);
+  await page.getByRole('button', { name: `Remove ${basename(corpusPath)}` }).waitFor();
   const field = (name) => page.getByRole('spinbutton', { name, exact: true });
   // 1,000 map tasks + 500 reduce tasks + 500 sort tasks (+ the range-partitioning sample).
   await field('Input splits').fill('1000');
