@@ -232,11 +232,13 @@ class RunWatcher {
           t.recordsRead += e.metrics.recordsRead;
           t.recordsWritten += e.metrics.recordsWritten;
         }
-        // A killed attempt may carry no metrics: its time is then what the page saw it run.
-        const ms = e.metrics?.durationMs ?? now - (this.attemptStart.get(e.taskId) ?? now);
+        // A failed or killed attempt's metrics may be empty (a killed worker reports none, durationMs 0):
+        // its time is then what the page saw it run, from task.started to task.ended.
+        const seen = now - (this.attemptStart.get(e.taskId) ?? now);
+        const ms = e.metrics?.durationMs ?? seen;
         if (e.outcome !== 'success') {
           this.failedOrKilled++;
-          this.failedAttemptMs += ms;
+          this.failedAttemptMs += Math.max(ms, seen);
           break;
         }
         const done = this.key(e.stageId, e.partition);
