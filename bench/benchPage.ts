@@ -44,14 +44,33 @@ export interface EngineRun {
   jobs: { description: string; submittedAt: number; endedAt: number | null }[];
   /** From the last job's end to collect() returning: result decode and merge on the main thread. */
   collectTailMs: number;
+  /**
+   * The original task times of every lost task: each failed or killed attempt (its time until it
+   * ended) plus, for each finished map task whose output was removed, the time of its first success.
+   */
+  lostTaskMs: number;
+  /** Workers of the pool not removed while the job ran (the pool has two). */
+  survivingWorkers: number;
 }
 
 const CORPUS_NAME = 'corpus.txt';
+const POOL_WORKERS = 2;
 let corpus: Blob | null = null;
 
 function need(): Blob {
   if (!corpus) throw new Error('loadCorpus() first');
   return corpus;
+}
+
+/**
+ * Takes the corpus from the page's file input, set by the driver from a file on disk: a File that
+ * Chromium reads from disk on demand (never built in memory), as a user's upload is.
+ */
+function useCorpusFile(): number {
+  const file = document.querySelector<HTMLInputElement>('#corpus-file')?.files?.[0];
+  if (!file) throw new Error('no file in the corpus file input');
+  corpus = file;
+  return file.size;
 }
 
 /** Fetches a corpus file from the bench server into a Blob (bytes never pass through page.evaluate). */
@@ -82,7 +101,7 @@ function waitForWorkers(ctx: EmberContext, n: number): Promise<void> {
 
 /** A context on the database `emberflow-<name>`, with the corpus stored as its input (once per name). */
 async function openContext(name: string): Promise<{ ctx: EmberContext; inputs: StoredInputInfo[]; storeMs: number }> {
-  const ctx = createContext({ workers: 2, name });
+  const ctx = createContext({ workers: POOL_WORKERS, name });
   let inputs = (await ctx.inputs.list()).filter((i) => i.name === CORPUS_NAME && i.size === need().size);
   let storeMs = 0;
   if (inputs.length === 0) {
@@ -91,7 +110,7 @@ async function openContext(name: string): Promise<{ ctx: EmberContext; inputs: S
     inputs = await ctx.inputs.add([new File([need()], CORPUS_NAME, { type: 'text/plain' })]);
     storeMs = performance.now() - t0;
   }
-  await waitForWorkers(ctx, 2);
+  await waitForWorkers(ctx, POOL_WORKERS);
   return { ctx, inputs, storeMs };
 }
 
@@ -129,6 +148,14 @@ class RunWatcher {
   chaosAt: number | null = null;
   chaosDone = false;
   detectMs: number | null = null;
+  /** When each attempt started, by task id. */
+  attemptStart = new Map<number, number>();
+  /** Time of each partition's first successful attempt, by key(). */
+  firstSuccessMs = new Map<string, number>();
+  /** Summed time of the failed or killed attempts. */
+  failedAttemptMs = 0;
+  /** Executors removed while the job ran. */
+  removed = new Set<number>();
   #pending: Promise<unknown> | null = null;
 
   constructor(
@@ -189,6 +216,7 @@ class RunWatcher {
       }
       case 'task.started': {
         this.tasksStarted++;
+        this.attemptStart.set(e.taskId, now);
         const k = this.key(e.stageId, e.partition);
         if (this.started.has(k)) this.recomputed++;
         this.started.add(k);
@@ -204,11 +232,18 @@ class RunWatcher {
           t.recordsRead += e.metrics.recordsRead;
           t.recordsWritten += e.metrics.recordsWritten;
         }
+        // A failed or killed attempt's metrics may be empty (a killed worker reports none, durationMs 0):
+        // its time is then what the page saw it run, from task.started to task.ended.
+        const seen = now - (this.attemptStart.get(e.taskId) ?? now);
+        const ms = e.metrics?.durationMs ?? seen;
         if (e.outcome !== 'success') {
           this.failedOrKilled++;
+          this.failedAttemptMs += Math.max(ms, seen);
           break;
         }
-        this.succeeded.add(this.key(e.stageId, e.partition));
+        const done = this.key(e.stageId, e.partition);
+        this.succeeded.add(done);
+        if (!this.firstSuccessMs.has(done)) this.firstSuccessMs.set(done, ms);
         if (e.stageId !== this.mapStageId) break;
         this.mapDone++;
         const n = this.stages.get(e.stageId)!.numPartitions;
@@ -233,6 +268,7 @@ class RunWatcher {
         }
         break;
       case 'executor.removed':
+        if (!this.finished) this.removed.add(e.executorId);
         if (this.chaos === 'silence' && e.executorId === 1 && this.chaosAt !== null && this.detectMs === null)
           this.detectMs = now - this.chaosAt;
         break;
@@ -241,6 +277,12 @@ class RunWatcher {
 
   async settle(): Promise<void> {
     await this.#pending;
+  }
+
+  get lostTaskMs(): number {
+    let ms = this.failedAttemptMs;
+    for (const k of this.lost) ms += this.firstSuccessMs.get(k) ?? 0;
+    return ms;
   }
 }
 
@@ -308,6 +350,8 @@ async function watchedCount(
         endedAt: j.endedAt === null ? null : rel(j.endedAt),
       })),
       collectTailMs: t1 - lastEnd,
+      lostTaskMs: watch.lostTaskMs,
+      survivingWorkers: POOL_WORKERS - watch.removed.size,
     };
   } finally {
     off();
@@ -347,48 +391,70 @@ async function engineRun(
   }
 }
 
-/** The same count through the generic RDD API (line strings, shipped closures), whitespace semantics. */
-async function genericRun(name: string, runs = 1): Promise<Timed<{ ms: number; distinct: number; total: number }>> {
+// ------------------------------------------------------------------ one run of each method
+// The driver interleaves the methods of one size (A B C … A B C …), so each of these runs its method
+// once; the workers and the engine's context stay up between calls, as the page keeps them.
+
+type Count = { ms: number; distinct: number; total: number };
+
+/** The engine's context of the current size: the engine (both tokenizers) and the generic pipeline share it. */
+let sized: { ctx: EmberContext; inputs: StoredInputInfo[] } | null = null;
+
+async function engineOpen(name: string): Promise<void> {
+  await engineClose();
   const { ctx, inputs } = await openContext(name);
-  try {
-    return await warmThenTimed(runs, async () => {
-      const t0 = performance.now();
-      const rows = await ctx
-        .textFile(inputs, { minPartitions: 4 })
-        .flatMap((line: string) => line.split(/\s+/))
-        .filter((w: string) => w !== '')
-        .map((w: string): [string, number] => [w, 1])
-        .reduceByKey((a: number, b: number) => a + b, { numPartitions: 4 })
-        .collect();
-      return { ms: performance.now() - t0, ...summarize(rows) };
-    });
-  } finally {
-    await ctx.stop();
-  }
+  sized = { ctx, inputs };
+}
+
+async function engineClose(): Promise<void> {
+  await sized?.ctx.stop();
+  sized = null;
+}
+
+function needSized(): { ctx: EmberContext; inputs: StoredInputInfo[] } {
+  if (!sized) throw new Error('engineOpen() first');
+  return sized;
+}
+
+/** The page's word count, once, in the size's context (the same call as engineRun's). */
+async function engineOnce(tokenizer: Tokenizer): Promise<EngineRun> {
+  const { ctx, inputs } = needSized();
+  const count = () => ctx.runWordCount({ inputs, tokenizer, inputSplits: 4, shufflePartitions: 4 });
+  return watchedCount(ctx, count, 'none', async () => undefined);
+}
+
+/** The same count through the generic RDD API (line strings, shipped closures), whitespace semantics. */
+async function genericOnce(): Promise<Count> {
+  const { ctx, inputs } = needSized();
+  const t0 = performance.now();
+  const rows = await ctx
+    .textFile(inputs, { minPartitions: 4 })
+    .flatMap((line: string) => line.split(/\s+/))
+    .filter((w: string) => w !== '')
+    .map((w: string): [string, number] => [w, 1])
+    .reduceByKey((a: number, b: number) => a + b, { numPartitions: 4 })
+    .collect();
+  return { ms: performance.now() - t0, ...summarize(rows) };
 }
 
 let singleWorker: Worker | null = null;
 
-/** single / naive in ONE dedicated worker (started before the clock, as the engine's pool is); warm-up then `runs` timed. */
-async function singleRun(
+/** single / naive in ONE dedicated worker (started before the clock, as the engine's pool is). */
+async function singleOnce(
   req: { kind: 'single'; tokenizer: Tokenizer } | { kind: 'naive' },
-  runs = 1,
-): Promise<Timed<SingleResponse & { pageMs: number }>> {
+): Promise<SingleResponse & { pageMs: number; workerMs: number }> {
   singleWorker ??= new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' });
   const worker = singleWorker;
-  const once = async () => {
-    const t0 = performance.now();
-    const res = await new Promise<SingleResponse>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<SingleResponse>) => resolve(e.data);
-      worker.onerror = (e) => reject(new Error(e.message));
-      worker.postMessage({ ...req, blob: need() } as SingleRequest);
-    });
-    if (res.error) throw new Error(`${req.kind}: ${res.error}`);
-    const pageMs = performance.now() - t0;
-    // Timed from the page, as the engine is: the worker's own figure is in `workerMs`.
-    return { ...res, workerMs: res.ms, ms: pageMs, pageMs };
-  };
-  return warmThenTimed(runs, once);
+  const t0 = performance.now();
+  const res = await new Promise<SingleResponse>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<SingleResponse>) => resolve(e.data);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ ...req, blob: need() } as SingleRequest);
+  });
+  if (res.error) throw new Error(`${req.kind}: ${res.error}`);
+  const pageMs = performance.now() - t0;
+  // Timed from the page, as the engine is: the worker's own figure is in `workerMs`.
+  return { ...res, workerMs: res.ms, ms: pageMs, pageMs };
 }
 
 let pairWorkers: Worker[] = [];
@@ -397,10 +463,7 @@ let pairWorkers: Worker[] = [];
  * The machine's two-worker ceiling, no engine: the single baseline in two dedicated workers at once,
  * each on half of the Blob (cut at a line end), the two count maps merged on the page.
  */
-async function pairRun(
-  tokenizer: Tokenizer,
-  runs = 1,
-): Promise<Timed<{ ms: number; distinct: number; total: number }>> {
+async function pairOnce(tokenizer: Tokenizer): Promise<Count> {
   if (pairWorkers.length === 0)
     pairWorkers = [0, 1].map(() => new Worker(new URL('./singleWorker.ts', import.meta.url), { type: 'module' }));
   const blob = need();
@@ -415,16 +478,14 @@ async function pairRun(
       worker.onerror = (e) => reject(new Error(e.message));
       worker.postMessage({ kind: 'single', tokenizer, blob: half, returnCounts: true } as SingleRequest);
     });
-  return warmThenTimed(runs, async () => {
-    const t0 = performance.now();
-    const [a, b] = await Promise.all(pairWorkers.map((w, i) => count(w, halves[i])));
-    const merged = a.counts!;
-    b.counts!.forEach((n, word) => merged.set(word, (merged.get(word) ?? 0) + n));
-    const ms = performance.now() - t0;
-    let total = 0;
-    merged.forEach((n) => (total += n));
-    return { ms, distinct: merged.size, total };
-  });
+  const t0 = performance.now();
+  const [a, b] = await Promise.all(pairWorkers.map((w, i) => count(w, halves[i])));
+  const merged = a.counts!;
+  b.counts!.forEach((n, word) => merged.set(word, (merged.get(word) ?? 0) + n));
+  const ms = performance.now() - t0;
+  let total = 0;
+  merged.forEach((n) => (total += n));
+  return { ms, distinct: merged.size, total };
 }
 
 let duck: { db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection } | null = null;
@@ -442,11 +503,7 @@ async function duckInit(): Promise<number> {
 }
 
 /** Lines read from the same Blob, split on \s+, unnested and grouped in SQL; the grouped rows come back to JS. */
-async function duckRun(runs = 1): Promise<Timed<{ ms: number; distinct: number; total: number; version: string }>> {
-  return warmThenTimed(runs, duckQuery);
-}
-
-async function duckQuery(): Promise<{ ms: number; distinct: number; total: number; version: string }> {
+async function duckOnce(): Promise<Count & { version: string }> {
   if (!duck) await duckInit();
   const { db, conn } = duck!;
   const file = `corpus-${need().size}.txt`;
@@ -551,15 +608,19 @@ function heap(): { used: number; total: number } | null {
 }
 
 const api = {
+  useCorpusFile,
   loadCorpus,
   storeInput,
   dropDatabase,
   engineRun,
-  genericRun,
-  singleRun,
-  pairRun,
+  engineOpen,
+  engineOnce,
+  engineClose,
+  genericOnce,
+  singleOnce,
+  pairOnce,
   duckInit,
-  duckRun,
+  duckOnce,
   longTaskJob,
   heap,
   sessionOpen,
