@@ -47,14 +47,15 @@ export function describeTaskSetAbort(
 /** The explanation of a failed task's task.ended event: what happened and what the scheduler does next. */
 export function explainTaskFailure(task: TaskAttemptRef, reason: TaskFailureReason, decision: FailureDecision): string {
   const name = `Task ${task.partition} of stage ${task.stage}`;
-  const described = describeReason(reason);
+  // Reasons are often whole sentences; inside this one their final period would double up ("missing.. Fetch").
+  const described = describeReason(reason).replace(/\.+$/, '');
   switch (decision.kind) {
     case 'fetchFailed':
       return `${name} could not read its input: ${described}. Fetch failures do not count against the task; the stage will be retried.`;
     case 'ignore':
       return decision.why === 'zombie'
         ? `${name} failed (${described}) in a stage attempt that was already abandoned; nothing is retried here.`
-        : `${name} (attempt ${task.attempt}) was stopped: ${described}`;
+        : `${name} (attempt ${task.attempt}) was stopped: ${described}.`;
     case 'abort':
       return decision.why === 'cannotRetry'
         ? `${name} ${whyRetryCannotHelp(reason)}; retrying cannot help, so the stage is aborted.`
