@@ -18,7 +18,15 @@ export * from './errors';
 export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
-export { describeCacheUse, describeReason, plural } from './describe';
+export {
+  describeCacheUse,
+  describeClear,
+  describeOutputLoss,
+  describeReason,
+  describeWorkerLoss,
+  listPartitions,
+  plural,
+} from './describe';
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database

@@ -34,7 +34,7 @@ export interface WordCountRunSnapshot {
 
 /** The part of the view store a run needs: it marks where a new run's jobs begin. */
 export interface RunMarker {
-  markRun(): void;
+  markRun(runId: number): void;
 }
 
 /**
@@ -88,6 +88,7 @@ export class WordCountRunController {
     // A second click while a run is in flight is ignored, not queued: the page disables Run meanwhile.
     if (this.#running) return;
     this.#running = true;
+    const id = this.#nextId++;
     const startedAt = this.now();
     this.#update({ state: { status: 'running', startedAt }, inputNotes: {} });
     let outcome: Finished;
@@ -99,7 +100,7 @@ export class WordCountRunController {
         const notes = this.#snapshot.inputNotes;
         this.#update({ inputNotes: { ...notes, [e.inputId]: [...(notes[e.inputId] ?? []), e.message] } });
       });
-      this.marker.markRun();
+      this.marker.markRun(id);
       engine.configure({
         shuffleService: settings.shuffleService,
         speculation: settings.speculation,
@@ -117,7 +118,7 @@ export class WordCountRunController {
       this.#running = false;
     }
     const record: RunRecord = {
-      id: this.#nextId++,
+      id,
       startedAt,
       settings,
       files: inputs.length,

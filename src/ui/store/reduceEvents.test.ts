@@ -320,13 +320,13 @@ describe('runs with several jobs', () => {
       at({ type: 'job.submitted', jobId, description: 'collect', stages, finalStageId: 1 }),
       at({ type: 'stage.skipped', jobId, stageId: 0, explanation: 'Its shuffle output is still stored.' }),
     ];
-    store.markRun();
+    store.markRun(1);
     for (const e of [...job0, ...job1Skip(1)]) store.push(e);
     store.flush();
     expect(store.getState().stages[0]!.state.status).toBe('succeeded');
 
     // The next run reuses the stored shuffle: now the stage really is skipped.
-    store.markRun();
+    store.markRun(2);
     for (const e of job1Skip(2)) store.push(e);
     store.flush();
     expect(store.getState().stages[0]!.state.status).toBe('skipped');
@@ -341,7 +341,7 @@ describe('createViewStore', () => {
     for (const e of [started(0, 0, 0, 0, 1), succeeded(0, 0, 0, 0, 1), started(1, 0, 0, 1, 2)]) store.push(e);
     store.flush();
     expect(Object.keys(store.getState().tasks)).toEqual(['0', '1']);
-    store.markRun();
+    store.markRun(1);
     expect(Object.keys(store.getState().tasks)).toEqual(['1']);
   });
 
