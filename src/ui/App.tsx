@@ -19,6 +19,7 @@ import { Timeline } from './components/Timeline';
 import { ReliabilityPanel } from './components/ReliabilityPanel';
 import { TopWordsChart } from './components/TopWordsChart';
 import { JobHistory } from './components/JobHistory';
+import { Incidents } from './components/Incidents';
 
 const NO_FILES = 'Add at least one text file, or load the sample text.';
 const ONLY_BINARY = 'Every file looks binary and is left out: add a text file, or tick "Count … anyway" for a file.';
@@ -79,6 +80,8 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
         </aside>
         <main className="views">
           <DagView store={store} />
+          <Incidents store={store} />
+          <EventLog store={store} session={session} />
           <div className="two-up">
             <WorkersPanel store={store} session={session} />
             <StoragePanel store={store} session={session} />
@@ -92,7 +95,6 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
             <ReliabilityPanel store={store} failureProbability={failureProbability} />
             <JobHistory store={store} runs={run.history} />
           </div>
-          <EventLog store={store} session={session} />
         </main>
       </div>
       {dragging && (

@@ -2,7 +2,7 @@ import type { BlockInfo, EngineEvent, ExecutorSnapshot } from '../engineTypes';
 import { plural } from '../../engine';
 import { BlockIndex } from './groupBlocks';
 import { reduceEvents } from './reduceEvents';
-import { HISTORY_LIMIT, initialViewState, type ExecutorView, type ViewState } from './viewState';
+import { HISTORY_LIMIT, initialViewState, type ExecutorView, type Selection, type ViewState } from './viewState';
 
 export interface ViewStore {
   getState(): ViewState;
@@ -15,6 +15,8 @@ export interface ViewStore {
   markRun(runId: number): void;
   /** Draw an earlier run (from the history) in the DAG, timeline and incidents; null: the current run. */
   showRun(runId: number | null): void;
+  /** Highlight what an event-log line is about (null: nothing). */
+  select(selection: Selection | null): void;
   /** Start over for a new engine instance, seeded with what it already knows. */
   reset(seed?: { executors: ExecutorSnapshot[]; blocks: BlockInfo[] }): void;
 }
@@ -82,12 +84,17 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
         runEvents: [],
         history,
         shownRunId: null,
+        selection: null,
       };
       notify();
     },
     showRun(runId) {
       flush();
-      state = { ...state, shownRunId: runId };
+      state = { ...state, shownRunId: runId, selection: null };
+      notify();
+    },
+    select(selection) {
+      state = { ...state, selection };
       notify();
     },
     reset(seed) {

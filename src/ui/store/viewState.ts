@@ -158,6 +158,15 @@ export interface ViewState {
   history: readonly RunSnapshot[];
   /** The earlier run the DAG, timeline and incidents show instead of the current one (null: the current one). */
   shownRunId: number | null;
+  /** What the selected event-log line is about: its cells and timeline bars are highlighted. */
+  selection: Selection | null;
+}
+
+export interface Selection {
+  stageId: number | null;
+  partitions: number[];
+  taskIds: number[];
+  executorId: number | null;
 }
 
 /** A run's view when the next one began (its DAG, tasks and events). */
@@ -193,5 +202,6 @@ export function initialViewState(): ViewState {
     runEvents: [],
     history: [],
     shownRunId: null,
+    selection: null,
   };
 }
