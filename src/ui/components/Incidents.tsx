@@ -69,7 +69,7 @@ function IncidentItem({
         <dd>
           {recomputed.tasks === 0
             ? 'nothing yet'
-            : `${plural(recomputed.tasks, 'task')}, ${(recomputed.ms / 1000).toFixed(2)} CPU seconds`}
+            : `${plural(recomputed.tasks, 'task')}, ${(recomputed.ms / 1000).toFixed(2)} s of task time`}
         </dd>
         <dt>Recovered</dt>
         <dd>

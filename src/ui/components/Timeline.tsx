@@ -161,7 +161,16 @@ export function Timeline({ store }: { store: ViewStore }) {
   useEffect(() => {
     const el = canvas.current;
     if (!el || width <= 0) return;
-    draw(el, palette, bars, lanes, now, { start, end, width }, height, new Set(selected === '' ? [] : selected.split(',').map(Number)));
+    draw(
+      el,
+      palette,
+      bars,
+      lanes,
+      now,
+      { start, end, width },
+      height,
+      new Set(selected === '' ? [] : selected.split(',').map(Number)),
+    );
   }, [palette, bars, lanes, now, start, end, width, height, selected]);
 
   if (!visible) {
