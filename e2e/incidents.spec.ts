@@ -80,10 +80,17 @@ test('a clear during the reduce stage: map cells read lost at once, then recompu
   await setUp(page, { Workers: '2', 'Input splits': '4', 'Shuffle partitions': '4', 'Task delay (ms)': '1500' });
   await page.getByRole('button', { name: 'Run word count' }).click();
   await expect(stage(page, 0)).toContainText('succeeded', { timeout: 30_000 });
+  const why = 'its output was cleared by the user (all shuffle blocks)';
+  // The cell reads "lost" from the clear until a map task recomputes it (after a reader's fetch failure
+  // and the 100 ms resubmit delay): watched on every frame from before the click, so it cannot be missed.
+  const sawLost = page.waitForFunction(
+    (name) => document.querySelector(`[role="group"][aria-label="Stage 0"] [aria-label="${name}"]`) !== null,
+    `Partition 0: lost, 1 attempt: ${why}`,
+    { polling: 'raf' },
+  );
   // The next stage's tasks sleep 1.5 s before they read shuffle 0: clear it now.
   await page.getByRole('region', { name: 'Storage' }).getByRole('button', { name: 'Clear shuffle blocks' }).click();
-  const why = 'its output was cleared by the user (all shuffle blocks)';
-  await expect(stage(page, 0).getByRole('button', { name: `Partition 0: lost, 1 attempt: ${why}` })).toBeVisible();
+  await sawLost;
   await shoot(page, testInfo, 'clear-during-reduce', dag(page));
   await expect(status(page)).toContainText('Succeeded', { timeout: 60_000 });
 
