@@ -204,7 +204,9 @@ test('blocks of a worker cleared between stages: stage 0 reruns as attempt 1, th
   await expect(stage0).toContainText('attempt 1', { timeout: 30_000 });
   const log = page.getByRole('region', { name: 'Event log' });
   await expect(log).toContainText(
-    new RegExp(`Stage 0 resubmitted for partitions [\\d, ]+: their shuffle output was lost with worker ${worker}\\.`),
+    new RegExp(
+      `Stage 0 resubmitted for partitions [\\d, ]+: their shuffle output on worker ${worker} could not be read\\.`,
+    ),
   );
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });

@@ -138,7 +138,7 @@ test.describe('fault recovery in a real browser', () => {
     const rerun = of(out.events, 'stage.submitted').find((e) => e.stageId === 0 && e.attempt === 1)!;
     expect(rerun.partitions).toEqual(onWorker1);
     expect(rerun.explanation).toBe(
-      `Stage 0 resubmitted for partitions ${onWorker1.join(', ')}: their shuffle output was lost with worker 1.`,
+      `Stage 0 resubmitted for partitions ${onWorker1.join(', ')}: their shuffle output on worker 1 could not be read.`,
     );
     expect(submitted(out.events)).toContain(`${failedStage.stageId}.1`);
     const { lost, recomputed } = lostAndRecomputed(out.events);

@@ -1,4 +1,13 @@
-import type { AppId, BlockInfo, ExecutorId, StoredInputInfo, StoredRun, TaskOutput } from '../protocol';
+import type {
+  AppId,
+  BlockInfo,
+  BlockRemovalCause,
+  ExecutorId,
+  StoredInputInfo,
+  StoredRun,
+  TaskOutput,
+  WorkerLoss,
+} from '../protocol';
 import { datasetBlockId, parseBlockId, pickBlockIds, rddBlockId, shuffleBlockId } from '../protocol';
 import { blockMismatch } from '../storage/verifyBlock';
 import { decodeRecords } from '../common/codec';
@@ -146,10 +155,16 @@ export class EmberContext implements JobRunner {
           this.#executors.set(id, { status: 'starting' });
           this.#dag.executorAdded(id, reason);
         },
-        executorLost: (id, _cause, reason) => {
+        executorLost: (id, cause, reason) => {
           this.#executors.set(id, { status: 'lost', reason });
+          const loss: WorkerLoss =
+            cause === 'killed'
+              ? { kind: 'killedByUser' }
+              : cause === 'heartbeatTimeout'
+                ? { kind: 'heartbeatTimeout', timeoutMs: options.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs }
+                : { kind: 'crashed' };
           this.#handles.executorLost(id);
-          this.#dag.executorLost(id, reason);
+          this.#dag.executorLost(id, loss, reason);
         },
         heartbeat: (hb) => {
           const running = this.#tasks.runningTaskOn(hb.executorId);
@@ -351,6 +366,7 @@ export class EmberContext implements JobRunner {
       await this.#removeBlocks(
         ids,
         `${plural(ids.length, 'cached block')} of ${r.label} released: the word count's counts are cached only while an action on it runs.`,
+        { kind: 'released' },
       ).catch((e: unknown) => this.#warn(`Could not drop the cached counts of ${r.label}: ${String(e)}.`));
     }
   }
@@ -370,6 +386,7 @@ export class EmberContext implements JobRunner {
         type: 'blocks.removed',
         blockIds: ids,
         explanation: `${plural(ids.length, 'block')} of shuffle ${task.shuffleId} released by the cleaner: no live RDD can read them any more.`,
+        cause: { kind: 'released' },
       });
     } else {
       const candidates = [...Array(task.numPartitions).keys()].map((p) => rddBlockId(this.app, task.rddId, p));
@@ -381,6 +398,7 @@ export class EmberContext implements JobRunner {
         type: 'blocks.removed',
         blockIds: ids,
         explanation: `${plural(ids.length, 'cached block')} of rdd ${task.rddId} released by the cleaner: the RDD was garbage-collected, so nothing can read them any more.`,
+        cause: { kind: 'released' },
       });
     }
   }
@@ -525,16 +543,24 @@ export class EmberContext implements JobRunner {
 
   async dropCachedRdd(rddId: number): Promise<void> {
     const ids = [...new Set(this.#blocks.select({ rdd: rddId }, this.app).map((b) => b.id))];
-    await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of rdd ${rddId} released (unpersisted).`);
+    await this.#removeBlocks(ids, `${plural(ids.length, 'cached block')} of rdd ${rddId} released (unpersisted).`, {
+      kind: 'released',
+    });
   }
 
   /** Removes every copy of the blocks, or with `owner` only the copies that worker holds. */
-  async #removeBlocks(ids: string[], explanation: string, owner?: ExecutorId): Promise<void> {
+  async #removeBlocks(ids: string[], explanation: string, cause: BlockRemovalCause, owner?: ExecutorId): Promise<void> {
     if (ids.length === 0) return;
     this.#blocks.remove(ids, owner);
     await this.#store.deleteBlocks(ids);
     await this.#backend.dropMemoryBlocks(ids, owner);
-    this.events.emit({ type: 'blocks.removed', blockIds: ids, explanation, ...(owner === undefined ? {} : { owner }) });
+    this.events.emit({
+      type: 'blocks.removed',
+      blockIds: ids,
+      explanation,
+      cause,
+      ...(owner === undefined ? {} : { owner }),
+    });
     // Tasks that waited for a worker holding one of them can run elsewhere now.
     this.#tasks.schedule();
   }
@@ -575,7 +601,8 @@ export class EmberContext implements JobRunner {
       const owner = 'executor' in filter ? filter.executor : undefined;
       await this.#removeBlocks(
         ids,
-        `${plural(ids.length, 'block')} cleared on purpose (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`,
+        `${plural(ids.length, 'block')} cleared by the user (${describeFilter(filter)}); whoever needs them next recomputes them from lineage.`,
+        { kind: 'clearedByUser', what: describeFilter(filter) },
         owner,
       );
       return ids;
@@ -599,6 +626,7 @@ export class EmberContext implements JobRunner {
     await this.#removeBlocks(
       own,
       `${plural(own.length, 'block')} of finished runs released before this run (retention rule).`,
+      { kind: 'retention' },
     );
     const abandoned = await this.deleteAbandonedBlocks();
     if (abandoned.length > 0)

@@ -63,7 +63,7 @@ describe('DAG scheduler', () => {
     expect(await job).toBe(5);
     const explanation = events.find((e) => e.type === 'stage.submitted' && e.stageId === 0 && e.attempt === 1);
     expect(explanation && explanation.type === 'stage.submitted' && explanation.explanation).toBe(
-      `Stage 0 resubmitted for partitions ${owner - 1}: their shuffle output was lost with worker ${owner}.`,
+      `Stage 0 resubmitted for partitions ${owner - 1}: their shuffle output on worker ${owner} could not be read.`,
     );
   });
 

@@ -1,4 +1,4 @@
-import type { AppId, ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult } from '../protocol';
+import type { AppId, ExecutorId, StageInfo, TaskFailureReason, TaskOutput, TaskResult, WorkerLoss } from '../protocol';
 import { rddBlockId, shuffleBlockId } from '../protocol';
 import type { BlockMaster } from './blockMaster';
 import type { EventBus } from './eventBus';
@@ -87,6 +87,8 @@ export class DagScheduler implements TaskSchedulerListener {
   readonly #executorFailureEpoch = new Map<ExecutorId, number>();
   /** Workers removed for good (killed, silent, replaced); ids are never reused. */
   readonly #removedExecutors = new Set<ExecutorId>();
+  /** Why each removed executor was lost, for the blocks it still reports afterwards. */
+  readonly #lossOf = new Map<ExecutorId, WorkerLoss>();
   /**
    * Epoch at which each executor's shuffle outputs were last unregistered. Kept apart from the failure
    * epoch (SPARK-32003): with the shuffle service a lost executor keeps its outputs until a fetch fails.
@@ -503,6 +505,11 @@ export class DagScheduler implements TaskSchedulerListener {
         blockIds: ids,
         owner: result.executorId,
         explanation: `${plural(ids.length, 'block')} written by worker ${result.executorId} after it was removed died with it.`,
+        cause: {
+          kind: 'diedWithWorker',
+          executorId: result.executorId,
+          loss: this.#lossOf.get(result.executorId) ?? { kind: 'crashed' },
+        },
       });
     }
     if (kept.length > 0) this.#bus.emit({ type: 'blocks.added', blocks: kept });
@@ -607,7 +614,7 @@ export class DagScheduler implements TaskSchedulerListener {
       // Spark's removeExecutorAndUnregisterOutputs for a fetch failure: the owner is suspect since then.
       const failedAt = this.#executorFailureEpoch.get(reason.owner);
       if (failedAt === undefined || failedAt <= task.epoch) this.#markExecutorFailed(reason.owner);
-      this.#removeExecutorOutputs(reason.owner, task.epoch, 'its shuffle blocks could not be read');
+      this.#removeExecutorOutputs(reason.owner, task.epoch, 'one of its shuffle blocks could not be read');
     }
     this.#tracker.unregisterOutput(reason.shuffleId, reason.mapPartition);
     this.#unregisterOutputsWithRemovedBlocks(mapStage);
@@ -619,12 +626,13 @@ export class DagScheduler implements TaskSchedulerListener {
       );
       return;
     }
-    const where = reason.owner == null ? '' : ` with worker ${reason.owner}`;
+    // The reader only knows a block was unreadable, not why (a clear, a dead worker): say no more.
+    const where = reason.owner == null ? '' : ` on worker ${reason.owner}`;
     const lost = this.#tracker.missing(mapStage.dep.shuffleId);
+    const why = `their shuffle output${where} could not be read`;
     // A running map stage picks lost partitions up when it finishes (see #afterMapStageFinished).
-    if (this.#running.has(mapStage)) this.#lostWhy.set(mapStage, `their shuffle output was lost${where}`);
-    else
-      mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: their shuffle output was lost${where}.`;
+    if (this.#running.has(mapStage)) this.#lostWhy.set(mapStage, why);
+    else mapStage.resubmitReason = `Stage ${mapStage.id} resubmitted for partitions ${listPartitions(lost)}: ${why}.`;
     failedStage.resubmitReason = `Stage ${failedStage.id} resubmitted as attempt ${failedStage.latestAttempt + 1} after attempt ${tsm.taskSet.stageAttempt} could not read shuffle ${reason.shuffleId} (map ${reason.mapPartition}${where}).`;
     if (this.#failed.size === 0) {
       this.#resubmitTimer = setTimeout(
@@ -748,13 +756,14 @@ export class DagScheduler implements TaskSchedulerListener {
   }
 
   /** An executor is gone: its outputs and blocks with it (its running tasks fail through the backend). */
-  executorLost(executorId: ExecutorId, reason: string): void {
-    this.#loop.post(() => this.#handleExecutorLost(executorId, reason));
+  executorLost(executorId: ExecutorId, loss: WorkerLoss, reason: string): void {
+    this.#loop.post(() => this.#handleExecutorLost(executorId, loss, reason));
   }
 
-  #handleExecutorLost(executorId: ExecutorId, reason: string): void {
-    this.#bus.emit({ type: 'executor.removed', executorId, reason: `Worker ${executorId} lost: ${reason}.` });
+  #handleExecutorLost(executorId: ExecutorId, loss: WorkerLoss, reason: string): void {
+    this.#bus.emit({ type: 'executor.removed', executorId, reason: `Worker ${executorId} lost: ${reason}.`, loss });
     this.#removedExecutors.add(executorId);
+    this.#lossOf.set(executorId, loss);
     this.#markExecutorFailed(executorId);
     // With the shuffle service its outputs stay registered until a fetch of one actually fails.
     if (!this.#config.shuffleService) this.#removeExecutorOutputs(executorId, null, reason);
@@ -772,6 +781,7 @@ export class DagScheduler implements TaskSchedulerListener {
         explanation: `${plural(ids.length, 'block')} of worker ${executorId} died with it (${reason})${
           this.#config.shuffleService ? '; its shuffle blocks are kept by the shuffle service' : ''
         }${surviving > 0 ? `; other workers still hold copies of ${surviving} of them` : ''}.`,
+        cause: { kind: 'diedWithWorker', executorId, loss },
       });
     }
     // Tasks that waited for this worker's cached copies can run elsewhere now.
@@ -798,6 +808,7 @@ export class DagScheduler implements TaskSchedulerListener {
       );
       if (oldestLaunch < latest) continue;
       this.#removedExecutors.delete(executorId);
+      this.#lossOf.delete(executorId);
       this.#executorFailureEpoch.delete(executorId);
       this.#shuffleFileLostEpoch.delete(executorId);
     }
@@ -830,7 +841,10 @@ export class DagScheduler implements TaskSchedulerListener {
       this.#bus.emit({
         type: 'log',
         level: 'warn',
-        message: `Shuffle output of stage ${stage.id} for ${plural(maps.length, 'partition')} (${listPartitions(maps)}) was lost with worker ${executorId}: ${why}.`,
+        message:
+          taskEpoch === null
+            ? `Shuffle output of stage ${stage.id} for ${plural(maps.length, 'partition')} (${listPartitions(maps)}) was lost with worker ${executorId}: ${why}.`
+            : `Shuffle output of stage ${stage.id} for ${plural(maps.length, 'partition')} (${listPartitions(maps)}) on worker ${executorId} is no longer trusted: ${why}, so all of that worker's outputs are recomputed.`,
       });
       // A running map stage recomputes them within the current attempt, as Spark's Resubmitted does.
       const tsm = stage.taskSet;

@@ -1,4 +1,4 @@
-import type { CacheUse, ExecutorId, TaskFailureReason } from '../protocol';
+import type { BlockRemovalCause, CacheUse, ExecutorId, TaskFailureReason, WorkerLoss } from '../protocol';
 import type { FailureDecision } from './taskSetManager';
 import type { RDD } from './rdd';
 
@@ -64,14 +64,15 @@ export function describeTaskSetAbort(
 /** The explanation of a failed task's task.ended event: what happened and what the scheduler does next. */
 export function explainTaskFailure(task: TaskAttemptRef, reason: TaskFailureReason, decision: FailureDecision): string {
   const name = `Task ${task.partition} of stage ${task.stage}`;
-  const described = describeReason(reason);
+  // Reasons are often whole sentences; inside this one their final period would double up ("missing.. Fetch").
+  const described = describeReason(reason).replace(/\.+$/, '');
   switch (decision.kind) {
     case 'fetchFailed':
       return `${name} could not read its input: ${described}. Fetch failures do not count against the task; the stage will be retried.`;
     case 'ignore':
       return decision.why === 'zombie'
         ? `${name} failed (${described}) in a stage attempt that was already abandoned; nothing is retried here.`
-        : `${name} (attempt ${task.attempt}) was stopped: ${described}`;
+        : `${name} (attempt ${task.attempt}) was stopped: ${described}.`;
     case 'abort':
       return decision.why === 'cannotRetry'
         ? `${name} ${whyRetryCannotHelp(reason)}; retrying cannot help, so the stage is aborted.`
@@ -156,5 +157,57 @@ export function describeCacheUse(cache: CacheUse, executorId: ExecutorId): strin
         ? `recomputed ${what} on worker ${executorId}: ${holders.length === 1 ? 'worker' : 'workers'} ${holders.join(', ')}, which ${holders.length === 1 ? 'holds' : 'hold'} a cached copy, stayed busy for longer than the locality wait.`
         : `recomputed ${what} on worker ${executorId}: no cached copy of it remained (lost with its worker, or cleared).`;
     }
+  }
+}
+
+const thousands = new Intl.NumberFormat('en-US');
+
+/** A lost worker as an incident names its trigger: "Worker 1 killed by the user". */
+export function describeWorkerLoss(executorId: ExecutorId, loss: WorkerLoss): string {
+  switch (loss.kind) {
+    case 'killedByUser':
+      return `Worker ${executorId} killed by the user`;
+    case 'heartbeatTimeout':
+      return `Worker ${executorId} lost: no heartbeat for ${thousands.format(loss.timeoutMs)} ms`;
+    case 'crashed':
+      return `Worker ${executorId} crashed`;
+    case 'reported':
+      return `Worker ${executorId} lost: ${loss.reason}`;
+  }
+}
+
+/** A user's clear as an incident names its trigger: "Shuffle blocks cleared by the user". */
+export function describeClear(what: string): string {
+  const subject = what.replace(/^all /, '');
+  return `${subject.charAt(0).toUpperCase()}${subject.slice(1)} cleared by the user`;
+}
+
+/**
+ * Why a partition's stored output is gone, as a partition cell names it: "its output was lost when
+ * worker 1 was killed". A clear by the user is the user's, never a worker's.
+ */
+export function describeOutputLoss(cause: BlockRemovalCause): string {
+  switch (cause.kind) {
+    case 'clearedByUser':
+      return `its output was cleared by the user (${cause.what})`;
+    case 'diedWithWorker':
+      return `its output was lost ${whenWorkerWasLost(cause.executorId, cause.loss)}`;
+    case 'retention':
+      return 'its output was released before the next run (retention rule)';
+    case 'released':
+      return 'its output was released because nothing could read it any more';
+  }
+}
+
+function whenWorkerWasLost(executorId: ExecutorId, loss: WorkerLoss): string {
+  switch (loss.kind) {
+    case 'killedByUser':
+      return `when worker ${executorId} was killed`;
+    case 'heartbeatTimeout':
+      return `with worker ${executorId}, which sent no heartbeat for ${thousands.format(loss.timeoutMs)} ms`;
+    case 'crashed':
+      return `when worker ${executorId} crashed`;
+    case 'reported':
+      return `when worker ${executorId} was lost (${loss.reason})`;
   }
 }

@@ -114,7 +114,7 @@ describe('executor loss', () => {
     h.backend.fetchFailed(r1, 0, 0, 1);
     await flush();
     expect(lostLogs().map((e) => e.message)).toEqual([
-      'Shuffle output of stage 0 for 2 partitions (0, 2) was lost with worker 1: its shuffle blocks could not be read.',
+      "Shuffle output of stage 0 for 2 partitions (0, 2) on worker 1 is no longer trusted: one of its shuffle blocks could not be read, so all of that worker's outputs are recomputed.",
     ]);
     // … and a second one in the same epoch removes nothing more.
     h.backend.fetchFailed(r0, 0, 2, 1);
@@ -122,7 +122,7 @@ describe('executor loss', () => {
     expect(lostLogs()).toHaveLength(1);
     expect(h.submitted()).toEqual(['0.0[0,1,2]', '1.0[0,1]', '0.1[0,2]']);
     expect(h.explanation(0, 1)).toBe(
-      'Stage 0 resubmitted for partitions 0, 2: their shuffle output was lost with worker 1.',
+      'Stage 0 resubmitted for partitions 0, 2: their shuffle output on worker 1 could not be read.',
     );
     await h.complete(0, 1);
     await h.complete(1, 1);

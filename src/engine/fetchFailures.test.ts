@@ -31,12 +31,12 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     // Only the lost map output reruns, then only the unfinished reducer, as attempt 1 of each stage.
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0,1]', '0.1[1]']);
     expect(h.explanation(0, 1)).toBe(
-      `Stage 0 resubmitted for partitions 1: their shuffle output was lost with worker ${owner}.`,
+      `Stage 0 resubmitted for partitions 1: their shuffle output on worker ${owner} could not be read.`,
     );
     await h.complete(0, 1);
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0,1]', '0.1[1]', '1.1[0]']);
     expect(h.explanation(1, 1)).toBe(
-      `Stage 1 resubmitted as attempt 1 after attempt 0 could not read shuffle 0 (map 1 with worker ${owner}).`,
+      `Stage 1 resubmitted as attempt 1 after attempt 0 could not read shuffle 0 (map 1 on worker ${owner}).`,
     );
     expect(h.failedStages()).toEqual(['1.0']);
     await h.complete(1, 1, () => count(3));
@@ -152,7 +152,7 @@ describe('fetch failures (DAGSchedulerSuite)', () => {
     await h.complete(0, 1);
     expect(h.submitted()).toEqual(['0.0[0,1]', '1.0[0,1]', '0.1[0]', '0.2[1]']);
     expect(h.explanation(0, 2)).toBe(
-      `Stage 0 resubmitted for partitions 1: their shuffle output was lost with worker ${owner1}.`,
+      `Stage 0 resubmitted for partitions 1: their shuffle output on worker ${owner1} could not be read.`,
     );
     await h.complete(0, 2);
     await h.complete(1, 1);

@@ -19,7 +19,15 @@ export * from './errors';
 export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
-export { describeCacheUse, describeReason, plural } from './describe';
+export {
+  describeCacheUse,
+  describeClear,
+  describeOutputLoss,
+  describeReason,
+  describeWorkerLoss,
+  listPartitions,
+  plural,
+} from './describe';
 export { exportWordCountToPySpark, type PySparkWordCountSettings } from './pysparkExport';
 export { DEFAULTS } from './defaults';
 

@@ -111,7 +111,7 @@ export async function runTask(task: TaskDescription, env: TaskEnv): Promise<Task
         executorId: env.executorId,
         reason: {
           kind: 'injected',
-          message: `Injected failure (chaos): task ${task.taskId} of stage ${task.stageId} was made to fail on purpose.`,
+          message: 'Injected failure (chaos): this attempt was made to fail on purpose.',
         },
         metrics: metrics(),
       };

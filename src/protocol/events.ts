@@ -29,6 +29,24 @@ export type CacheUse = { rddId: number; partition: number; level: 'memory' | 'di
   { read: 'cached' } | { read: 'computed' } | { read: 'recomputed'; busyHolders: ExecutorId[] }
 );
 
+/** Why a worker left the pool, as the incident list names the trigger. */
+export type WorkerLoss =
+  | { kind: 'killedByUser' }
+  | { kind: 'heartbeatTimeout'; timeoutMs: number }
+  | { kind: 'crashed' }
+  /** An imported Spark log: the executor was removed for the reason Spark recorded. */
+  | { kind: 'reported'; reason: string };
+
+/**
+ * Why blocks were removed. A user's clear, the retention rule before a run and the cleaner are worded
+ * differently, and a clear by the user is never blamed on a worker.
+ */
+export type BlockRemovalCause =
+  | { kind: 'clearedByUser'; what: string }
+  | { kind: 'diedWithWorker'; executorId: ExecutorId; loss: WorkerLoss }
+  | { kind: 'retention' }
+  | { kind: 'released' };
+
 interface Base {
   /** ms since the engine started (performance.now() based) */
   time: number;
@@ -80,7 +98,7 @@ export type EngineEvent = Base &
         cache?: CacheUse;
       }
     | { type: 'executor.added'; executorId: ExecutorId; reason: string }
-    | { type: 'executor.removed'; executorId: ExecutorId; reason: string }
+    | { type: 'executor.removed'; executorId: ExecutorId; reason: string; loss: WorkerLoss }
     | {
         type: 'executor.heartbeat';
         executorId: ExecutorId;
@@ -93,6 +111,7 @@ export type EngineEvent = Base &
         /** Set when only this worker's copies of the blocks were removed; other workers' copies remain. */
         owner?: ExecutorId;
         explanation: string;
+        cause: BlockRemovalCause;
       }
     /** A plain-language note for the event log that belongs to no other event. */
     | {

@@ -157,7 +157,13 @@ export function toEngineEvents(sparkEvents: readonly SparkEvent[]): ImportedLog 
       case 'executorRemoved':
         now = at(e.time, now);
         lastLost = { executor: e.executor, reason: e.reason };
-        events.push({ type: 'executor.removed', time: now, executorId: workerOf(e.executor), reason: e.reason });
+        events.push({
+          type: 'executor.removed',
+          time: now,
+          executorId: workerOf(e.executor),
+          reason: e.reason,
+          loss: { kind: 'reported', reason: e.reason },
+        });
         break;
       case 'jobStart': {
         now = at(e.time, now);

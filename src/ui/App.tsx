@@ -23,6 +23,7 @@ import { ExportPySparkButton } from './components/ExportPySparkButton';
 import { SparkLogImport } from './components/SparkLogImport';
 import { useSparkLogImport } from './hooks/useSparkLogImport';
 import { looksLikeSparkLog } from '../sparkLog/logFiles';
+import { Incidents } from './components/Incidents';
 
 const NO_FILES = 'Add at least one text file, or load the sample text.';
 const ONLY_BINARY = 'Every file looks binary and is left out: add a text file, or tick "Count … anyway" for a file.';
@@ -88,6 +89,7 @@ export function App({ session, store }: { session: EngineSession; store: ViewSto
         <main className="views">
           <DagView store={store} />
           <Timeline store={store} />
+          <Incidents store={store} />
           <EventLog store={store} session={session} />
           <div className="two-up">
             <WorkersPanel store={store} session={session} />

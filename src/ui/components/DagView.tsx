@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, type RefObject 
 import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, useStore, type Edge } from '@xyflow/react';
 import type { ViewStore } from '../store/createViewStore';
 import { useViewState } from '../hooks/useViewState';
+import { viewed } from '../store/viewState';
 import { layoutStages, STAGE_WIDTH } from './layoutStages';
 import { StageNode, type StageFlowNode } from './StageNode';
 
@@ -41,22 +42,28 @@ function useWidth(ref: RefObject<HTMLElement | null>): number {
 }
 
 export function DagView({ store }: { store: ViewStore }) {
-  const jobs = useViewState(store, (s) => s.jobs);
-  const runFirstJobId = useViewState(store, (s) => s.runFirstJobId);
+  // The current run, or the earlier one "Show run N" brought back.
+  const jobs = useViewState(store, (s) => viewed(s).jobs);
+  const runFirstJobId = useViewState(store, (s) => viewed(s).runFirstJobId);
+  const shownRunId = useViewState(store, (s) => viewed(s).runId);
   const runJobs = useMemo(() => jobs.filter((j) => j.jobId >= runFirstJobId), [jobs, runFirstJobId]);
   const job = runJobs.at(-1) ?? null;
   // A new stage set mounts a whole new graph (cards, thousands of partition cells, React Flow's
   // measuring): deferred, React renders it interruptibly instead of in one long task at job start.
-  const stageKey = useDeferredValue([...new Set(runJobs.flatMap((j) => j.stageIds))].sort((a, b) => a - b).join(','));
+  // The run is part of the key: a shown run's stage ids can equal the live run's (a new engine numbers from 0).
+  const stageKey = useDeferredValue(
+    `${shownRunId}:${[...new Set(runJobs.flatMap((j) => j.stageIds))].sort((a, b) => a - b).join(',')}`,
+  );
 
   // Layout depends on the run's stage set only, not on progress: the DAG view does not subscribe to
   // the stages (every task event changes them); a stage's info is in the state by the time a job
   // naming it is. dagre runs only when the stage set changes.
   const infos = useMemo(() => {
-    const stages = store.getState().stages;
-    return stageKey === ''
+    const stages = viewed(store.getState()).stages;
+    const stageIds = stageKey.slice(stageKey.indexOf(':') + 1);
+    return stageIds === ''
       ? []
-      : stageKey.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
+      : stageIds.split(',').flatMap((id) => (stages[Number(id)] ? [stages[Number(id)]!.info] : []));
   }, [stageKey, store]);
   const canvas = useRef<HTMLDivElement>(null);
   const width = useWidth(canvas);
@@ -80,7 +87,7 @@ export function DagView({ store }: { store: ViewStore }) {
   const recovering = useViewState(store, (s) =>
     infos
       .filter((info) => {
-        const state = s.stages[info.stageId]?.state;
+        const state = viewed(s).stages[info.stageId]?.state;
         return state?.status === 'running' && state.attempt > 0;
       })
       .map((info) => info.stageId)

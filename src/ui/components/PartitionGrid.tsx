@@ -3,6 +3,7 @@ import { flushSync } from 'react-dom';
 import { plural } from '../../engine';
 import type { ViewStore } from '../store/createViewStore';
 import type { PartitionView, StageView } from '../store/viewState';
+import { useViewState } from '../hooks/useViewState';
 import { PartitionPopover } from './PartitionPopover';
 
 const COLUMNS = 16;
@@ -38,6 +39,12 @@ export function PartitionGrid({ stage, store }: { stage: StageView; store: ViewS
   const count = stage.partitions.length;
   const [limit, setLimit] = useState(CELLS_PER_FRAME);
   const rendered = Math.min(limit, count);
+  const stageId = stage.info.stageId;
+  // The cells the selected event-log line is about, as one string so the grid re-renders only when it changes.
+  const highlighted = useViewState(store, (s) =>
+    s.selection?.stageId === stageId ? s.selection.partitions.join(',') : '',
+  );
+  const lit = new Set(highlighted === '' ? [] : highlighted.split(',').map(Number));
 
   useEffect(() => {
     if (limit >= count) return;
@@ -102,6 +109,7 @@ export function PartitionGrid({ stage, store }: { stage: StageView; store: ViewS
           p={p}
           index={i}
           active={i === active}
+          highlighted={lit.has(p.partition)}
           describedBy={shown?.partition === p.partition ? popoverId : undefined}
         />
       ))}
@@ -126,22 +134,42 @@ const Cell = memo(function Cell({
   p,
   index,
   active,
+  highlighted,
   describedBy,
 }: {
   p: PartitionView;
   index: number;
   active: boolean;
+  highlighted: boolean;
   describedBy: string | undefined;
 }) {
-  const attempts = p.taskIds.length;
+  const classes = [`cell-${p.status}`, p.recomputed ? 'cell-recomputed' : '', highlighted ? 'cell-highlighted' : ''];
   return (
     <button
       type="button"
       data-index={index}
-      className={`cell-${p.status}`}
+      className={classes.filter(Boolean).join(' ')}
       tabIndex={active ? 0 : -1}
-      aria-label={`Partition ${p.partition}: ${p.status === 'reused' ? 'reused from the interrupted run' : p.status}, ${plural(attempts, 'attempt')}`}
+      aria-label={cellName(p)}
       aria-describedby={describedBy}
-    />
+    >
+      {/* The "recomputed ×n" badge: the count, drawn small inside the cell (its name says it in words). */}
+      {p.recomputed && (
+        <span className="cell-badge" aria-hidden="true">
+          {p.recomputed.times}
+        </span>
+      )}
+    </button>
   );
 });
+
+/** "Partition 3: succeeded, 2 attempts, recomputed: its output was lost when worker 1 was killed". */
+function cellName(p: PartitionView): string {
+  const status = p.status === 'reused' ? 'reused from the interrupted run' : p.status;
+  const base = `Partition ${p.partition}: ${status}, ${plural(p.taskIds.length, 'attempt')}`;
+  if (p.status === 'lost' && p.lost) return `${base}: ${p.lost}`;
+  if (p.lost) return `${base}, lost: ${p.lost}`;
+  if (!p.recomputed) return base;
+  const times = p.recomputed.times === 1 ? 'recomputed' : `recomputed ${p.recomputed.times} times`;
+  return `${base}, ${times}: ${p.recomputed.cause}`;
+}

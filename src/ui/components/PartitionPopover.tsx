@@ -1,6 +1,6 @@
 import { createPortal } from 'react-dom';
 import type { ViewStore } from '../store/createViewStore';
-import type { PartitionView } from '../store/viewState';
+import { viewed, type PartitionView } from '../store/viewState';
 import { useViewState } from '../hooks/useViewState';
 import { formatMs } from '../format';
 import { describeCacheUse } from '../../engine';
@@ -18,8 +18,9 @@ interface Props {
  * by the canvas and scaled by its zoom.
  */
 export function PartitionPopover({ id, stageId, partition, anchor, store }: Props) {
-  const tasks = useViewState(store, (s) => s.tasks);
-  const now = useViewState(store, (s) => s.now);
+  const tasks = useViewState(store, (s) => viewed(s).tasks);
+  const now = useViewState(store, (s) => viewed(s).now);
+  const runStartedAt = useViewState(store, (s) => viewed(s).runStartedAt);
   // The anchor is already in the DOM (the popover opens on its focus or hover), so measure it here.
   const r = anchor.getBoundingClientRect();
   const width = 320;
@@ -29,7 +30,11 @@ export function PartitionPopover({ id, stageId, partition, anchor, store }: Prop
     <div id={id} className="popover" role="tooltip" style={{ left: pos.left, top: pos.top }}>
       <strong>
         Stage {stageId}, partition {partition.partition}: {partition.status}
+        {partition.recomputed
+          ? `, recomputed${partition.recomputed.times > 1 ? ` ×${partition.recomputed.times}` : ''}`
+          : ''}
       </strong>
+      {partition.lost && <p>Lost: {partition.lost}.</p>}
       {partition.taskIds.length === 0 ? (
         <p className="muted">Not launched yet.</p>
       ) : (
@@ -42,9 +47,10 @@ export function PartitionPopover({ id, stageId, partition, anchor, store }: Prop
             return (
               <li key={taskId}>
                 attempt {t.attempt}
-                {t.speculative ? ' (speculative)' : ''} on worker {t.executorId}, stage attempt {t.stageAttempt},{' '}
-                {duration}: {outcome}
+                {t.speculative ? ' (speculative)' : ''} on worker {t.executorId}, stage attempt {t.stageAttempt},
+                started at {formatMs(Math.max(0, t.startedAt - runStartedAt))}, ran {duration}: {outcome}
                 {t.end?.reasonText ? ` — ${t.end.reasonText}` : ''}
+                {t.cause && <div className="muted">Why it ran: {t.cause}.</div>}
                 {t.end?.explanation ? (
                   <div className="muted">{t.end.explanation}</div>
                 ) : t.end?.cache ? (

@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { ViewStore } from '../store/createViewStore';
-import type { StageAttemptView } from '../store/viewState';
+import { viewed, type StageAttemptView } from '../store/viewState';
+import { listPartitions } from '../../engine';
 import { useViewState } from '../hooks/useViewState';
 import { STAGE_WIDTH } from './layoutStages';
 import { PartitionGrid } from './PartitionGrid';
@@ -16,7 +17,7 @@ export type StageFlowNode = Node<
 /** A stage card. It subscribes to its own stage: a task event of another stage leaves it alone. */
 export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNode>) {
   const { stageId, store } = data;
-  const stage = useViewState(store, (s) => s.stages[stageId]);
+  const stage = useViewState(store, (s) => viewed(s).stages[stageId]);
   if (!stage) return null;
   const { info, state } = stage;
   let done = 0;
@@ -58,11 +59,11 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
       {recovery && <p className="stage-recovery">{recovery}</p>}
       {state.status === 'failed' && <p className="stage-reason">{state.reason}</p>}
       {state.status === 'skipped' && <p className="stage-reason">{state.explanation}</p>}
-      {stage.attempts.length > 1 && (
+      {(stage.attempts.length > 1 || stage.attempts.some((a) => a.reran)) && (
         <ol className="stage-attempts" aria-label="Attempt history">
-          {stage.attempts.map((a) => (
+          {stage.attempts.map((a, i) => (
             <li key={a.attempt} title={a.explanation ?? undefined}>
-              {attemptLine(a)}
+              {attemptLine(a, info.numPartitions, stage.attempts[i - 1])}
             </li>
           ))}
         </ol>
@@ -73,14 +74,28 @@ export const StageNode = memo(function StageNode({ data }: NodeProps<StageFlowNo
   );
 });
 
-function attemptLine(a: StageAttemptView): string {
+/**
+ * "attempt 1 ran partitions 1, 3 of 8 after attempt 0 failed: FetchFailed(…); succeeded 2/2". All of a
+ * stage's attempts stay listed once it has more than one, or once one of them re-ran partitions.
+ */
+function attemptLine(a: StageAttemptView, total: number, before: StageAttemptView | undefined): string {
+  const ran = `attempt ${a.attempt} ran ${a.partitions.length === 1 ? 'partition' : 'partitions'} ${listPartitions(a.partitions)} of ${total}`;
+  const why =
+    before?.outcome.status === 'failed'
+      ? ` after attempt ${before.attempt} failed: ${before.outcome.reason}`
+      : a.attempt > 0 && a.explanation
+        ? ` (${a.explanation.replace(/\.$/, '')})`
+        : '';
+  const reran = a.reran
+    ? `; re-ran ${a.reran.partitions.length === 1 ? 'partition' : 'partitions'} ${listPartitions(a.reran.partitions)}: ${a.reran.why}`
+    : '';
   const progress = `${a.done}/${a.partitions.length}`;
   switch (a.outcome.status) {
     case 'running':
-      return `attempt ${a.attempt} running ${progress}`;
+      return `${ran}${why}${reran}; running ${progress}`;
     case 'succeeded':
-      return `attempt ${a.attempt} succeeded ${progress}`;
+      return `${ran}${why}${reran}; succeeded ${progress}`;
     case 'failed':
-      return `attempt ${a.attempt} failed — ${a.outcome.reason}`;
+      return `${ran}${why}${reran}; failed — ${a.outcome.reason}`;
   }
 }

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { ViewStore } from '../store/createViewStore';
-import type { TaskRun } from '../store/viewState';
+import { viewed, type TaskRun } from '../store/viewState';
+import { describeClear, describeReason, describeWorkerLoss } from '../../engine';
+import type { EngineEvent } from '../engineTypes';
 import { useViewState } from '../hooks/useViewState';
 import { formatMs } from '../format';
 
@@ -53,18 +55,61 @@ function usePalette(): Palette {
   return palette;
 }
 
+/** Stage colours (hue per stage; a later stage attempt is drawn darker), distinct in light and dark themes. */
+const STAGE_HUES = [210, 32, 160, 280, 350, 95];
+
+function stageColour(stageId: number, stageAttempt: number): string {
+  const hue = STAGE_HUES[stageId % STAGE_HUES.length]!;
+  return `hsl(${hue} 65% ${Math.max(30, 55 - stageAttempt * 10)}%)`;
+}
+
+/** A moment worth a vertical line: a kill, a clear, a fetch failure. */
+interface Marker {
+  at: number;
+  kind: 'kill' | 'clear' | 'fetch';
+  reason: string;
+}
+
+/** The markers of a run, from its events (the same list the incidents come from). */
+function markersOf(events: readonly EngineEvent[]): Marker[] {
+  const out: Marker[] = [];
+  for (const e of events) {
+    if (e.type === 'executor.removed')
+      out.push({ at: e.time, kind: 'kill', reason: describeWorkerLoss(e.executorId, e.loss) });
+    else if (e.type === 'blocks.removed' && e.cause.kind === 'clearedByUser')
+      out.push({ at: e.time, kind: 'clear', reason: describeClear(e.cause.what) });
+    else if (e.type === 'task.ended' && e.reason?.kind === 'fetchFailed')
+      out.push({
+        at: e.time,
+        kind: 'fetch',
+        reason: `Task ${e.partition} of stage ${e.stageId}.${e.stageAttempt} could not read its input: ${describeReason(e.reason)}`,
+      });
+  }
+  return out;
+}
+
 /**
- * One lane per worker, a bar per task launch over engine time; failures are red and marked ✕.
+ * One lane per worker, a bar per task launch over engine time, coloured by stage (darker for a later
+ * stage attempt); failures are red and marked ✕. Kills, clears and fetch failures are vertical markers
+ * (buttons, so their reason shows on hover and on keyboard focus). Once the run's jobs end, the time
+ * axis ends with the last task instead of following the clock.
  *
  * Drawn on a canvas: as the clock advances every bar moves, and an SVG of thousands of rects meant
  * thousands of DOM updates (and a layout) per frame. The canvas is one image with a summary as its
  * accessible name; hovering a bar names it in a tooltip, as the SVG's titles did.
  */
 export function Timeline({ store }: { store: ViewStore }) {
-  const tasks = useViewState(store, (s) => s.tasks);
-  const runStartedAt = useViewState(store, (s) => s.runStartedAt);
-  const executors = useViewState(store, (s) => s.executors);
-  const now = useViewState(store, (s) => s.now);
+  const tasks = useViewState(store, (s) => viewed(s).tasks);
+  const runStartedAt = useViewState(store, (s) => viewed(s).runStartedAt);
+  const executors = useViewState(store, (s) => viewed(s).executors);
+  const events = useViewState(store, (s) => viewed(s).runEvents);
+  const selected = useViewState(store, (s) => s.selection?.taskIds.join(',') ?? '');
+  const clock = useViewState(store, (s) => viewed(s).now);
+  const jobRunning = useViewState(store, (s) => {
+    const v = viewed(s);
+    return v.jobs.some((j) => j.jobId >= v.runFirstJobId && j.state.status === 'running');
+  });
+  const markers = useMemo(() => markersOf(events), [events]);
   const palette = usePalette();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
@@ -91,11 +136,13 @@ export function Timeline({ store }: { store: ViewStore }) {
         if (t.end.outcome !== 'success') failures += 1;
       }
     }
-    return { start, lastEnd, failures };
+    return { start, lastEnd, failures, running: bars.some((t) => t.end === null) };
   }, [bars]);
 
+  // The axis follows the clock only while something runs: after the job it ends with its last task.
+  const now = jobRunning || stats.running ? clock : Math.max(stats.lastEnd, stats.start);
   const start = stats.start;
-  const end = Math.max(start + 1, now, stats.lastEnd);
+  const end = Math.max(start + 1, now, stats.lastEnd, ...markers.map((m) => m.at));
   const height = lanes.length * LANE + 20;
   const visible = bars.length > 0;
 
@@ -114,8 +161,17 @@ export function Timeline({ store }: { store: ViewStore }) {
   useEffect(() => {
     const el = canvas.current;
     if (!el || width <= 0) return;
-    draw(el, palette, bars, lanes, now, { start, end, width }, height);
-  }, [palette, bars, lanes, now, start, end, width, height]);
+    draw(
+      el,
+      palette,
+      bars,
+      lanes,
+      now,
+      { start, end, width },
+      height,
+      new Set(selected === '' ? [] : selected.split(',').map(Number)),
+    );
+  }, [palette, bars, lanes, now, start, end, width, height, selected]);
 
   if (!visible) {
     return (
@@ -140,15 +196,31 @@ export function Timeline({ store }: { store: ViewStore }) {
           {bars.length} task launches over {formatMs(end - start)}, {stats.failures} failed or killed
         </span>
       </div>
-      <canvas
-        ref={canvas}
-        className="timeline"
-        role="img"
-        aria-label={`Task timeline: ${bars.length} task launches on ${lanes.length} workers, ${stats.failures} failed or killed`}
-        style={{ height }}
-        onMouseMove={onMouseMove}
-        onMouseLeave={() => setHover(null)}
-      />
+      <div className="timeline-wrap">
+        <canvas
+          ref={canvas}
+          className="timeline"
+          role="img"
+          aria-label={`Task timeline: ${bars.length} task launches on ${lanes.length} workers, ${stats.failures} failed or killed`}
+          style={{ height }}
+          onMouseMove={onMouseMove}
+          onMouseLeave={() => setHover(null)}
+        />
+        {width > 0 &&
+          markers.map((m, i) => (
+            <button
+              key={i}
+              type="button"
+              className={`timeline-marker marker-${m.kind}`}
+              style={{ left: xOf({ start, end, width }, m.at) - 6, height }}
+              aria-label={`${m.reason}, at ${formatMs(m.at - start)}`}
+            >
+              <span className="timeline-marker-tip" role="tooltip">
+                {m.reason}, at {formatMs(m.at - start)}
+              </span>
+            </button>
+          ))}
+      </div>
       {hover && (
         <div className="timeline-tip" aria-hidden="true" style={{ left: hover.x + 12, top: hover.y + 12 }}>
           {hover.text}
@@ -195,6 +267,7 @@ function draw(
   now: number,
   scale: Scale,
   height: number,
+  selected: Set<number>,
 ): void {
   const dpr = window.devicePixelRatio || 1;
   const pw = Math.round(scale.width * dpr);
@@ -226,19 +299,36 @@ function draw(
   lanes.forEach((id, i) => ctx.fillText(`worker ${id}`, 4, i * LANE + 15));
 
   // One path per colour: thousands of fillRect calls with style changes in between are slower.
+  // Finished and running bars take their stage's colour; failed and killed ones keep theirs.
   const marks: [number, number][] = [];
-  for (const kind of ['success', 'running', 'killed', 'failed'] as const) {
-    ctx.fillStyle = fill[kind];
+  const groups = new Map<string, TaskRun[]>();
+  for (const t of bars) {
+    const kind = status(t);
+    const colour = kind === 'failed' || kind === 'killed' ? fill[kind] : stageColour(t.stageId, t.stageAttempt);
+    const group = groups.get(colour);
+    if (group) group.push(t);
+    else groups.set(colour, [t]);
+  }
+  for (const [colour, group] of groups) {
+    ctx.fillStyle = colour;
     ctx.beginPath();
-    for (const t of bars) {
-      if (status(t) !== kind) continue;
+    for (const t of group) {
       const x0 = xOf(scale, t.startedAt);
       const x1 = Math.max(x0 + 2, xOf(scale, t.end?.at ?? now));
       const y = (laneOf.get(t.executorId) ?? 0) * LANE + 3;
       ctx.rect(x0, y, x1 - x0, LANE - 8);
-      if (kind === 'failed') marks.push([x1, y]);
+      if (status(t) === 'failed') marks.push([x1, y]);
     }
     ctx.fill();
+  }
+  // The bars the selected event-log line is about.
+  ctx.strokeStyle = fill.running;
+  ctx.lineWidth = 2;
+  for (const t of bars) {
+    if (!selected.has(t.taskId)) continue;
+    const x0 = xOf(scale, t.startedAt);
+    const x1 = Math.max(x0 + 2, xOf(scale, t.end?.at ?? now));
+    ctx.strokeRect(x0 - 1, (laneOf.get(t.executorId) ?? 0) * LANE + 2, x1 - x0 + 2, LANE - 6);
   }
   ctx.fillStyle = fill.failed;
   ctx.font = '700 12px system-ui, sans-serif';

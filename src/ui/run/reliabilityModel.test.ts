@@ -21,6 +21,7 @@ function launch(
     executorId: 1,
     speculative: false,
     startedAt,
+    cause: null,
     end: { at: endAt, outcome, reasonKind, reasonText: null, explanation: null, cache: null },
   };
 }

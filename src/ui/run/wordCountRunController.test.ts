@@ -127,14 +127,17 @@ describe('WordCountRunController', () => {
     const marks: unknown[] = [];
     const engine = { ...fakeEngine(async () => []).engine, resumeRun: async () => [] } as unknown as UiEngine;
     const session = { engine, withWorkers: async () => engine };
-    const controller = new WordCountRunController(session, { markRun: (o) => marks.push(o) });
+    const controller = new WordCountRunController(session, { markRun: (id, o) => marks.push([id, o]) });
     await controller.start(DEFAULT_SETTINGS, [input]);
     await controller.resume(DEFAULT_SETTINGS, {
       runId: 'r1',
       startedAt: 0,
       options: { inputs: [input], tokenizer: 'words', inputSplits: 2, shufflePartitions: 2 },
     } as never);
-    expect(marks).toEqual([{ resumed: false }, { resumed: true }]);
+    expect(marks).toEqual([
+      [1, { resumed: false }],
+      [2, { resumed: true }],
+    ]);
   });
 
   it('collects per-input notes of the current run only', async () => {

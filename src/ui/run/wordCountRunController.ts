@@ -39,7 +39,7 @@ export interface WordCountRunSnapshot {
 /** The part of the view store a run needs: it marks where a new run's jobs begin. */
 export interface RunMarker {
   /** `resumed`: the run continues an interrupted one, so partitions it does not run were reused. */
-  markRun(options?: { resumed: boolean }): void;
+  markRun(runId: number, options?: { resumed: boolean }): void;
 }
 
 /**
@@ -112,6 +112,7 @@ export class WordCountRunController {
     if (this.#running) return;
     this.#running = true;
     this.#cancelled = false;
+    const id = this.#nextId++;
     const startedAt = this.now();
     const chaos: RunChaos = { failureProbability: settings.failureProbability, seed: settings.seed };
     this.#update({ state: { status: 'running', startedAt, chaos }, inputNotes: {} });
@@ -124,7 +125,7 @@ export class WordCountRunController {
         const notes = this.#snapshot.inputNotes;
         this.#update({ inputNotes: { ...notes, [e.inputId]: [...(notes[e.inputId] ?? []), e.message] } });
       });
-      this.marker.markRun({ resumed });
+      this.marker.markRun(id, { resumed });
       engine.configure({
         shuffleService: settings.shuffleService,
         speculation: settings.speculation,
@@ -143,7 +144,7 @@ export class WordCountRunController {
       this.#running = false;
     }
     const record: RunRecord = {
-      id: this.#nextId++,
+      id,
       startedAt,
       settings,
       files: inputs.length,

@@ -2,7 +2,7 @@ import type { BlockInfo, EngineEvent, ExecutorSnapshot } from '../engineTypes';
 import { plural } from '../../engine';
 import { BlockIndex } from './groupBlocks';
 import { reduceEvents } from './reduceEvents';
-import { initialViewState, type ExecutorView, type ViewState } from './viewState';
+import { HISTORY_LIMIT, initialViewState, type ExecutorView, type Selection, type ViewState } from './viewState';
 
 export interface ViewStore {
   getState(): ViewState;
@@ -11,8 +11,12 @@ export interface ViewStore {
   push(event: EngineEvent): void;
   /** Apply queued events now (tests, and before reading state outside a frame). */
   flush(): void;
-  /** A page run starts: the DAG gathers the engine jobs from here on. */
-  markRun(options?: { resumed: boolean }): void;
+  /** Page run `runId` starts (`resumed`: it continues an interrupted run, whose partitions it does not run were reused): the DAG gathers the engine jobs from here on; the previous run goes to the history. */
+  markRun(runId: number, options?: { resumed: boolean }): void;
+  /** Draw an earlier run (from the history) in the DAG, timeline and incidents; null: the current run. */
+  showRun(runId: number | null): void;
+  /** Highlight what an event-log line is about (null: nothing). */
+  select(selection: Selection | null): void;
   /** Start over for a new engine instance, seeded with what it already knows. */
   reset(seed?: { executors: ExecutorSnapshot[]; blocks: BlockInfo[] }): void;
 }
@@ -64,11 +68,12 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
       }
     },
     flush,
-    markRun(options) {
+    markRun(runId, options) {
       flush();
       const last = state.jobs.at(-1);
-      // Earlier runs' finished task launches are drawn nowhere any more (the timeline and the
-      // reliability model count from the run's start): a long session must not keep every one.
+      const history = archive(state);
+      // Earlier runs' finished task launches are drawn nowhere live any more (the timeline and the
+      // reliability model count from the run's start): only the history's snapshots hold them.
       const tasks = Object.fromEntries(Object.entries(state.tasks).filter(([, task]) => task.end === null));
       state = {
         ...state,
@@ -76,7 +81,21 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
         runFirstJobId: last ? last.jobId + 1 : 0,
         runStartedAt: state.now,
         runResumed: options?.resumed ?? false,
+        runId,
+        runEvents: [],
+        history,
+        shownRunId: null,
+        selection: null,
       };
+      notify();
+    },
+    showRun(runId) {
+      flush();
+      state = { ...state, shownRunId: runId, selection: null };
+      notify();
+    },
+    select(selection) {
+      state = { ...state, selection };
       notify();
     },
     reset(seed) {
@@ -108,12 +127,34 @@ export function createViewStore(schedule: Scheduler = frameScheduler): ViewStore
                 time: 0,
                 level: 'info' as const,
                 message: `Started a new engine with ${plural(workers, 'worker')}.`,
+                run: state.runId,
+                kind: 'worker' as const,
+                stageId: null,
+                executorId: null,
+                taskId: null,
+                partitions: [],
+                event: null,
               },
             ]
           : [];
       // Keep the log sequence growing so React keys never repeat across engine instances.
-      state = { ...base, executors, blocks, blockSummary: blocks.summary(), log, logSeq: seq };
+      // The page's runs outlive the engine instance (a worker-count change starts a new one).
+      const runId = state.runId;
+      const history = archive(state);
+      state = { ...base, executors, blocks, blockSummary: blocks.summary(), log, logSeq: seq, runId, history };
       notify();
     },
   };
+}
+
+/**
+ * The history with the current run added, once: the ended run is kept whole (its snapshot shares every
+ * unchanged object with the live state) for "Show run N", and only the newest HISTORY_LIMIT runs are,
+ * as the engine keeps its event history. A worker-count change archives the run before the next starts.
+ */
+function archive(state: ViewState): ViewState['history'] {
+  if (state.runId === 0 || state.history.at(-1)?.runId === state.runId) return state.history;
+  return [...state.history, { runId: state.runId, view: { ...state, history: [], shownRunId: null } }].slice(
+    -HISTORY_LIMIT,
+  );
 }

@@ -88,6 +88,7 @@ function fetchFailureRun(): EngineEvent[] {
       type: 'blocks.removed',
       blockIds: ['shuffle/app-1/0/1/0', 'shuffle/app-1/0/1/1'],
       explanation: 'Cleared by the user.',
+      cause: { kind: 'clearedByUser', what: 'shuffle 0' },
     }),
     started(2, 1, 0, 0, 1),
     started(3, 1, 0, 1, 2),
@@ -214,7 +215,7 @@ describe('reduceEvents', () => {
           },
         ],
       }),
-      at({ type: 'executor.removed', executorId: 1, reason: 'Killed by the user.' }),
+      at({ type: 'executor.removed', executorId: 1, reason: 'Killed by the user.', loss: { kind: 'killedByUser' } }),
       at({ type: 'executor.heartbeat', executorId: 1, running: [] }),
     ]);
     expect(s.executors[1]!.status).toBe('lost');
@@ -256,6 +257,7 @@ describe('reduceEvents', () => {
         type: 'blocks.removed',
         blockIds: ['shuffle/app-1/0/0/1', 'shuffle/app-1/0/0/0', 'nope'],
         explanation: 'x',
+        cause: { kind: 'released' },
       }),
     ]);
     expect(s1.blockSummary.byKind.map((g) => g.label)).toEqual(['Cached RDD 3', 'Shuffle 10']);
@@ -318,13 +320,13 @@ describe('runs with several jobs', () => {
       at({ type: 'job.submitted', jobId, description: 'collect', stages, finalStageId: 1 }),
       at({ type: 'stage.skipped', jobId, stageId: 0, explanation: 'Its shuffle output is still stored.' }),
     ];
-    store.markRun();
+    store.markRun(1);
     for (const e of [...job0, ...job1Skip(1)]) store.push(e);
     store.flush();
     expect(store.getState().stages[0]!.state.status).toBe('succeeded');
 
     // The next run reuses the stored shuffle: now the stage really is skipped.
-    store.markRun();
+    store.markRun(2);
     for (const e of job1Skip(2)) store.push(e);
     store.flush();
     expect(store.getState().stages[0]!.state.status).toBe('skipped');
@@ -337,7 +339,7 @@ describe('a resumed run', () => {
     for (const resumed of [true, false]) {
       const store = createViewStore(() => undefined);
       t = 0;
-      store.markRun({ resumed });
+      store.markRun(1, { resumed });
       for (const e of [
         at({ type: 'job.submitted', jobId: 0, description: 'collect', stages, finalStageId: 1 }),
         at({ type: 'stage.submitted', jobId: 0, stageId: 0, attempt: 0, partitions: [1], explanation: null }),
@@ -359,7 +361,7 @@ describe('createViewStore', () => {
     for (const e of [started(0, 0, 0, 0, 1), succeeded(0, 0, 0, 0, 1), started(1, 0, 0, 1, 2)]) store.push(e);
     store.flush();
     expect(Object.keys(store.getState().tasks)).toEqual(['0', '1']);
-    store.markRun();
+    store.markRun(1);
     expect(Object.keys(store.getState().tasks)).toEqual(['1']);
   });
 
@@ -400,12 +402,18 @@ describe('createViewStore', () => {
         blockIds: ['rdd/app-1/3/0'],
         owner: 1,
         explanation: '1 block of worker 1 died with it (killed).',
+        cause: { kind: 'diedWithWorker', executorId: 1, loss: { kind: 'killedByUser' } },
       }),
     ]);
     expect([...s1.blocks.values()].map((b) => b.owner)).toEqual([2]);
     expect(s1.blockSummary.byOwner.has(1)).toBe(false);
     const s2 = reduceEvents(s1, [
-      at({ type: 'blocks.removed', blockIds: ['rdd/app-1/3/0'], explanation: 'unpersisted' }),
+      at({
+        type: 'blocks.removed',
+        blockIds: ['rdd/app-1/3/0'],
+        explanation: 'unpersisted',
+        cause: { kind: 'released' },
+      }),
     ]);
     expect(s2.blockSummary.count).toBe(0);
   });

@@ -1,7 +1,9 @@
 import type { EngineEvent } from '../engineTypes';
-import { describeReason, plural } from '../../engine';
+import { describeOutputLoss, describeReason, parseBlockId, plural } from '../../engine';
 import {
   LOG_LIMIT,
+  type LogEntry,
+  type LogKind,
   type LogLevel,
   type PartitionStatus,
   type PartitionView,
@@ -10,7 +12,7 @@ import {
 } from './viewState';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Collection = 'jobs' | 'stages' | 'tasks' | 'executors' | 'log';
+type Collection = 'jobs' | 'stages' | 'tasks' | 'executors' | 'log' | 'runEvents';
 
 /** A stage this batch owns: its object and its arrays are fresh copies, safe to mutate in place. */
 type StageDraft = Mutable<StageView>;
@@ -61,8 +63,12 @@ export function reduceEvents(state: ViewState, events: readonly EngineEvent[]): 
   return next;
 }
 
+/** What a log line is about, besides its words. */
+type About = Partial<Pick<LogEntry, 'kind' | 'stageId' | 'executorId' | 'taskId' | 'partitions'>>;
+
 function apply(d: Draft, e: EngineEvent): void {
   d.now = Math.max(d.now, e.time);
+  remember(d, e);
   switch (e.type) {
     case 'job.submitted': {
       w(d, 'jobs').push({
@@ -85,19 +91,23 @@ function apply(d: Draft, e: EngineEvent): void {
             partition,
             status: 'pending',
             taskIds: [],
+            lost: null,
+            recomputed: null,
           })),
         };
       }
-      log(d, e.time, 'info', `Job ${e.jobId} submitted: ${e.description} (${e.stages.length} stages).`);
+      log(d, e.time, 'info', `Job ${e.jobId} submitted: ${e.description} (${e.stages.length} stages).`, {
+        kind: 'job',
+      });
       return;
     }
     case 'job.succeeded':
       endJob(d, e.jobId, { status: 'succeeded', endedAt: e.time });
-      log(d, e.time, 'info', `Job ${e.jobId} succeeded.`);
+      log(d, e.time, 'info', `Job ${e.jobId} succeeded.`, { kind: 'job' });
       return;
     case 'job.failed':
       endJob(d, e.jobId, { status: 'failed', endedAt: e.time, reason: e.reason });
-      log(d, e.time, 'error', `Job ${e.jobId} failed: ${e.reason}`);
+      log(d, e.time, 'error', `Job ${e.jobId} failed: ${e.reason}`, { kind: 'job' });
       return;
     case 'stage.submitted': {
       const stage = ws(d, e.stageId);
@@ -109,13 +119,15 @@ function apply(d: Draft, e: EngineEvent): void {
         submittedAt: e.time,
         partitions: e.partitions,
         done: 0,
+        reran: null,
         explanation: e.explanation,
         outcome: { status: 'running' },
       });
       // Partitions this attempt recomputes start over; the others keep their finished state.
+      // A lost cell keeps saying so until a task recomputes it.
       for (const i of e.partitions) {
         const p = stage.partitions[i];
-        if (p) stage.partitions[i] = { ...p, status: 'pending' };
+        if (p && p.status !== 'lost') stage.partitions[i] = { ...p, status: 'pending' };
       }
       // A resumed run's first attempt leaves out the partitions whose output survived the reload.
       if (d.runResumed && e.jobId >= d.runFirstJobId) {
@@ -127,7 +139,10 @@ function apply(d: Draft, e: EngineEvent): void {
       }
       // The engine's explanation is a whole sentence naming the stage; repeating it here would stutter.
       const what = `Stage ${e.stageId} attempt ${e.attempt} submitted with ${plural(e.partitions.length, 'task')}.`;
-      log(d, e.time, e.attempt > 0 ? 'warn' : 'info', e.explanation ?? what);
+      log(d, e.time, e.attempt > 0 ? 'warn' : 'info', e.explanation ?? what, {
+        stageId: e.stageId,
+        partitions: e.partitions,
+      });
       return;
     }
     case 'stage.skipped': {
@@ -144,7 +159,7 @@ function apply(d: Draft, e: EngineEvent): void {
         });
       }
       // The engine's explanation already names the stage.
-      log(d, e.time, 'info', e.explanation);
+      log(d, e.time, 'info', e.explanation, { stageId: e.stageId });
       return;
     }
     case 'stage.completed': {
@@ -153,7 +168,7 @@ function apply(d: Draft, e: EngineEvent): void {
         stage.state = { status: 'succeeded', attempt: e.attempt };
         setAttempt(stage, e.attempt, (a) => ({ ...a, outcome: { status: 'succeeded', at: e.time } }));
       }
-      log(d, e.time, 'info', `Stage ${e.stageId} attempt ${e.attempt} completed.`);
+      log(d, e.time, 'info', `Stage ${e.stageId} attempt ${e.attempt} completed.`, { stageId: e.stageId });
       return;
     }
     case 'stage.failed': {
@@ -162,10 +177,14 @@ function apply(d: Draft, e: EngineEvent): void {
         stage.state = { status: 'failed', attempt: e.attempt, reason: e.reason };
         setAttempt(stage, e.attempt, (a) => ({ ...a, outcome: { status: 'failed', at: e.time, reason: e.reason } }));
       }
-      log(d, e.time, 'warn', `Stage ${e.stageId} attempt ${e.attempt} failed: ${e.reason}`);
+      log(d, e.time, 'warn', `Stage ${e.stageId} attempt ${e.attempt} failed: ${e.reason}`, { stageId: e.stageId });
       return;
     }
     case 'task.started': {
+      const before = d.stages[e.stageId]?.partitions[e.partition];
+      const cause = before ? launchCause(d, e.stageId, e.stageAttempt, before) : null;
+      // attempt > 0: launched again inside the same stage attempt (a retry, or lost output recomputed).
+      if (cause !== null && e.attempt > 0) noteRerun(d, e.stageId, e.stageAttempt, e.partition, cause);
       w(d, 'tasks')[e.taskId] = {
         taskId: e.taskId,
         stageId: e.stageId,
@@ -175,6 +194,7 @@ function apply(d: Draft, e: EngineEvent): void {
         executorId: e.executorId,
         speculative: e.speculative,
         startedAt: e.time,
+        cause,
         end: null,
       };
       updatePartition(d, e.stageId, e.partition, (p) => ({
@@ -187,7 +207,8 @@ function apply(d: Draft, e: EngineEvent): void {
           d,
           e.time,
           'info',
-          `Speculative copy of stage ${e.stageId} partition ${e.partition} started on worker ${e.executorId}.`,
+          `Speculative copy of task ${e.partition} of stage ${e.stageId}.${e.stageAttempt} started on worker ${e.executorId}.`,
+          { kind: 'task', stageId: e.stageId, executorId: e.executorId, taskId: e.taskId, partitions: [e.partition] },
         );
       }
       return;
@@ -204,6 +225,7 @@ function apply(d: Draft, e: EngineEvent): void {
         executorId: e.executorId,
         speculative: prior?.speculative ?? false,
         startedAt: prior?.startedAt ?? e.time,
+        cause: prior?.cause ?? null,
         end: {
           at: e.time,
           outcome: e.outcome,
@@ -215,19 +237,37 @@ function apply(d: Draft, e: EngineEvent): void {
       };
       const stage = d.stages[e.stageId];
       const wasSucceeded = stage?.partitions[e.partition]?.status === 'succeeded';
-      updatePartition(d, e.stageId, e.partition, (p) => ({
-        ...p,
-        taskIds: p.taskIds.includes(e.taskId) ? p.taskIds : [...p.taskIds, e.taskId],
-        status: partitionStatusAfterEnd(d, p, e.outcome),
-      }));
+      updatePartition(d, e.stageId, e.partition, (p) => {
+        const status = partitionStatusAfterEnd(d, p, e.outcome);
+        const taskIds = p.taskIds.includes(e.taskId) ? p.taskIds : [...p.taskIds, e.taskId];
+        // A success of a partition whose output had been lost is a recomputation: the cell keeps saying so.
+        if (e.outcome === 'success' && p.lost !== null && !wasSucceeded)
+          return {
+            ...p,
+            taskIds,
+            status,
+            lost: null,
+            recomputed: { times: (p.recomputed?.times ?? 0) + 1, cause: p.lost },
+          };
+        return { ...p, taskIds, status };
+      });
       if (e.outcome === 'success' && !wasSucceeded) countDone(d, e.stageId, e.stageAttempt);
+      const about: About = {
+        kind: 'task',
+        stageId: e.stageId,
+        executorId: e.executorId,
+        taskId: e.taskId,
+        partitions: [e.partition],
+      };
       if (e.outcome !== 'success') {
-        const head = `Task ${e.partition} of stage ${e.stageId} (attempt ${e.attempt}, worker ${e.executorId}) ${e.outcome === 'killed' ? 'was killed' : 'failed'}`;
+        // Named as the engine's sentences name tasks: "Task 3 of stage 1.0", by partition and stage attempt.
+        const head = `Task ${e.partition} of stage ${e.stageId}.${e.stageAttempt} (attempt ${e.attempt}, worker ${e.executorId}) ${e.outcome === 'killed' ? 'was killed' : 'failed'}`;
         const level = e.outcome === 'killed' ? 'info' : 'warn';
-        log(d, e.time, level, e.explanation ?? (reasonText ? `${head}: ${reasonText}.` : `${head}.`));
+        const text = reasonText?.replace(/\.+$/, '');
+        log(d, e.time, level, e.explanation ?? (text ? `${head}: ${text}.` : `${head}.`), about);
       } else if (e.explanation) {
         // A success explains itself only when it recomputed a partition that had been cached.
-        log(d, e.time, 'info', e.explanation);
+        log(d, e.time, 'info', e.explanation, about);
       }
       return;
     }
@@ -239,7 +279,7 @@ function apply(d: Draft, e: EngineEvent): void {
         lastHeartbeat: e.time,
         running: [],
       };
-      log(d, e.time, 'info', `Worker ${e.executorId} added: ${e.reason}`);
+      log(d, e.time, 'info', `Worker ${e.executorId} added: ${e.reason}`, { kind: 'worker', executorId: e.executorId });
       return;
     case 'executor.removed': {
       const prior = d.executors[e.executorId];
@@ -250,7 +290,10 @@ function apply(d: Draft, e: EngineEvent): void {
         lostAt: e.time,
         reason: e.reason,
       };
-      log(d, e.time, 'warn', `Worker ${e.executorId} removed: ${e.reason}`);
+      log(d, e.time, 'warn', `Worker ${e.executorId} removed: ${e.reason}`, {
+        kind: e.loss.kind === 'killedByUser' ? 'user' : 'worker',
+        executorId: e.executorId,
+      });
       return;
     }
     case 'executor.heartbeat': {
@@ -272,14 +315,99 @@ function apply(d: Draft, e: EngineEvent): void {
       return;
     case 'blocks.removed': {
       for (const id of e.blockIds) if (d.blocks.remove(id, e.owner)) d.blocksChanged = true;
-      if (e.blockIds.length > 0)
-        log(d, e.time, 'warn', `${plural(e.blockIds.length, 'block')} removed: ${e.explanation}`);
+      const lost = markLost(d, e.blockIds, e.cause);
+      if (e.blockIds.length === 0) return;
+      // The explanation is a whole sentence that counts the blocks itself.
+      const kind: LogKind =
+        e.cause.kind === 'clearedByUser'
+          ? 'user'
+          : e.cause.kind === 'diedWithWorker'
+            ? e.cause.loss.kind === 'killedByUser'
+              ? 'user'
+              : 'worker'
+            : 'cleanup';
+      const executorId = e.cause.kind === 'diedWithWorker' ? e.cause.executorId : (e.owner ?? null);
+      log(d, e.time, kind === 'cleanup' ? 'info' : 'warn', e.explanation, {
+        kind,
+        executorId,
+        stageId: lost?.stageId ?? null,
+        partitions: lost?.partitions ?? [],
+      });
       return;
     }
     case 'log':
-      log(d, e.time, e.level, e.message);
+      log(d, e.time, e.level, e.message, { kind: 'engine' });
       return;
   }
+}
+
+/** Keeps the run's events that explain something (see ViewState.runEvents). */
+function remember(d: Draft, e: EngineEvent): void {
+  if (e.type === 'executor.heartbeat') return;
+  w(d, 'runEvents').push(e.type === 'blocks.added' ? { ...e, blocks: [] } : e);
+}
+
+/**
+ * Map outputs whose shuffle blocks a user's clear or a lost worker removed: the cells of those map
+ * partitions read "lost" at once, not when the stage is resubmitted. Cleanup of finished runs is not a
+ * loss. Returns the stage and partitions of the last shuffle touched, for the log line.
+ */
+function markLost(
+  d: Draft,
+  blockIds: readonly string[],
+  cause: Extract<EngineEvent, { type: 'blocks.removed' }>['cause'],
+): { stageId: number; partitions: number[] } | null {
+  if (cause.kind !== 'clearedByUser' && cause.kind !== 'diedWithWorker') return null;
+  const maps = new Map<number, Set<number>>();
+  for (const id of blockIds) {
+    const parsed = parseBlockId(id);
+    if (parsed?.kind !== 'shuffle') continue;
+    let set = maps.get(parsed.shuffle);
+    if (!set) maps.set(parsed.shuffle, (set = new Set()));
+    set.add(parsed.map);
+  }
+  if (maps.size === 0) return null;
+  const why = describeOutputLoss(cause);
+  let touched: { stageId: number; partitions: number[] } | null = null;
+  for (const stage of Object.values(d.stages)) {
+    const partitions = stage.info.shuffleId === null ? undefined : maps.get(stage.info.shuffleId);
+    if (!partitions || stage.lastJobId === null || stage.lastJobId < d.runFirstJobId) continue;
+    const marked: number[] = [];
+    for (const m of partitions) {
+      updatePartition(d, stage.info.stageId, m, (p) => {
+        if (p.status !== 'succeeded') return p;
+        marked.push(m);
+        return { ...p, status: 'lost', lost: why };
+      });
+    }
+    if (marked.length > 0) touched = { stageId: stage.info.stageId, partitions: marked.sort((a, b) => a - b) };
+  }
+  return touched;
+}
+
+/** Why a launch of a partition happens, when it is not its first: the cell's popover gives it per attempt. */
+function launchCause(d: Draft, stageId: number, stageAttempt: number, p: PartitionView): string | null {
+  if (p.lost !== null) return `recomputed: ${p.lost}`;
+  const previous = p.taskIds.length > 0 ? d.tasks[p.taskIds[p.taskIds.length - 1]!] : undefined;
+  if (previous?.end && previous.end.outcome !== 'success')
+    return `retry after attempt ${previous.attempt} ${previous.end.outcome === 'killed' ? 'was killed' : 'failed'}${
+      previous.end.reasonText ? `: ${previous.end.reasonText.replace(/\.+$/, '')}` : ''
+    }`;
+  if (previous?.end?.outcome === 'success') return 'recomputed: its output was lost';
+  const attempt = d.stages[stageId]?.attempts.find((a) => a.attempt === stageAttempt);
+  return stageAttempt > 0 && attempt?.explanation ? attempt.explanation : null;
+}
+
+/** Records that a stage attempt launched a partition again (a retry or a recomputation) and why. */
+function noteRerun(d: Draft, stageId: number, stageAttempt: number, partition: number, why: string): void {
+  const stage = ws(d, stageId);
+  if (!stage) return;
+  setAttempt(stage, stageAttempt, (a) => {
+    const partitions = a.reran?.partitions.includes(partition)
+      ? a.reran.partitions
+      : [...(a.reran?.partitions ?? []), partition];
+    return { ...a, reran: { partitions, why } };
+  });
 }
 
 function partitionStatusAfterEnd(
@@ -336,7 +464,19 @@ function endJob(d: Draft, jobId: number, state: ViewState['jobs'][number]['state
   }
 }
 
-function log(d: Draft, time: number, level: LogLevel, message: string): void {
+function log(d: Draft, time: number, level: LogLevel, message: string, about: About = {}): void {
   d.logSeq += 1;
-  w(d, 'log').push({ seq: d.logSeq, time, level, message });
+  w(d, 'log').push({
+    seq: d.logSeq,
+    time,
+    level,
+    message,
+    run: d.runId,
+    kind: about.kind ?? 'engine',
+    stageId: about.stageId ?? null,
+    executorId: about.executorId ?? null,
+    taskId: about.taskId ?? null,
+    partitions: about.partitions ?? [],
+    event: d.runEvents.length - 1,
+  });
 }

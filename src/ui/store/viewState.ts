@@ -1,4 +1,4 @@
-import type { CacheUse, ExecutorId, StageInfo, TaskOutcome } from '../engineTypes';
+import type { CacheUse, EngineEvent, ExecutorId, StageInfo, TaskOutcome } from '../engineTypes';
 import { BlockIndex, EMPTY_BLOCK_SUMMARY, type BlockSummary } from './groupBlocks';
 
 /** One launch of one task, as the partition popover and the timeline show it. */
@@ -11,6 +11,8 @@ export interface TaskRun {
   executorId: ExecutorId;
   speculative: boolean;
   startedAt: number;
+  /** Why this launch happened beyond the first (a retry after a failure, a recomputation of lost output); null for a first run. */
+  cause: string | null;
   end: TaskRunEnd | null;
 }
 
@@ -26,14 +28,21 @@ export interface TaskRunEnd {
   cache: CacheUse | null;
 }
 
-/** `reused`: a resumed run found this partition's output from the interrupted run and did not run it. */
-export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'killed' | 'skipped' | 'reused';
+/**
+ * 'lost': it had succeeded, and its stored output has since been removed (cleared, or died with its worker).
+ * 'reused': a resumed run found this partition's output from the interrupted run and did not run it.
+ */
+export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'killed' | 'skipped' | 'lost' | 'reused';
 
 export interface PartitionView {
   partition: number;
   status: PartitionStatus;
   /** Task ids of every launch of this partition, oldest first (look them up in `tasks`). */
   taskIds: number[];
+  /** Why its finished output is gone, until it is computed again, e.g. "its output was lost when worker 1 was killed". */
+  lost: string | null;
+  /** Set once a partition whose output was lost has succeeded again: how often, and the latest cause. */
+  recomputed: { times: number; cause: string } | null;
 }
 
 export type StageAttemptOutcome =
@@ -45,6 +54,8 @@ export interface StageAttemptView {
   partitions: number[];
   /** Partitions of this attempt that have succeeded. */
   done: number;
+  /** Partitions launched more than once inside this attempt (retries, lost output), and the latest reason. */
+  reran: { partitions: number[]; why: string } | null;
   explanation: string | null;
   outcome: StageAttemptOutcome;
 }
@@ -91,12 +102,26 @@ export interface RunningTask {
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
+/** Who a log line is about: the user's actions, automatic cleanup, or the engine's own decisions. */
+export type LogKind = 'user' | 'cleanup' | 'engine' | 'task' | 'worker' | 'job';
+
 export interface LogEntry {
   /** Monotonic, for React keys. */
   seq: number;
   time: number;
   level: LogLevel;
   message: string;
+  /** The page run it belongs to (0: before the first run). */
+  run: number;
+  kind: LogKind;
+  stageId: number | null;
+  executorId: ExecutorId | null;
+  /** The task launch it is about, if any (selecting the line highlights its cell and bar). */
+  taskId: number | null;
+  /** The partitions it is about in `stageId`, if any. */
+  partitions: number[];
+  /** Index of the event it came from in its run's `runEvents` (null: not from an event). */
+  event: number | null;
 }
 
 export interface ViewState {
@@ -127,6 +152,40 @@ export interface ViewState {
   blockSummary: BlockSummary;
   log: LogEntry[];
   logSeq: number;
+  /** The page run now drawn (1, 2, …; 0 before the first run). */
+  runId: number;
+  /**
+   * The current run's events, the source of incidents and of the log's grouping. Heartbeats and the
+   * block lists of blocks.added are left out: they explain nothing and would dominate memory.
+   */
+  runEvents: EngineEvent[];
+  /** Earlier runs as they ended, newest last, at most HISTORY_LIMIT: "Show run N" draws them again. */
+  history: readonly RunSnapshot[];
+  /** The earlier run the DAG, timeline and incidents show instead of the current one (null: the current one). */
+  shownRunId: number | null;
+  /** What the selected event-log line is about: its cells and timeline bars are highlighted. */
+  selection: Selection | null;
+}
+
+export interface Selection {
+  stageId: number | null;
+  partitions: number[];
+  taskIds: number[];
+  executorId: number | null;
+}
+
+/** A run's view when the next one began (its DAG, tasks and events). */
+export interface RunSnapshot {
+  runId: number;
+  view: ViewState;
+}
+
+export const HISTORY_LIMIT = 20;
+
+/** The state the run views draw: the run the user asked to see again, or the current one. */
+export function viewed(s: ViewState): ViewState {
+  if (s.shownRunId === null || s.shownRunId === s.runId) return s;
+  return s.history.find((h) => h.runId === s.shownRunId)?.view ?? s;
 }
 
 export const LOG_LIMIT = 2000;
@@ -145,5 +204,10 @@ export function initialViewState(): ViewState {
     blockSummary: EMPTY_BLOCK_SUMMARY,
     log: [],
     logSeq: 0,
+    runId: 0,
+    runEvents: [],
+    history: [],
+    shownRunId: null,
+    selection: null,
   };
 }
