@@ -128,8 +128,12 @@ test('a Spark log with a FetchFailed shows the failed stage attempt, the missing
   const r = fetch!['Task End Reason'];
   const failedStage = page.getByRole('group', { name: `Stage ${fetch!['Stage ID']}` });
   const history = failedStage.getByRole('list', { name: 'Attempt history' });
-  await expect(history.getByRole('listitem').nth(fetch!['Stage Attempt ID'])).toContainText(
-    `attempt ${fetch!['Stage Attempt ID']} failed — FetchFailed: the output of shuffle ${r['Shuffle ID']} (map ${r['Map Index']}, reduce ${r['Reduce ID']}) on executor ${r['Block Manager Address']['Executor ID']} is missing.`,
+  const failedLine = history.getByRole('listitem').nth(fetch!['Stage Attempt ID']);
+  await expect(failedLine).toContainText(
+    attemptRan(events, fetch!['Stage ID'], fetch!['Stage Attempt ID'], stageTotal(events, fetch!['Stage ID'])),
+  );
+  await expect(failedLine).toContainText(
+    `; failed — FetchFailed: the output of shuffle ${r['Shuffle ID']} (map ${r['Map Index']}, reduce ${r['Reduce ID']}) on executor ${r['Block Manager Address']['Executor ID']} is missing.`,
   );
 
   const log = page.getByRole('region', { name: 'Event log' });
@@ -145,9 +149,9 @@ test('a Spark log with a FetchFailed shows the failed stage attempt, the missing
       `Stage ${stageId} attempt ${attempt} re-ran ${tasks} of ${total} partitions because`,
     );
     const stage = page.getByRole('group', { name: `Stage ${stageId}` });
-    await expect(stage.getByRole('list', { name: 'Attempt history' }).getByRole('listitem').nth(attempt)).toHaveText(
-      `attempt ${attempt} succeeded ${tasks}/${tasks}`,
-    );
+    const line = stage.getByRole('list', { name: 'Attempt history' }).getByRole('listitem').nth(attempt);
+    await expect(line).toContainText(attemptRan(events, stageId, attempt, total));
+    await expect(line).toContainText(new RegExp(`; succeeded ${tasks}/${tasks}$`));
     // The partitions this attempt ran, as its task starts say.
     const ran = events.filter(
       (e) => e.Event === 'SparkListenerTaskStart' && e['Stage ID'] === stageId && e['Stage Attempt ID'] === attempt,
@@ -192,3 +196,25 @@ test('the files of a rolling log folder dropped on the page open as that Spark a
   // A Spark log is not text to count: nothing was added to the inputs.
   await expect(page.getByText('No files yet.')).toBeVisible();
 });
+
+/** The page's attempt line begins "attempt 1 ran partitions 1, 3 of 4": the partitions its task starts name. */
+function attemptRan(events: Json[], stageId: number, attempt: number, total: number): string {
+  const partitions = events
+    .filter(
+      (e) => e.Event === 'SparkListenerTaskStart' && e['Stage ID'] === stageId && e['Stage Attempt ID'] === attempt,
+    )
+    .map((e) => e['Task Info']['Partition ID'] as number)
+    .sort((a, b) => a - b);
+  return `attempt ${attempt} ran ${partitions.length === 1 ? 'partition' : 'partitions'} ${partitions.join(', ')} of ${total}`;
+}
+
+/** A stage's partition count: that of its last RDD, as Spark's stage info lists them. */
+function stageTotal(events: Json[], stageId: number): number {
+  const info = events.find(
+    (e) => e.Event === 'SparkListenerStageSubmitted' && e['Stage Info']['Stage ID'] === stageId,
+  )!['Stage Info'];
+  return info['RDD Info'].reduce(
+    (best: Json, rdd: Json) => (rdd['RDD ID'] > best['RDD ID'] ? rdd : best),
+    info['RDD Info'][0],
+  )['Number of Partitions'];
+}
