@@ -19,6 +19,8 @@ export type * from './api';
 export type * from '../protocol';
 export { countsTowardsTaskFailures, parseBlockId, rddPrefix, shufflePrefix } from '../protocol';
 export { describeCacheUse, describeReason, plural } from './describe';
+export { SPARK_EVENT_LOG_VERSION, sparkEventLog, sparkEventLogFileName } from './sparkEventLog';
+export type { SparkEventLogFile, SparkEventLogRun } from './sparkEventLog';
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database

@@ -9,6 +9,7 @@ import type {
   ExecutorId,
   ExecutorSnapshot,
   JobSettings,
+  SparkEventLogFile,
   StoredInputInfo,
   StoredRun,
   WordCountOptions,
@@ -37,7 +38,11 @@ export interface UiEngine {
     list(): Promise<StoredInputInfo[]>;
     remove(id: string): Promise<void>;
   };
-  events: { subscribe(listener: (event: EngineEvent) => void): () => void; exportJsonLines(): Promise<string> };
+  events: {
+    subscribe(listener: (event: EngineEvent) => void): () => void;
+    exportJsonLines(): Promise<string>;
+    exportSparkEventLog(): Promise<SparkEventLogFile[]>;
+  };
   configure(partial: Partial<JobSettings>): void;
   executors(): ExecutorSnapshot[];
   addExecutor(): ExecutorId;

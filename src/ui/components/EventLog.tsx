@@ -5,6 +5,7 @@ import { downloadText } from '../tsv';
 import { useViewState } from '../hooks/useViewState';
 import { formatClock } from '../format';
 import type { LogEntry } from '../store/viewState';
+import { SparkEventLogButton } from './SparkEventLogButton';
 
 /** Drawing thousands of lines on every frame is wasteful; the newest few hundred tell the story. */
 const SHOWN = 400;
@@ -42,6 +43,7 @@ export function EventLog({ store, session }: { store: ViewStore; session: Engine
           >
             Download event log
           </button>
+          <SparkEventLogButton session={session} />
         </div>
       </div>
       <div
