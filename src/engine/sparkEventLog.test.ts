@@ -167,7 +167,7 @@ describe('sparkEventLog: an Emberflow run in Spark JsonProtocol', () => {
       'Task Type': 'ResultTask',
       'Task End Reason': {
         Reason: 'FetchFailed',
-        'Block Manager Address': { 'Executor ID': '1', Host: 'localhost', Port: 0 },
+        'Block Manager Address': { 'Executor ID': '1', Host: 'localhost', Port: 7337 },
         'Shuffle ID': 0,
         'Map ID': 2, // task 2 wrote map partition 1 of shuffle 0
         'Map Index': 1,

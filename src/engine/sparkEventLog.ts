@@ -14,6 +14,8 @@ import { countsTowardsTaskFailures } from '../protocol';
 export const SPARK_EVENT_LOG_VERSION = '4.3.0';
 
 const HOST = 'localhost';
+/** Spark's BlockManagerId asserts a positive port; a tab has none, so this is Spark's shuffle service port. */
+const PORT = 7337;
 
 export interface SparkEventLogRun {
   /** Unique per run, or the History Server merges runs. */
@@ -305,7 +307,7 @@ function endReason(reason: TaskFailureReason, mapTask: ReadonlyMap<string, numbe
       return {
         Reason: 'FetchFailed',
         ...(reason.owner !== null
-          ? { 'Block Manager Address': { 'Executor ID': String(reason.owner), Host: HOST, Port: 0 } }
+          ? { 'Block Manager Address': { 'Executor ID': String(reason.owner), Host: HOST, Port: PORT } }
           : {}),
         'Shuffle ID': reason.shuffleId,
         // Spark's Map ID is the task id of the map task whose output is missing; -1 when unknown, as Spark
