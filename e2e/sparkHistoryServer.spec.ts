@@ -393,10 +393,10 @@ test.describe("Emberflow's runs in Spark's History Server", () => {
     for (const attempt of [failed.attempt, failed.attempt + 1]) {
       await page.goto(`${BASE}/history/${clearApp}/stages/stage/?id=${failed.stageId}&attempt=${attempt}`);
       await expect(page.getByText(`Details for Stage ${failed.stageId} (Attempt ${attempt})`)).toBeVisible();
-      await testInfo.attach(`history-server-stage-${failed.stageId}-attempt-${attempt}.png`, {
-        body: await page.screenshot({ fullPage: true }),
-        contentType: 'image/png',
-      });
+      // Kept under test-results/ as well as in the report.
+      const name = `history-server-stage-${failed.stageId}-attempt-${attempt}.png`;
+      await page.screenshot({ path: testInfo.outputPath(name), fullPage: true });
+      await testInfo.attach(name, { path: testInfo.outputPath(name), contentType: 'image/png' });
     }
   });
 });
