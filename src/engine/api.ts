@@ -1,4 +1,5 @@
 import type { EngineEvent, ExecutorId, StoredInputInfo, Tokenizer, BlockInfo } from '../protocol';
+import type { SparkEventLogFile } from './sparkEventLog';
 
 /** Options fixed when a context starts. */
 export interface ContextOptions {
@@ -81,6 +82,12 @@ export interface EventSource {
    * one, one JSON object per line, oldest first. Past runs are read back from IndexedDB.
    */
   exportJsonLines(): Promise<string>;
+  /**
+   * Each retained run that ran a job, and the current one, as a Spark event log that Spark's History
+   * Server opens (oldest first; each run has its own App ID). Write each `text` to a file named
+   * `fileName` in the History Server's `spark.history.fs.logDirectory`.
+   */
+  exportSparkEventLog(): Promise<SparkEventLogFile[]>;
 }
 
 export type { BlockInfo };

@@ -91,7 +91,7 @@ export class EmberContext implements JobRunner {
     this.#backend = parts.backend;
     this.#store = parts.store;
     this.app = parts.store.app;
-    this.events = new EventBus(now, parts.store, { runsKept: config.eventRunsKept });
+    this.events = new EventBus(now, parts.store, { runsKept: config.eventRunsKept, app: this.app });
     this.#journal = new RunJournal({
       store: parts.store,
       ready: () => this.#ready(),

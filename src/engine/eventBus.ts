@@ -1,5 +1,6 @@
-import type { EngineEvent, StoredEventChunk } from '../protocol';
+import type { EngineEvent, ExecutorId, StoredEventChunk } from '../protocol';
 import type { EventSource, Listener } from './api';
+import { sparkEventLog, sparkEventLogFileName, type SparkEventLogFile } from './sparkEventLog';
 
 type Payload = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'time'> : never) : never;
 
@@ -15,6 +16,15 @@ export interface EventHistoryOptions {
   runsKept: number;
   /** Events held in memory before they are written out as a chunk, even in the middle of a run. */
   chunkEvents?: number;
+  /** The engine's application id: each run's Spark event log gets `<app>-<run>` as its App ID. */
+  app?: string;
+}
+
+/** The events of one run, oldest first. */
+interface RunEvents {
+  run: number;
+  events: EngineEvent[];
+  ended: boolean;
 }
 
 const DEFAULT_CHUNK_EVENTS = 5_000;
@@ -35,6 +45,9 @@ export class EventBus implements EventSource {
   readonly #archive: EventArchive | null;
   readonly #runsKept: number;
   readonly #chunkEvents: number;
+  readonly #app: string;
+  /** Wall-clock time (ms since 1970) of event time 0. */
+  readonly #timeOrigin = Date.now();
   /** Names this bus's records among other engines' in the same database. */
   readonly #session = crypto.randomUUID();
   /** Top-level actions in flight: a run starts when the first begins and ends when the last ends. */
@@ -57,6 +70,7 @@ export class EventBus implements EventSource {
     this.#archive = archive;
     this.#runsKept = options.runsKept;
     this.#chunkEvents = options.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
+    this.#app = options.app ?? 'app-emberflow';
   }
 
   emit(payload: Payload): void {
@@ -134,6 +148,54 @@ export class EventBus implements EventSource {
     await this.#writes;
     const stored = await this.#archive.eventChunksOf(this.#session);
     return stored.map((c) => c.lines).join('') + current;
+  }
+
+  /**
+   * Every kept run that ran a job as a Spark event log of its own (oldest first), each with its own App
+   * ID, `<app>-<run>`, so that Spark's History Server keeps them apart. The run still going, if any, is
+   * last and has no application end.
+   */
+  async exportSparkEventLog(): Promise<SparkEventLogFile[]> {
+    const logs: SparkEventLogFile[] = [];
+    // Workers outlive runs: a run's log lists those alive when it began, as added at its start.
+    const alive = new Set<ExecutorId>();
+    for (const run of await this.#runs()) {
+      const executorsAtStart = [...alive];
+      for (const e of run.events) {
+        if (e.type === 'executor.added') alive.add(e.executorId);
+        if (e.type === 'executor.removed') alive.delete(e.executorId);
+      }
+      if (!run.events.some((e) => e.type === 'job.submitted')) continue;
+      const appId = `${this.#app}-${String(run.run).padStart(4, '0')}`;
+      const text = sparkEventLog({
+        appId,
+        appName: 'Emberflow',
+        timeOrigin: this.#timeOrigin,
+        events: run.events,
+        executorsAtStart,
+        ended: run.ended,
+      });
+      logs.push({ appId, fileName: sparkEventLogFileName(appId), text });
+    }
+    return logs;
+  }
+
+  /** The kept runs' events (read back from the archive) and the current run's, oldest run first. */
+  async #runs(): Promise<RunEvents[]> {
+    const runs: RunEvents[] = [];
+    const runOf = (run: number) => {
+      if (runs.at(-1)?.run !== run) runs.push({ run, events: [], ended: run !== this.#run });
+      return runs.at(-1)!;
+    };
+    if (this.#archive) {
+      await this.#writes;
+      for (const chunk of await this.#archive.eventChunksOf(this.#session)) {
+        const events = runOf(chunk.run).events;
+        for (const line of chunk.lines.split('\n')) if (line !== '') events.push(JSON.parse(line) as EngineEvent);
+      }
+    }
+    if (this.#log.length > 0) runOf(this.#run).events.push(...this.#log);
+    return runs;
   }
 
   /** Resolves once every chunk handed to the archive so far is stored (or reported lost). */

@@ -30,6 +30,8 @@ export {
 } from './describe';
 export { exportWordCountToPySpark, type PySparkWordCountSettings } from './pysparkExport';
 export { DEFAULTS } from './defaults';
+export { SPARK_EVENT_LOG_VERSION, sparkEventLog, sparkEventLogFileName } from './sparkEventLog';
+export type { SparkEventLogFile, SparkEventLogRun } from './sparkEventLog';
 
 /**
  * Starts an engine: a pool of `workers` Web Workers (default: one per core) and the IndexedDB database

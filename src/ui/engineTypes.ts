@@ -9,6 +9,7 @@ import type {
   ExecutorId,
   ExecutorSnapshot,
   JobSettings,
+  SparkEventLogFile,
   StoredInputInfo,
   StoredRun,
   WordCountOptions,
@@ -38,7 +39,11 @@ export interface UiEngine {
     remove(id: string): Promise<void>;
     removeAll(): Promise<void>;
   };
-  events: { subscribe(listener: (event: EngineEvent) => void): () => void; exportJsonLines(): Promise<string> };
+  events: {
+    subscribe(listener: (event: EngineEvent) => void): () => void;
+    exportJsonLines(): Promise<string>;
+    exportSparkEventLog(): Promise<SparkEventLogFile[]>;
+  };
   configure(partial: Partial<JobSettings>): void;
   executors(): ExecutorSnapshot[];
   addExecutor(): ExecutorId;

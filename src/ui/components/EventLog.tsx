@@ -6,6 +6,7 @@ import { useViewState } from '../hooks/useViewState';
 import { formatClock } from '../format';
 import type { LogEntry, LogKind, ViewState } from '../store/viewState';
 import { deriveIncidents, incidentOfEvent } from '../store/incidents';
+import { SparkEventLogButton } from './SparkEventLogButton';
 
 /** Drawing thousands of lines on every frame is wasteful; the newest few hundred tell the story. */
 const SHOWN = 400;
@@ -145,6 +146,7 @@ export function EventLog({ store, session }: { store: ViewStore; session: Engine
           >
             Download event log
           </button>
+          <SparkEventLogButton session={session} />
         </div>
       </div>
       <div className="log-filters row">
