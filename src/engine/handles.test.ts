@@ -70,6 +70,16 @@ describe('accumulators', () => {
     expect(seen.value).toBe(21);
   });
 
+  it('fail the job, naming the operator, when a task adds a number to a bigint accumulator (it used to hang)', async () => {
+    const { ctx } = inProcessContext(2);
+    const big = ctx.accumulator(0n);
+    const rdd = ctx.parallelize([1, 2, 3], 1);
+    await expect(rdd.foreach((_, p) => p.big.add(1 as unknown as bigint), { params: { big } })).rejects.toThrow(
+      /foreach.*accumulator \d+ holds a bigint: add\(\) got a number/s,
+    );
+    expect(big.value).toBe(0n);
+  });
+
   it('keep adding across actions, and hold numbers or bigints only', async () => {
     const { ctx } = inProcessContext(2);
     const n = ctx.accumulator(0);

@@ -116,7 +116,12 @@ export class HandleRegistry implements TaskHandles {
 export function markHandles(params: unknown): unknown {
   return replaceDeep(params, (v): unknown => {
     if (v instanceof Broadcast) return { __emberflowHandle: 'broadcast', id: v.id } satisfies HandleMarker;
-    if (v instanceof Accumulator) return { __emberflowHandle: 'accumulator', id: v.id } satisfies HandleMarker;
+    if (v instanceof Accumulator)
+      return {
+        __emberflowHandle: 'accumulator',
+        id: v.id,
+        valueType: typeof v.value === 'bigint' ? 'bigint' : 'number',
+      } satisfies HandleMarker;
     return v;
   });
 }

@@ -237,6 +237,30 @@ describe('sparkEventLog: an Emberflow run in Spark JsonProtocol', () => {
     expect(reduceMetrics['Input Metrics']).toEqual({ 'Bytes Read': 0, 'Records Read': 0 });
   });
 
+  it('leaves out a copy that ended after its run closed (its start is in the run before)', () => {
+    const evs = events();
+    const late: EngineEvent = {
+      type: 'task.ended',
+      time: evs.at(-1)!.time + 5,
+      taskId: 999,
+      stageId: 1,
+      stageAttempt: 0,
+      partition: 0,
+      attempt: 1,
+      executorId: 1,
+      speculative: true,
+      outcome: 'killed',
+      reason: { kind: 'killed', message: 'another copy succeeded' },
+      metrics,
+      explanation: null,
+    } as EngineEvent;
+    const lines = parse(sparkEventLog(run({ events: [...evs, late] })));
+    expect(lines.filter((l) => l.Event === 'SparkListenerTaskEnd' && l['Task Info']['Task ID'] === 999)).toEqual([]);
+    expect(ofType(lines, 'SparkListenerTaskEnd').length).toBe(
+      ofType(parse(sparkEventLog(run())), 'SparkListenerTaskEnd').length,
+    );
+  });
+
   it('names the file without a dot', () => {
     expect(sparkEventLogFileName('app-abc-0003')).toBe('emberflow_app-abc-0003');
     expect(sparkEventLogFileName('app.x/1')).not.toMatch(/[./]/);

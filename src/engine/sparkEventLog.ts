@@ -244,7 +244,9 @@ export function sparkEventLog(run: SparkEventLogRun): string {
       }
       case 'task.ended': {
         const start = started.get(e.taskId);
-        if (!start) throw new Error(`Task ${e.taskId} ended without a task.started event in this run.`);
+        // A copy still running when its job ended (a speculative loser, a cancelled job's task) ends
+        // after the run closed: its start is in the previous run's log, so this run has no row for it.
+        if (!start) break;
         if (e.outcome === 'success') {
           succeeded.set(`${e.stageId}.${e.stageAttempt}/${e.partition}`, e);
           const shuffleId = stages.get(e.stageId)?.shuffleId;

@@ -50,11 +50,13 @@ export function bindHandles(
         const view: BroadcastView = Object.freeze({ value: env.broadcasts.get(v.id) });
         return view;
       }
-      const id = v.id;
+      const { id, valueType } = v;
       const view: AccumulatorView = Object.freeze({
         add(x: number | bigint) {
-          if (typeof x !== 'number' && typeof x !== 'bigint')
-            throw new TypeError(`accumulator ${id}.add() takes a number or a bigint, got ${typeof x}.`);
+          if (typeof x !== valueType)
+            throw new TypeError(
+              `accumulator ${id} holds a ${valueType}: add() got a ${typeof x}; add values of one type.`,
+            );
           const old = updates.get(id);
           updates.set(id, old === undefined ? x : (((old as number) + (x as number)) as number | bigint));
         },

@@ -3,10 +3,10 @@
  * (the driver's handle objects cannot be structured-cloned); the executor swaps each marker for the
  * worker-side handle: a read-only `{ value }`, or an `add(x)` that records the task's updates.
  */
-export interface HandleMarker {
-  readonly __emberflowHandle: 'broadcast' | 'accumulator';
-  readonly id: number;
-}
+export type HandleMarker =
+  | { readonly __emberflowHandle: 'broadcast'; readonly id: number }
+  /** `valueType`: what the accumulator holds, so a task adding the other type fails at its add(). */
+  | { readonly __emberflowHandle: 'accumulator'; readonly id: number; readonly valueType: 'number' | 'bigint' };
 
 export function isHandleMarker(value: unknown): value is HandleMarker {
   return (
